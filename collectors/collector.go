@@ -1,0 +1,114 @@
+// Package collectors defines what a platform collector is, the errors it
+// reports, and the registry the pipeline looks collectors up in. Each platform
+// lives in its own sub-package and registers itself from init(); the package
+// collectors/all imports them all. No code switches over platform names.
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nanoscout/nanoscout/model"
+)
+
+// Collector reads one platform's public data. Methods take a context first and
+// return typed errors (see the sentinels below); cursors are opaque strings,
+// empty for the first page, and an empty next cursor means the end.
+type Collector interface {
+	// Platform is the registry name, e.g. "bluesky".
+	Platform() string
+	// Profile fetches a creator's public profile by handle or native id.
+	Profile(ctx context.Context, handleOrID string) (model.Creator, error)
+	// Posts returns one page of the creator's own posts, newest first.
+	Posts(ctx context.Context, c model.Creator, cursor string) (PostPage, error)
+	// Thread returns the comments under one of the creator's posts, with the
+	// creator's own answers marked ByCreator.
+	Thread(ctx context.Context, c model.Creator, p model.Post) ([]model.Comment, error)
+}
+
+// Discoverer is implemented by collectors that can find new creators from a
+// keyword or hashtag query.
+type Discoverer interface {
+	Discover(ctx context.Context, query string, cursor string) (DiscoverPage, error)
+}
+
+// Snowballer is implemented by collectors that can find new creators from a
+// known one (accounts it follows, accounts that reply to it).
+type Snowballer interface {
+	Related(ctx context.Context, c model.Creator, limit int) ([]string, error)
+}
+
+// StatsReporter is implemented by collectors that count their requests.
+type StatsReporter interface {
+	Stats() RequestStats
+}
+
+// Closer is implemented by collectors that hold resources.
+type Closer interface {
+	Close() error
+}
+
+// PostPage is one page of posts.
+type PostPage struct {
+	Posts []model.Post
+	Next  string
+}
+
+// DiscoverPage is one page of discovery results: handles or native ids of
+// candidate creators.
+type DiscoverPage struct {
+	Candidates []string
+	Next       string
+}
+
+// RequestStats are the HTTP counters of one collector.
+type RequestStats struct {
+	Requests    int64
+	ByStatus    map[int]int64
+	Throttled   int64 // 429s (and quota refusals) received
+	Retries     int64
+	LimiterWait time.Duration
+}
+
+// Errors a collector returns; check them with errors.Is / errors.As.
+var (
+	ErrNotFound     = errors.New("not found")          // the account or post does not exist (any more)
+	ErrPrivate      = errors.New("account is private") // exists, but shows nothing public
+	ErrLoginWall    = errors.New("login wall")         // an HTML login/challenge page instead of data
+	ErrAuthRequired = errors.New("authentication required")
+	ErrQuota        = errors.New("quota exhausted")
+	ErrMalformed    = errors.New("malformed response")
+	ErrForbidden    = errors.New("forbidden")
+)
+
+// RateLimitError is returned when the platform throttled us and retries ran out.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limited (retry after %s)", e.RetryAfter.Round(time.Second))
+}
+
+// HTTPError is a non-success status that is not one of the sentinels above.
+type HTTPError struct {
+	Status int
+	URL    string // without query secrets
+	Body   string // first bytes of the body
+}
+
+func (e *HTTPError) Error() string {
+	return fmt.Sprintf("HTTP %d from %s: %s", e.Status, e.URL, e.Body)
+}
+
+// Env is what a collector factory receives: its platform's config and the
+// shared pieces it may use. Factories do no I/O.
+type Env struct {
+	Config    PlatformConfig
+	UserAgent string
+	Logger    *slog.Logger
+	Getenv    func(string) string // os.Getenv in production, a map in tests
+}

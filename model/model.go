@@ -1,0 +1,214 @@
+// Package model holds the data types that collectors produce, scoring reads and
+// the store keeps: creators, posts, comments, daily snapshots, scores and runs.
+// It has no behaviour beyond small helpers, so every other package can import it.
+package model
+
+import (
+	"strings"
+	"time"
+)
+
+// Key joins a platform name and a platform-native id into the id used across
+// the store, e.g. "bluesky:did:plc:abc".
+func Key(platform, nativeID string) string { return platform + ":" + nativeID }
+
+// SplitKey splits a key made by Key into platform and native id.
+func SplitKey(key string) (platform, nativeID string, ok bool) {
+	return strings.Cut(key, ":")
+}
+
+// N returns a pointer to n, for counts that a platform shows.
+func N(n int64) *int64 { return &n }
+
+// Val returns the count or 0 when the platform hides it. Use only where a
+// hidden count really may be treated as zero.
+func Val(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// Creator is a public profile as a platform shows it.
+type Creator struct {
+	Platform    string    `json:"platform" bson:"platform"`
+	ID          string    `json:"id" bson:"nativeId"` // platform-native id (DID, account id, channel id…)
+	Handle      string    `json:"handle" bson:"handle"`
+	DisplayName string    `json:"displayName,omitempty" bson:"displayName,omitempty"`
+	Bio         string    `json:"bio,omitempty" bson:"bio,omitempty"`
+	AvatarURL   string    `json:"avatarUrl,omitempty" bson:"avatarUrl,omitempty"`
+	URL         string    `json:"url,omitempty" bson:"url,omitempty"`
+	Followers   int64     `json:"followers" bson:"followers"`
+	Following   int64     `json:"following" bson:"following"`
+	PostsCount  int64     `json:"postsCount" bson:"postsCount"`
+	Verified    bool      `json:"verified,omitempty" bson:"verified,omitempty"`
+	Private     bool      `json:"private,omitempty" bson:"private,omitempty"`
+	Bot         bool      `json:"bot,omitempty" bson:"bot,omitempty"`
+	Links       []string  `json:"links,omitempty" bson:"links,omitempty"`
+	Language    string    `json:"language,omitempty" bson:"language,omitempty"`
+	CreatedAt   time.Time `json:"createdAt,omitzero" bson:"createdAt,omitempty"`
+	FetchedAt   time.Time `json:"fetchedAt,omitzero" bson:"fetchedAt"`
+}
+
+// Key is the store id of the creator.
+func (c Creator) Key() string { return Key(c.Platform, c.ID) }
+
+// Post is one piece of the creator's own content with its latest metrics.
+// Counts a platform hides are nil, never zero.
+type Post struct {
+	Platform  string    `json:"platform" bson:"platform"`
+	ID        string    `json:"id" bson:"nativeId"`
+	CreatorID string    `json:"creatorId" bson:"creatorId"` // native id of the author
+	CreatedAt time.Time `json:"createdAt" bson:"createdAt"`
+	Kind      string    `json:"kind,omitempty" bson:"kind,omitempty"` // post, video, reel, image…
+	Text      string    `json:"text,omitempty" bson:"text,omitempty"`
+	Hashtags  []string  `json:"hashtags,omitempty" bson:"hashtags,omitempty"`
+	URL       string    `json:"url,omitempty" bson:"url,omitempty"`
+	Likes     *int64    `json:"likes,omitempty" bson:"likes,omitempty"`
+	Comments  *int64    `json:"comments,omitempty" bson:"comments,omitempty"`
+	Shares    *int64    `json:"shares,omitempty" bson:"shares,omitempty"`
+	Quotes    *int64    `json:"quotes,omitempty" bson:"quotes,omitempty"`
+	Saves     *int64    `json:"saves,omitempty" bson:"saves,omitempty"`
+	Views     *int64    `json:"views,omitempty" bson:"views,omitempty"`
+	IsReply   bool      `json:"isReply,omitempty" bson:"isReply,omitempty"` // a reply in someone's thread, not a top-level post
+	FetchedAt time.Time `json:"fetchedAt,omitzero" bson:"fetchedAt"`
+}
+
+// Key is the store id of the post.
+func (p Post) Key() string { return Key(p.Platform, p.ID) }
+
+// CreatorKey is the store id of the post's author.
+func (p Post) CreatorKey() string { return Key(p.Platform, p.CreatorID) }
+
+// Comment is a reply under a post, possibly nested, possibly by the creator.
+type Comment struct {
+	Platform     string    `json:"platform" bson:"platform"`
+	ID           string    `json:"id" bson:"nativeId"`
+	PostID       string    `json:"postId" bson:"postId"`     // native id of the root post
+	ParentID     string    `json:"parentId" bson:"parentId"` // native id of the post or comment answered
+	AuthorID     string    `json:"authorId" bson:"authorId"`
+	AuthorHandle string    `json:"authorHandle,omitempty" bson:"authorHandle,omitempty"`
+	Text         string    `json:"text" bson:"text"`
+	CreatedAt    time.Time `json:"createdAt" bson:"createdAt"`
+	Depth        int       `json:"depth" bson:"depth"` // 1 = direct reply to the post
+	ByCreator    bool      `json:"byCreator,omitempty" bson:"byCreator,omitempty"`
+	Likes        *int64    `json:"likes,omitempty" bson:"likes,omitempty"`
+}
+
+// Key is the store id of the comment.
+func (c Comment) Key() string { return Key(c.Platform, c.ID) }
+
+// Snapshot is one day of a creator's history: the numbers growth and spike
+// detection read.
+type Snapshot struct {
+	CreatorKey string    `json:"creatorKey" bson:"creatorKey"`
+	Day        string    `json:"day" bson:"day"` // YYYY-MM-DD (UTC)
+	Followers  int64     `json:"followers" bson:"followers"`
+	Following  int64     `json:"following" bson:"following"`
+	PostsCount int64     `json:"postsCount" bson:"postsCount"`
+	ER         float64   `json:"er" bson:"er"`
+	TakenAt    time.Time `json:"takenAt" bson:"takenAt"`
+}
+
+// Tier names, by follower count.
+const (
+	TierNano  = "nano"  // 1k–10k
+	TierMicro = "micro" // 10k–100k
+	TierMid   = "mid"   // 100k–500k
+	TierMacro = "macro" // 500k–1M
+	TierMega  = "mega"  // 1M+
+	TierBelow = "below" // under 1k: not yet a creator brands buy
+)
+
+// Component is one line of a score's breakdown: what was measured, how much it
+// weighs, and why it came out as it did.
+type Component struct {
+	Name   string  `json:"name" bson:"name"`
+	Value  float64 `json:"value" bson:"value"`   // normalised 0..1 where it enters the composite
+	Raw    float64 `json:"raw" bson:"raw"`       // the measured figure (ER in %, hours, share…)
+	Weight float64 `json:"weight" bson:"weight"` // weight in the composite; 0 = shown only
+	Reason string  `json:"reason" bson:"reason"`
+}
+
+// ReplyDepth says how much the creator talks with the audience.
+type ReplyDepth struct {
+	CommentsSeen       int     `json:"commentsSeen" bson:"commentsSeen"`
+	Commenters         int     `json:"commenters" bson:"commenters"`
+	AnsweredCommenters int     `json:"answeredCommenters" bson:"answeredCommenters"`
+	AnsweredShare      float64 `json:"answeredShare" bson:"answeredShare"`           // answered commenters ÷ commenters
+	MedianHoursToReply float64 `json:"medianHoursToReply" bson:"medianHoursToReply"` // -1 when never answered
+	MeanDepth          float64 `json:"meanDepth" bson:"meanDepth"`                   // mean conversation depth per thread
+	Score              float64 `json:"score" bson:"score"`                           // 0..1
+}
+
+// Score is the scored state of one creator at one time.
+type Score struct {
+	Tier           string      `json:"tier" bson:"tier"`
+	PostsUsed      int         `json:"postsUsed" bson:"postsUsed"`
+	ER             float64     `json:"er" bson:"er"`             // mean ER by followers over settled posts, in %
+	ERMedian       float64     `json:"erMedian" bson:"erMedian"` // median, in %
+	ERByViews      *float64    `json:"erByViews,omitempty" bson:"erByViews,omitempty"`
+	Benchmark      float64     `json:"benchmark" bson:"benchmark"`           // the tier's benchmark ER for the platform, in %
+	BenchmarkIndex float64     `json:"benchmarkIndex" bson:"benchmarkIndex"` // ER ÷ benchmark
+	ReplyDepth     ReplyDepth  `json:"replyDepth" bson:"replyDepth"`
+	Authenticity   float64     `json:"authenticity" bson:"authenticity"`     // 0..1, 1 = looks genuine
+	Composite      float64     `json:"composite" bson:"composite"`           // 0..100
+	Rank           int         `json:"rank,omitempty" bson:"rank,omitempty"` // within platform × tier, 1 = best
+	Flags          []string    `json:"flags,omitempty" bson:"flags,omitempty"`
+	Breakdown      []Component `json:"breakdown" bson:"breakdown"`
+	ComputedAt     time.Time   `json:"computedAt" bson:"computedAt"`
+}
+
+// Creator status values kept in the store.
+const (
+	StatusOK    = "ok"
+	StatusStale = "stale" // last collection failed; data is from an earlier run
+	StatusGone  = "gone"  // the platform says the account no longer exists
+)
+
+// Run status values.
+const (
+	RunRunning   = "running"
+	RunSucceeded = "succeeded"
+	RunPartial   = "partial"
+	RunFailed    = "failed"
+	RunAbandoned = "abandoned"
+)
+
+// PlatformStats are one platform's counters in a run.
+type PlatformStats struct {
+	Discovered    int              `json:"discovered" bson:"discovered"`
+	Seen          int              `json:"seen" bson:"seen"`
+	Collected     int              `json:"collected" bson:"collected"`
+	Failed        int              `json:"failed" bson:"failed"`
+	Scored        int              `json:"scored" bson:"scored"`
+	Requests      int64            `json:"requests" bson:"requests"`
+	ByStatus      map[string]int64 `json:"byStatus,omitempty" bson:"byStatus,omitempty"`
+	Throttled     int64            `json:"throttled" bson:"throttled"` // 429s received
+	Retries       int64            `json:"retries" bson:"retries"`
+	LimiterWaitMS int64            `json:"limiterWaitMs" bson:"limiterWaitMs"`
+	Paused        string           `json:"paused,omitempty" bson:"paused,omitempty"` // why the platform stopped early
+}
+
+// RunError records one failure in a run: which creator, which stage, why.
+type RunError struct {
+	Platform string    `json:"platform" bson:"platform"`
+	Creator  string    `json:"creator,omitempty" bson:"creator,omitempty"`
+	Stage    string    `json:"stage" bson:"stage"` // discover, profile, posts, thread, score, store
+	Reason   string    `json:"reason" bson:"reason"`
+	At       time.Time `json:"at" bson:"at"`
+}
+
+// Run is the record of one pipeline run.
+type Run struct {
+	ID         string                    `json:"id" bson:"_id"`
+	Job        string                    `json:"job" bson:"job"`
+	Status     string                    `json:"status" bson:"status"`
+	StartedAt  time.Time                 `json:"startedAt" bson:"startedAt"`
+	FinishedAt time.Time                 `json:"finishedAt,omitzero" bson:"finishedAt,omitempty"`
+	DurationMS int64                     `json:"durationMs" bson:"durationMs"`
+	Owner      string                    `json:"owner,omitempty" bson:"owner,omitempty"` // host:pid
+	Platforms  map[string]*PlatformStats `json:"platforms" bson:"platforms"`
+	Errors     []RunError                `json:"errors,omitempty" bson:"errors,omitempty"`
+	Done       []string                  `json:"done,omitempty" bson:"done,omitempty"` // creator keys finished (checkpoint)
+}

@@ -1,0 +1,98 @@
+// Package store defines the Store interface nanoscout keeps its data behind,
+// and the types of its queries. Two backends implement it and pass the same
+// conformance suite (store/storetest): the embedded default on SQLite
+// (store/sqlite) and MongoDB (store/mongo). Open picks one from config.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/nanoscout/nanoscout/model"
+)
+
+// SchemaVersion is the schema both backends record at start.
+const SchemaVersion = 1
+
+// ErrNotFound is returned when a document does not exist.
+var ErrNotFound = errors.New("not found")
+
+// CreatorRecord is a creator as stored: the latest profile, the latest score
+// and the collection status.
+type CreatorRecord struct {
+	Key           string        `json:"key"`
+	Creator       model.Creator `json:"creator"`
+	Score         *model.Score  `json:"score,omitempty"`
+	Status        string        `json:"status"` // model.StatusOK, StatusStale, StatusGone
+	StatusReason  string        `json:"statusReason,omitempty"`
+	LastCollected time.Time     `json:"lastCollected,omitzero"`
+	LastScored    time.Time     `json:"lastScored,omitzero"`
+	UpdatedAt     time.Time     `json:"updatedAt"`
+}
+
+// CreatorUpdate is everything one collection of one creator produced. It is
+// written atomically: posts and comments first, then the creator with its
+// score, so a reader never sees a score its posts do not support.
+type CreatorUpdate struct {
+	Creator  model.Creator
+	Posts    []model.Post
+	Comments []model.Comment
+	Score    *model.Score // nil keeps the stored score
+	Snapshot *model.Snapshot
+	At       time.Time // collection time
+}
+
+// TopQuery selects a ranked page of creators.
+type TopQuery struct {
+	Platform     string  // "" = all
+	Tier         string  // "" = all
+	MinER        float64 // in %, 0 = no filter
+	MinFollowers int64
+	MaxFollowers int64  // 0 = no limit
+	Status       string // "" = any
+	SortBy       string // "composite" (default), "er", "followers", "reply", "authenticity"
+	Limit        int    // default 50
+	Offset       int
+}
+
+// Stats are collection sizes, for `nanoscout db stats`.
+type Stats map[string]int64
+
+// Store is nanoscout's persistence. All writes are idempotent upserts keyed by
+// platform-native ids.
+type Store interface {
+	// SaveCreator writes one creator's collection atomically (see CreatorUpdate).
+	SaveCreator(ctx context.Context, u CreatorUpdate) error
+	// UpsertPosts writes posts in bulk (idempotent), without touching creators.
+	UpsertPosts(ctx context.Context, posts []model.Post) error
+	// UpsertCreators writes profiles in bulk without touching scores or status.
+	UpsertCreators(ctx context.Context, cs []model.Creator, at time.Time) error
+	// MarkStatus sets a creator's status (stale, gone) and reason without
+	// touching its stored metrics. ErrNotFound when the creator is unknown.
+	MarkStatus(ctx context.Context, key, status, reason string) error
+	// Creator returns one stored creator, or ErrNotFound.
+	Creator(ctx context.Context, key string) (CreatorRecord, error)
+	// Posts returns a creator's stored posts, newest first, at most limit (0 = all).
+	Posts(ctx context.Context, creatorKey string, limit int) ([]model.Post, error)
+	// Comments returns the stored comments under one post, oldest first.
+	Comments(ctx context.Context, postKey string) ([]model.Comment, error)
+	// Top returns a ranked, filtered page of scored creators.
+	Top(ctx context.Context, q TopQuery) ([]CreatorRecord, error)
+	// Rerank recomputes Score.Rank within each tier of a platform, by composite.
+	Rerank(ctx context.Context, platform string) error
+	// PutSnapshot upserts the creator's snapshot for its day.
+	PutSnapshot(ctx context.Context, s model.Snapshot) error
+	// Snapshots returns a creator's snapshots since a day (YYYY-MM-DD, "" = all), oldest first.
+	Snapshots(ctx context.Context, creatorKey, sinceDay string) ([]model.Snapshot, error)
+	// SaveRun upserts a run document.
+	SaveRun(ctx context.Context, r model.Run) error
+	// Run returns one run, or ErrNotFound.
+	Run(ctx context.Context, id string) (model.Run, error)
+	// Runs lists runs, newest first.
+	Runs(ctx context.Context, limit int) ([]model.Run, error)
+	// Stats counts the documents of each collection.
+	Stats(ctx context.Context) (Stats, error)
+	// Close releases the backend.
+	Close() error
+}
