@@ -181,6 +181,7 @@ type PlatformStats struct {
 	Seen          int              `json:"seen" bson:"seen"`
 	Collected     int              `json:"collected" bson:"collected"`
 	Failed        int              `json:"failed" bson:"failed"`
+	Skipped       int              `json:"skipped" bson:"skipped"` // fresh enough: not due for refresh
 	Scored        int              `json:"scored" bson:"scored"`
 	Requests      int64            `json:"requests" bson:"requests"`
 	ByStatus      map[string]int64 `json:"byStatus,omitempty" bson:"byStatus,omitempty"`

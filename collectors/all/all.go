@@ -1,0 +1,7 @@
+// Package all registers every platform collector; import it for its side effect.
+package all
+
+import (
+	_ "github.com/nanoscout/nanoscout/collectors/bluesky"  // registers "bluesky"
+	_ "github.com/nanoscout/nanoscout/collectors/mastodon" // registers "mastodon"
+)
