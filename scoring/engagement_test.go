@@ -1,0 +1,181 @@
+package scoring
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nanoscout/nanoscout/model"
+)
+
+func TestTier(t *testing.T) {
+	tests := []struct {
+		followers int64
+		want      string
+	}{
+		{-5, model.TierBelow},
+		{0, model.TierBelow},
+		{999, model.TierBelow},
+		{1_000, model.TierNano},
+		{9_999, model.TierNano},
+		{10_000, model.TierMicro},
+		{99_999, model.TierMicro},
+		{100_000, model.TierMid},
+		{499_999, model.TierMid},
+		{500_000, model.TierMacro},
+		{999_999, model.TierMacro},
+		{1_000_000, model.TierMega},
+		{250_000_000, model.TierMega},
+	}
+	for _, tt := range tests {
+		if got := Tier(tt.followers); got != tt.want {
+			t.Errorf("Tier(%d) = %q, want %q", tt.followers, got, tt.want)
+		}
+	}
+}
+
+func TestEngagement(t *testing.T) {
+	// With 1,000 followers, ER in % is interactions ÷ 10.
+	p := func(id string, ageH float64, likes, comments *int64) model.Post {
+		return model.Post{ID: id, CreatedAt: ago(ageH), Likes: likes, Comments: comments}
+	}
+	views := func(pp model.Post, v int64) model.Post { pp.Views = n(v); return pp }
+	tests := []struct {
+		name        string
+		posts       []model.Post
+		followers   int64
+		n           int
+		mean, med   float64
+		byViews     *float64
+		used        int
+		viewPosts   int
+		hiddenLikes int
+	}{
+		{name: "no posts", followers: 1000, n: 12},
+		{
+			name:      "zero followers: no ER by followers, post still counted",
+			posts:     []model.Post{p("a", 48, n(50), n(5))},
+			followers: 0, n: 12, used: 1,
+		},
+		{
+			name: "one post: likes + comments + shares + quotes",
+			posts: []model.Post{{ID: "a", CreatedAt: ago(48),
+				Likes: n(30), Comments: n(10), Shares: n(5), Quotes: n(5)}},
+			// 50 ÷ 1000 = 5 %
+			followers: 1000, n: 12, mean: 5, med: 5, used: 1,
+		},
+		{
+			name:      "saves count where shown",
+			posts:     []model.Post{{ID: "a", CreatedAt: ago(48), Likes: n(10), Saves: n(5)}},
+			followers: 1000, n: 12, mean: 1.5, med: 1.5, used: 1,
+		},
+		{
+			name: "hidden likes are skipped, not read as 0",
+			posts: []model.Post{
+				p("a", 48, nil, n(20)),  // 2 %
+				p("b", 72, n(40), n(0)), // 4 %
+			},
+			followers: 1000, n: 12, mean: 3, med: 3, used: 2, hiddenLikes: 1,
+		},
+		{
+			name: "a post with every count hidden is not measured",
+			posts: []model.Post{
+				p("a", 48, nil, nil),
+				p("b", 72, n(10), nil), // 1 %
+			},
+			followers: 1000, n: 12, mean: 1, med: 1, used: 1,
+		},
+		{
+			name: "unsettled posts excluded; exactly 24 h old is settled",
+			posts: []model.Post{
+				p("young", 23, n(500), nil),
+				p("edge", 24, n(40), nil), // 4 %
+				p("old", 25, n(20), nil),  // 2 %
+			},
+			followers: 1000, n: 12, mean: 3, med: 3, used: 2,
+		},
+		{
+			name: "replies and reposts excluded",
+			posts: []model.Post{
+				{ID: "reply", CreatedAt: ago(48), Likes: n(900), IsReply: true},
+				{ID: "repost", CreatedAt: ago(48), Likes: n(900), Kind: "repost"},
+				{ID: "reblog", CreatedAt: ago(48), Likes: n(900), Kind: "Reblog"},
+				p("own", 48, n(10), nil), // 1 %
+			},
+			followers: 1000, n: 12, mean: 1, med: 1, used: 1,
+		},
+		{
+			name: "N cut keeps the most recent settled posts, whatever the input order",
+			posts: []model.Post{
+				p("e", 70, n(50), nil),  // 5 %, dropped
+				p("b", 40, n(20), nil),  // 2 %
+				p("d", 60, n(40), nil),  // 4 %, dropped
+				p("a", 30, n(10), nil),  // 1 %
+				p("c", 50, n(30), nil),  // 3 %
+				p("new", 2, n(99), nil), // unsettled
+			},
+			followers: 1000, n: 3, mean: 2, med: 2, used: 3,
+		},
+		{
+			name: "n ≤ 0 takes every settled post",
+			posts: []model.Post{
+				p("a", 30, n(10), nil), p("b", 40, n(20), nil), p("c", 50, n(30), nil),
+			},
+			followers: 1000, n: 0, mean: 2, med: 2, used: 3,
+		},
+		{
+			name: "median of an even count is the mean of the middle two",
+			posts: []model.Post{
+				p("a", 30, n(100), nil), // 10 %
+				p("b", 40, n(10), nil),  // 1 %
+				p("c", 50, n(40), nil),  // 4 %
+				p("d", 60, n(20), nil),  // 2 %
+			},
+			// mean (10+1+4+2)/4 = 4.25, median (2+4)/2 = 3
+			followers: 1000, n: 12, mean: 4.25, med: 3, used: 4,
+		},
+		{
+			name: "ER by views pools likes + comments + shares over posts showing views",
+			posts: []model.Post{
+				// 150 interactions (quotes too) by followers = 15 %; by views only 80+10+10
+				views(model.Post{ID: "a", CreatedAt: ago(30), Likes: n(80), Comments: n(10), Shares: n(10), Quotes: n(50)}, 1000),
+				p("b", 40, n(10), nil),               // 1 %, no views
+				views(p("c", 50, n(20), n(0)), 1000), // 2 %
+				views(p("d", 60, n(0), n(0)), 0),     // 0 %, zero views: not a view post
+			},
+			// by views: (100 + 20) ÷ 2000 = 6 %; by followers: 15, 1, 2, 0 → mean 4.5, median 1.5
+			followers: 1000, n: 12, mean: 4.5, med: 1.5, byViews: ptr(6.0), used: 4, viewPosts: 2,
+		},
+		{
+			name:      "ER by views without followers",
+			posts:     []model.Post{views(p("a", 30, n(50), n(0)), 500)},
+			followers: 0, n: 12, byViews: ptr(10.0), used: 1, viewPosts: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Engagement(tt.posts, tt.followers, now, 24*time.Hour, tt.n)
+			if !near(got.Mean, tt.mean) || !near(got.Median, tt.med) {
+				t.Errorf("mean, median = %v, %v; want %v, %v", got.Mean, got.Median, tt.mean, tt.med)
+			}
+			switch {
+			case (got.ByViews == nil) != (tt.byViews == nil):
+				t.Errorf("ByViews = %v, want %v", fmtPtr(got.ByViews), fmtPtr(tt.byViews))
+			case got.ByViews != nil && !near(*got.ByViews, *tt.byViews):
+				t.Errorf("ByViews = %v, want %v", *got.ByViews, *tt.byViews)
+			}
+			if got.PostsUsed != tt.used || got.ViewPosts != tt.viewPosts || got.HiddenLikes != tt.hiddenLikes {
+				t.Errorf("used, viewPosts, hiddenLikes = %d, %d, %d; want %d, %d, %d",
+					got.PostsUsed, got.ViewPosts, got.HiddenLikes, tt.used, tt.viewPosts, tt.hiddenLikes)
+			}
+		})
+	}
+}
+
+func ptr(v float64) *float64 { return &v }
+
+func fmtPtr(p *float64) any {
+	if p == nil {
+		return "nil"
+	}
+	return *p
+}
