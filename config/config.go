@@ -161,14 +161,7 @@ func (c *Config) fill() {
 
 // Validate checks what decoding cannot: known platforms, sane numbers.
 func (c Config) Validate() error {
-	known := map[string]bool{}
-	for _, n := range collectors.Names() {
-		known[n] = true
-	}
 	for name, p := range c.Platforms {
-		if len(known) > 0 && !known[name] {
-			return fmt.Errorf("config: unknown platform %q (known: %v)", name, collectors.Names())
-		}
 		if p.RatePerSecond < 0 || p.Burst < 0 {
 			return fmt.Errorf("config: platforms.%s: rate_per_second and burst must be ≥ 0", name)
 		}
@@ -182,6 +175,26 @@ func (c Config) Validate() error {
 	case "auto", "text", "json":
 	default:
 		return fmt.Errorf("config: log.format %q: want auto, text or json", c.Log.Format)
+	}
+	return nil
+}
+
+// CheckPlatforms reports a platform section that names no known collector
+// (a typo such as "blusky"). known is collectors.Names() in the binary.
+func (c Config) CheckPlatforms(known []string) error {
+	set := map[string]bool{}
+	for _, n := range known {
+		set[n] = true
+	}
+	names := make([]string, 0, len(c.Platforms))
+	for name := range c.Platforms {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !set[name] {
+			return fmt.Errorf("config: unknown platform %q (known: %v)", name, known)
+		}
 	}
 	return nil
 }

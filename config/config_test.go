@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nanoscout/nanoscout/collectors"
 	_ "github.com/nanoscout/nanoscout/collectors/all"
 	"github.com/nanoscout/nanoscout/config"
 )
@@ -36,7 +37,14 @@ func TestUnknownKeyIsAnErrorNamingIt(t *testing.T) {
 }
 
 func TestUnknownPlatform(t *testing.T) {
-	_, err := config.Parse([]byte("platforms:\n  myspace:\n    enabled: true\n"))
+	c, err := config.Parse([]byte("platforms:\n  myspace:\n    enabled: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := config.Default().CheckPlatforms(collectors.Names()); err != nil {
+		t.Errorf("default config: %v", err)
+	}
+	err = c.CheckPlatforms(collectors.Names())
 	if err == nil || !strings.Contains(err.Error(), "myspace") {
 		t.Fatalf("err = %v", err)
 	}

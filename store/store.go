@@ -73,6 +73,9 @@ type Store interface {
 	MarkStatus(ctx context.Context, key, status, reason string) error
 	// Creator returns one stored creator, or ErrNotFound.
 	Creator(ctx context.Context, key string) (CreatorRecord, error)
+	// CreatorByHandle returns the stored creator of a platform by its handle
+	// (handles can change; the newest match wins), or ErrNotFound.
+	CreatorByHandle(ctx context.Context, platform, handle string) (CreatorRecord, error)
 	// Posts returns a creator's stored posts, newest first, at most limit (0 = all).
 	Posts(ctx context.Context, creatorKey string, limit int) ([]model.Post, error)
 	// Comments returns the stored comments under one post, oldest first.

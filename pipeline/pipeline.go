@@ -1,0 +1,453 @@
+// Package pipeline runs nanoscout's nightly job: for each configured platform
+// it discovers candidate creators, collects their profiles, posts and comment
+// threads through the platform's collector, scores them, stores the result and
+// finally re-ranks each platform by tier. It is the only package that knows
+// collectors, scoring and the store together.
+//
+// One failing creator never fails the run: its error is recorded on the run
+// document with the creator and the stage, and its stored metrics are left as
+// they were (marked stale, or gone when the platform says it no longer exists).
+package pipeline
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nanoscout/nanoscout/collectors"
+	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/configs"
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/scoring"
+	"github.com/nanoscout/nanoscout/store"
+)
+
+// Pipeline runs discover → collect → score → rank → store.
+type Pipeline struct {
+	cfg    config.Config
+	st     store.Store
+	bm     scoring.Benchmarks
+	scfg   scoring.Config
+	log    *slog.Logger
+	now    func() time.Time
+	getenv func(string) string
+	owner  string
+	// Progress, when set, is called after every creator with the platform
+	// name and its counters (for progress bars).
+	progress func(platform string, st model.PlatformStats)
+}
+
+// Option configures a Pipeline.
+type Option func(*Pipeline)
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(p *Pipeline) { p.log = l } }
+
+// WithClock sets the time source.
+func WithClock(now func() time.Time) Option { return func(p *Pipeline) { p.now = now } }
+
+// WithGetenv sets how credentials are read from the environment.
+func WithGetenv(f func(string) string) Option { return func(p *Pipeline) { p.getenv = f } }
+
+// WithProgress sets a callback invoked after every creator.
+func WithProgress(f func(platform string, st model.PlatformStats)) Option {
+	return func(p *Pipeline) { p.progress = f }
+}
+
+// New builds a pipeline. It reads the benchmarks file named in the config, or
+// the built-in one.
+func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
+	for _, name := range cfg.Enabled() {
+		if !slices.Contains(collectors.Names(), name) {
+			return nil, fmt.Errorf("platform %q is enabled but no collector has that name (known: %v)", name, collectors.Names())
+		}
+	}
+	data := configs.Benchmarks
+	if cfg.Scoring.Benchmarks != "" {
+		b, err := os.ReadFile(cfg.Scoring.Benchmarks)
+		if err != nil {
+			return nil, fmt.Errorf("reading benchmarks: %w", err)
+		}
+		data = b
+	}
+	bm, err := scoring.ParseBenchmarks(data)
+	if err != nil {
+		return nil, fmt.Errorf("benchmarks: %w", err)
+	}
+	scfg := scoring.DefaultConfig()
+	if len(cfg.Scoring.Weights) > 0 {
+		scfg.Weights = cfg.Scoring.Weights
+	}
+	scfg.SettledAfter = cfg.Scoring.SettledAfter
+	if scfg.PostsN == nil {
+		scfg.PostsN = map[string]int{}
+	}
+	for name, pc := range cfg.Platforms {
+		if pc.Posts > 0 {
+			scfg.PostsN[name] = pc.Posts
+		}
+	}
+	if err := scfg.Validate(); err != nil {
+		return nil, fmt.Errorf("scoring config: %w", err)
+	}
+	host, _ := os.Hostname()
+	p := &Pipeline{
+		cfg: cfg, st: st, bm: bm, scfg: scfg,
+		log:    slog.New(slog.DiscardHandler),
+		now:    time.Now,
+		getenv: os.Getenv,
+		owner:  fmt.Sprintf("%s:%d", host, os.Getpid()),
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	return p, nil
+}
+
+// Run does one full run over every enabled platform and returns its record.
+// The returned error is only for failures of the run itself (the store
+// refusing the run document); creator failures are in Run.Errors.
+func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
+	start := p.now()
+	rec := newRecorder(model.Run{
+		ID:        newRunID(start),
+		Job:       "run",
+		Status:    model.RunRunning,
+		StartedAt: start.UTC(),
+		Owner:     p.owner,
+		Platforms: map[string]*model.PlatformStats{},
+	})
+	if err := p.st.SaveRun(ctx, rec.snapshot()); err != nil {
+		return model.Run{}, fmt.Errorf("recording run start: %w", err)
+	}
+	log := p.log.With("run", rec.run.ID)
+	log.Info("run started", "platforms", p.cfg.Enabled())
+
+	// Save the run document every few seconds so `nanoscout runs` shows progress.
+	saveCtx, stopSaving := context.WithCancel(ctx)
+	var saver sync.WaitGroup
+	saver.Go(func() {
+		t := time.NewTicker(3 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-saveCtx.Done():
+				return
+			case <-t.C:
+				if err := p.st.SaveRun(saveCtx, rec.snapshot()); err != nil && saveCtx.Err() == nil {
+					log.Warn("saving run progress", "err", err)
+				}
+			}
+		}
+	})
+
+	var wg sync.WaitGroup
+	for _, name := range p.cfg.Enabled() {
+		wg.Go(func() {
+			p.runPlatform(ctx, name, rec, log.With("platform", name))
+		})
+	}
+	wg.Wait()
+	stopSaving()
+	saver.Wait()
+
+	// Rank after all creators are scored. A cancelled run still ranks what it
+	// stored, with a fresh context, so the store is consistent.
+	rankCtx := context.WithoutCancel(ctx)
+	for _, name := range p.cfg.Enabled() {
+		if err := p.st.Rerank(rankCtx, name); err != nil {
+			rec.addError(name, "", "rank", err, p.now())
+		}
+	}
+
+	end := p.now()
+	run := rec.finish(end, ctx.Err() != nil)
+	if err := p.st.SaveRun(rankCtx, run); err != nil {
+		return run, fmt.Errorf("recording run end: %w", err)
+	}
+	log.Info("run finished", "status", run.Status, "duration", end.Sub(start).Round(time.Millisecond), "errors", len(run.Errors))
+	return run, nil
+}
+
+func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, log *slog.Logger) {
+	pc := p.cfg.Platforms[name]
+	rec.platform(name, func(*model.PlatformStats) {}) // make it appear in the run
+	col, err := collectors.New(name, collectors.Env{
+		Config:    pc,
+		UserAgent: p.cfg.UserAgent,
+		Logger:    log,
+		Getenv:    p.getenv,
+	})
+	if err != nil {
+		rec.addError(name, "", "setup", err, p.now())
+		return
+	}
+	if c, ok := col.(collectors.Closer); ok {
+		defer c.Close()
+	}
+	if sr, ok := col.(collectors.StatsReporter); ok {
+		defer func() { rec.setRequestStats(name, sr.Stats()) }()
+	}
+
+	fr := newFrontier(pc.MaxCreators)
+	fr.push(pc.Seeds...)
+	p.discover(ctx, name, col, pc, fr, rec, log)
+
+	var wg sync.WaitGroup
+	for range p.cfg.Concurrency {
+		wg.Go(func() {
+			for {
+				h, ok := fr.next(ctx)
+				if !ok {
+					return
+				}
+				p.collectOne(ctx, name, col, pc, h, fr, rec, log)
+				fr.done()
+				if sr, ok := col.(collectors.StatsReporter); ok {
+					rec.setRequestStats(name, sr.Stats())
+				}
+				if p.progress != nil {
+					p.progress(name, rec.stats(name))
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// discover fills the frontier from the platform's search, when it has one.
+// Without credentials search is skipped, and discovery snowballs from the
+// seeds as creators are collected (see collectOne).
+func (p *Pipeline) discover(ctx context.Context, name string, col collectors.Collector, pc collectors.PlatformConfig, fr *frontier, rec *recorder, log *slog.Logger) {
+	d, ok := col.(collectors.Discoverer)
+	if !ok {
+		return
+	}
+	for _, q := range pc.Queries {
+		cursor := ""
+		for page := 0; page < 10 && fr.wants(); page++ {
+			pg, err := d.Discover(ctx, q, cursor)
+			if err != nil {
+				if errors.Is(err, collectors.ErrAuthRequired) {
+					log.Warn("search needs credentials; discovering from seeds instead", "query", q)
+					rec.addError(name, "", "discover", err, p.now())
+					return
+				}
+				rec.addError(name, "", "discover", fmt.Errorf("query %q: %w", q, err), p.now())
+				break
+			}
+			n := fr.push(pg.Candidates...)
+			rec.platform(name, func(s *model.PlatformStats) { s.Discovered += n })
+			if pg.Next == "" {
+				break
+			}
+			cursor = pg.Next
+		}
+	}
+}
+
+// pauseAfter is how many creators in a row may fail with a platform-wide
+// block (login wall, exhausted quota) before the platform is paused.
+const pauseAfter = 5
+
+func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.Collector, pc collectors.PlatformConfig, handle string, fr *frontier, rec *recorder, log *slog.Logger) {
+	cctx, cancel := context.WithTimeout(ctx, p.cfg.CreatorTimeout)
+	defer cancel()
+	rec.platform(name, func(s *model.PlatformStats) { s.Seen++ })
+	now := p.now()
+
+	cr, err := col.Profile(cctx, handle)
+	if err != nil {
+		p.fail(ctx, name, handle, model.Key(name, handle), "profile", err, fr, rec, log)
+		return
+	}
+	cr.FetchedAt = now.UTC()
+	key := cr.Key()
+	if !rec.claim(key) {
+		return // reached twice (handle and id) in this run
+	}
+	if s, ok := col.(collectors.Snowballer); ok && fr.wants() {
+		if rel, err := s.Related(cctx, cr, 25); err != nil {
+			log.Debug("snowball failed", "creator", key, "err", err)
+		} else {
+			n := fr.push(rel...)
+			rec.platform(name, func(s *model.PlatformStats) { s.Discovered += n })
+		}
+	}
+	if p.cfg.RefreshAfter > 0 {
+		if old, err := p.st.Creator(ctx, key); err == nil && old.Status == model.StatusOK && old.Score != nil && now.Sub(old.LastCollected) < p.cfg.RefreshAfter {
+			rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
+			fr.ok()
+			return
+		}
+	}
+
+	posts, err := p.fetchPosts(cctx, col, cr, p.postsWanted(name))
+	if err != nil {
+		p.fail(ctx, name, handle, key, "posts", err, fr, rec, log)
+		return
+	}
+	var comments []model.Comment
+	for _, post := range threadsToRead(posts, pc.ThreadPosts) {
+		cs, err := col.Thread(cctx, cr, post)
+		if err != nil {
+			p.fail(ctx, name, handle, key, "thread", fmt.Errorf("post %s: %w", post.ID, err), fr, rec, log)
+			return
+		}
+		comments = append(comments, cs...)
+	}
+
+	history, err := p.st.Snapshots(ctx, key, now.AddDate(0, 0, -120).UTC().Format("2006-01-02"))
+	if err != nil {
+		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
+		return
+	}
+	sc := scoring.Score(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history}, p.bm, p.scfg, now)
+	snap := model.Snapshot{
+		CreatorKey: key,
+		Day:        now.UTC().Format("2006-01-02"),
+		Followers:  cr.Followers,
+		Following:  cr.Following,
+		PostsCount: cr.PostsCount,
+		ER:         sc.ER,
+		TakenAt:    now.UTC(),
+	}
+	for i := range posts {
+		posts[i].FetchedAt = now.UTC()
+	}
+	err = p.st.SaveCreator(ctx, store.CreatorUpdate{
+		Creator: cr, Posts: posts, Comments: comments, Score: &sc, Snapshot: &snap, At: now.UTC(),
+	})
+	if err != nil {
+		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
+		return
+	}
+	fr.ok()
+	rec.platform(name, func(s *model.PlatformStats) { s.Collected++; s.Scored++ })
+	log.Debug("creator scored", "creator", key, "tier", sc.Tier, "er", sc.ER, "composite", sc.Composite)
+}
+
+// postsWanted is N for ER plus room for unsettled posts and replies.
+func (p *Pipeline) postsWanted(platform string) int {
+	n := p.scfg.PostsN[platform]
+	if n <= 0 {
+		n = p.bm.PostsN(platform)
+	}
+	if n <= 0 {
+		n = 20
+	}
+	return n
+}
+
+// fetchPosts pages through the creator's posts until it has n settled
+// top-level posts (or 10 pages, or the end).
+func (p *Pipeline) fetchPosts(ctx context.Context, col collectors.Collector, cr model.Creator, n int) ([]model.Post, error) {
+	var out []model.Post
+	settled := 0
+	cutoff := p.now().Add(-p.scfg.SettledAfter)
+	cursor := ""
+	for page := 0; page < 10; page++ {
+		pg, err := col.Posts(ctx, cr, cursor)
+		if err != nil {
+			return nil, err
+		}
+		for _, post := range pg.Posts {
+			out = append(out, post)
+			if !post.IsReply && post.CreatedAt.Before(cutoff) {
+				settled++
+			}
+		}
+		if settled >= n || pg.Next == "" {
+			break
+		}
+		cursor = pg.Next
+	}
+	return out, nil
+}
+
+// threadsToRead picks the most recent top-level posts that have replies.
+func threadsToRead(posts []model.Post, n int) []model.Post {
+	var out []model.Post
+	sorted := slices.Clone(posts)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].CreatedAt.After(sorted[j].CreatedAt) })
+	for _, post := range sorted {
+		if len(out) >= n {
+			break
+		}
+		if post.IsReply || (post.Comments != nil && *post.Comments == 0) {
+			continue
+		}
+		out = append(out, post)
+	}
+	return out
+}
+
+// fail records a creator's failure and marks its stored record, never
+// touching its metrics: gone when the platform says it does not exist, stale
+// otherwise.
+func (p *Pipeline) fail(ctx context.Context, platform, handle, key, stage string, err error, fr *frontier, rec *recorder, log *slog.Logger) {
+	if ctx.Err() != nil {
+		return // shutting down: not the creator's fault
+	}
+	rec.platform(platform, func(s *model.PlatformStats) { s.Failed++ })
+	who := key
+	if who == "" || who == model.Key(platform, handle) {
+		who = handle
+	}
+	rec.addError(platform, who, stage, err, p.now())
+	log.Warn("creator failed", "creator", who, "stage", stage, "err", err)
+	status := model.StatusStale
+	if errors.Is(err, collectors.ErrNotFound) && stage == "profile" {
+		status = model.StatusGone
+	}
+	mctx := context.WithoutCancel(ctx)
+	if stage == "profile" {
+		// The creator was named by a handle or an id; find what is stored.
+		if _, gerr := p.st.Creator(mctx, key); errors.Is(gerr, store.ErrNotFound) {
+			if rec, herr := p.st.CreatorByHandle(mctx, platform, strings.TrimPrefix(handle, "@")); herr == nil {
+				key = rec.Key
+			}
+		}
+	}
+	if merr := p.st.MarkStatus(mctx, key, status, fmt.Sprintf("%s: %v", stage, err)); merr != nil && !errors.Is(merr, store.ErrNotFound) {
+		log.Warn("marking creator", "creator", key, "err", merr)
+	}
+	if reason := blockReason(err); reason != "" {
+		if fr.blocked() >= pauseAfter {
+			if fr.stop() {
+				rec.platform(platform, func(s *model.PlatformStats) { s.Paused = reason })
+				log.Warn("platform paused for the rest of the run", "reason", reason)
+			}
+		}
+	} else {
+		fr.ok()
+	}
+}
+
+// blockReason names platform-wide blocks that make further requests pointless.
+func blockReason(err error) string {
+	switch {
+	case errors.Is(err, collectors.ErrLoginWall):
+		return "login wall"
+	case errors.Is(err, collectors.ErrQuota):
+		return "quota exhausted"
+	case errors.Is(err, collectors.ErrForbidden):
+		return "forbidden"
+	}
+	return ""
+}
+
+func newRunID(t time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}

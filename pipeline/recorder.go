@@ -1,0 +1,124 @@
+package pipeline
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nanoscout/nanoscout/collectors"
+	"github.com/nanoscout/nanoscout/model"
+)
+
+// maxRunErrors bounds the errors kept on one run document.
+const maxRunErrors = 2000
+
+// recorder is the run document while the run goes on, safe for concurrent use.
+type recorder struct {
+	mu      sync.Mutex
+	run     model.Run
+	claimed map[string]bool
+	dropped int
+}
+
+func newRecorder(r model.Run) *recorder {
+	return &recorder{run: r, claimed: map[string]bool{}}
+}
+
+func (r *recorder) platform(name string, f func(*model.PlatformStats)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.run.Platforms[name]
+	if s == nil {
+		s = &model.PlatformStats{}
+		r.run.Platforms[name] = s
+	}
+	f(s)
+}
+
+func (r *recorder) stats(name string) model.PlatformStats {
+	var out model.PlatformStats
+	r.platform(name, func(s *model.PlatformStats) { out = *s })
+	return out
+}
+
+func (r *recorder) setRequestStats(name string, rs collectors.RequestStats) {
+	r.platform(name, func(s *model.PlatformStats) {
+		s.Requests = rs.Requests
+		s.Throttled = rs.Throttled
+		s.Retries = rs.Retries
+		s.LimiterWaitMS = rs.LimiterWait.Milliseconds()
+		s.ByStatus = make(map[string]int64, len(rs.ByStatus))
+		for code, n := range rs.ByStatus {
+			s.ByStatus[strconv.Itoa(code)] = n
+		}
+	})
+}
+
+func (r *recorder) addError(platform, creator, stage string, err error, at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.run.Errors) >= maxRunErrors {
+		r.dropped++
+		return
+	}
+	r.run.Errors = append(r.run.Errors, model.RunError{
+		Platform: platform, Creator: creator, Stage: stage, Reason: err.Error(), At: at.UTC(),
+	})
+}
+
+// claim reports whether key is new in this run, and records it as done.
+func (r *recorder) claim(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.claimed[key] {
+		return false
+	}
+	r.claimed[key] = true
+	r.run.Done = append(r.run.Done, key)
+	return true
+}
+
+// snapshot copies the run document for saving.
+func (r *recorder) snapshot() model.Run {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.run
+	out.Platforms = make(map[string]*model.PlatformStats, len(r.run.Platforms))
+	for k, v := range r.run.Platforms {
+		c := *v
+		c.ByStatus = maps.Clone(v.ByStatus)
+		out.Platforms[k] = &c
+	}
+	out.Errors = append([]model.RunError(nil), r.run.Errors...)
+	out.Done = append([]string(nil), r.run.Done...)
+	return out
+}
+
+// finish sets the final status: failed when nothing was collected and
+// something went wrong, partial when some creators failed or the run was
+// interrupted, succeeded otherwise.
+func (r *recorder) finish(end time.Time, interrupted bool) model.Run {
+	r.mu.Lock()
+	collected, failed := 0, 0
+	for _, s := range r.run.Platforms {
+		collected += s.Collected + s.Skipped
+		failed += s.Failed
+	}
+	switch {
+	case collected == 0 && (failed > 0 || len(r.run.Errors) > 0 || interrupted):
+		r.run.Status = model.RunFailed
+	case failed > 0 || interrupted || len(r.run.Errors) > 0:
+		r.run.Status = model.RunPartial
+	default:
+		r.run.Status = model.RunSucceeded
+	}
+	if r.dropped > 0 {
+		r.run.Errors = append(r.run.Errors, model.RunError{Stage: "run", Reason: fmt.Sprintf("%d more errors not kept", r.dropped), At: end.UTC()})
+	}
+	r.run.FinishedAt = end.UTC()
+	r.run.DurationMS = end.Sub(r.run.StartedAt).Milliseconds()
+	r.mu.Unlock()
+	return r.snapshot()
+}

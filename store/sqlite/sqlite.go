@@ -1,0 +1,551 @@
+// Package sqlite is nanoscout's embedded default store: one SQLite database
+// (nanoscout.db) in a data directory, on the pure-Go modernc.org/sqlite driver.
+//
+// The database runs in WAL mode with a busy timeout, so several processes (the
+// scheduler and the web server) can share the directory. What Top filters and
+// sorts on lives in real, indexed columns; every record is also kept whole as
+// JSON text. Writes take SQLite's write lock up front (BEGIN IMMEDIATE) and are
+// serialised inside the process, so concurrent writers wait instead of failing
+// with SQLITE_BUSY.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/store"
+	"github.com/nanoscout/nanoscout/store/internal/finite"
+)
+
+// FileName is the database file Open creates in the data directory.
+const FileName = "nanoscout.db"
+
+const (
+	busyTimeout = 10 * time.Second
+	batchSize   = 1000 // rows per write transaction in bulk upserts
+	maxConns    = 8
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is the SQLite backend. It is safe for concurrent use.
+type Store struct {
+	db   *sql.DB
+	path string
+	// wlock serialises this process's write transactions; BEGIN IMMEDIATE
+	// and the busy timeout do the same across processes.
+	wlock chan struct{}
+}
+
+// Open opens (creating when needed) dir/nanoscout.db and migrates it to
+// store.SchemaVersion.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating data directory %q: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(OFF)")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening %q: %w", path, err)
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	s := &Store{db: db, path: path, wlock: make(chan struct{}, 1)}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening %q: %w", path, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating %q: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close lets SQLite refresh its planner statistics and closes the database.
+func (s *Store) Close() error {
+	_, _ = s.db.Exec(`PRAGMA optimize`)
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("closing %q: %w", s.path, err)
+	}
+	return nil
+}
+
+// write runs fn in one write transaction, committed when fn returns nil.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	select {
+	case s.wlock <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.wlock }()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func seconds(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
+
+// upsertPosts writes posts through one prepared statement of tx.
+func upsertPosts(ctx context.Context, tx *sql.Tx, posts []model.Post) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO posts(key, creator_key, created_at, json) VALUES(?, ?, ?, ?)
+		ON CONFLICT(key) DO UPDATE SET creator_key = excluded.creator_key, created_at = excluded.created_at, json = excluded.json`)
+	if err != nil {
+		return fmt.Errorf("preparing post upsert: %w", err)
+	}
+	defer stmt.Close()
+	for _, p := range posts {
+		b, err := json.Marshal(p)
+		if err != nil {
+			return fmt.Errorf("encoding post %q: %w", p.Key(), err)
+		}
+		if _, err := stmt.ExecContext(ctx, p.Key(), p.CreatorKey(), micros(p.CreatedAt), string(b)); err != nil {
+			return fmt.Errorf("upserting post %q: %w", p.Key(), err)
+		}
+	}
+	return nil
+}
+
+func upsertComments(ctx context.Context, tx *sql.Tx, comments []model.Comment) error {
+	if len(comments) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO comments(key, post_key, created_at, json) VALUES(?, ?, ?, ?)
+		ON CONFLICT(key) DO UPDATE SET post_key = excluded.post_key, created_at = excluded.created_at, json = excluded.json`)
+	if err != nil {
+		return fmt.Errorf("preparing comment upsert: %w", err)
+	}
+	defer stmt.Close()
+	for _, c := range comments {
+		b, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encoding comment %q: %w", c.Key(), err)
+		}
+		if _, err := stmt.ExecContext(ctx, c.Key(), model.Key(c.Platform, c.PostID), micros(c.CreatedAt), string(b)); err != nil {
+			return fmt.Errorf("upserting comment %q: %w", c.Key(), err)
+		}
+	}
+	return nil
+}
+
+func putSnapshot(ctx context.Context, tx *sql.Tx, snap model.Snapshot) error {
+	snap = finite.Snapshot(snap)
+	b, err := json.Marshal(snap)
+	if err != nil {
+		return fmt.Errorf("encoding snapshot %s/%s: %w", snap.CreatorKey, snap.Day, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots(creator_key, day, json) VALUES(?, ?, ?)
+		ON CONFLICT(creator_key, day) DO UPDATE SET json = excluded.json`, snap.CreatorKey, snap.Day, string(b)); err != nil {
+		return fmt.Errorf("upserting snapshot %s/%s: %w", snap.CreatorKey, snap.Day, err)
+	}
+	return nil
+}
+
+// getCreator reads one record inside tx; found is false when it is absent.
+func getCreator(ctx context.Context, tx *sql.Tx, key string) (rec store.CreatorRecord, found bool, err error) {
+	var b []byte
+	err = tx.QueryRowContext(ctx, `SELECT json FROM creators WHERE key = ?`, key).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rec, false, nil
+	}
+	if err != nil {
+		return rec, false, fmt.Errorf("reading creator %q: %w", key, err)
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, false, fmt.Errorf("decoding creator %q: %w", key, err)
+	}
+	return rec, true, nil
+}
+
+const putCreatorSQL = `INSERT INTO creators(key, platform, handle, tier, followers, er, reply_score, authenticity, composite, rank, status, updated_at, json)
+	VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT(key) DO UPDATE SET platform = excluded.platform, handle = excluded.handle, tier = excluded.tier, followers = excluded.followers,
+		er = excluded.er, reply_score = excluded.reply_score, authenticity = excluded.authenticity,
+		composite = excluded.composite, rank = excluded.rank, status = excluded.status,
+		updated_at = excluded.updated_at, json = excluded.json`
+
+// putCreator writes rec's columns and JSON with stmt (a prepared putCreatorSQL).
+func putCreator(ctx context.Context, stmt *sql.Stmt, rec store.CreatorRecord) error {
+	rec.Score = finite.Score(rec.Score)
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encoding creator %q: %w", rec.Key, err)
+	}
+	var tier, er, reply, auth, composite, rank any // NULL while unscored
+	if sc := rec.Score; sc != nil {
+		tier, er, reply, auth, composite = sc.Tier, sc.ER, sc.ReplyDepth.Score, sc.Authenticity, sc.Composite
+		if sc.Rank > 0 {
+			rank = sc.Rank
+		}
+	}
+	if _, err := stmt.ExecContext(ctx, rec.Key, rec.Creator.Platform, rec.Creator.Handle, tier, rec.Creator.Followers, er, reply, auth,
+		composite, rank, rec.Status, seconds(rec.UpdatedAt), string(b)); err != nil {
+		return fmt.Errorf("writing creator %q: %w", rec.Key, err)
+	}
+	return nil
+}
+
+// putCreatorTx writes one record inside tx.
+func putCreatorTx(ctx context.Context, tx *sql.Tx, rec store.CreatorRecord) error {
+	stmt, err := tx.PrepareContext(ctx, putCreatorSQL)
+	if err != nil {
+		return fmt.Errorf("preparing creator upsert: %w", err)
+	}
+	defer stmt.Close()
+	return putCreator(ctx, stmt, rec)
+}
+
+func orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now().UTC()
+	}
+	return t
+}
+
+// SaveCreator writes the posts, comments, snapshot and then the creator of u
+// in one transaction.
+func (s *Store) SaveCreator(ctx context.Context, u store.CreatorUpdate) error {
+	key := u.Creator.Key()
+	at := orNow(u.At)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := upsertPosts(ctx, tx, u.Posts); err != nil {
+			return err
+		}
+		if err := upsertComments(ctx, tx, u.Comments); err != nil {
+			return err
+		}
+		if u.Snapshot != nil {
+			if err := putSnapshot(ctx, tx, *u.Snapshot); err != nil {
+				return err
+			}
+		}
+		rec, _, err := getCreator(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		rec.Key = key
+		rec.Creator = u.Creator
+		if u.Score != nil {
+			rec.Score = u.Score
+			rec.LastScored = at
+		}
+		rec.Status = model.StatusOK
+		rec.StatusReason = ""
+		rec.LastCollected = at
+		rec.UpdatedAt = at
+		return putCreatorTx(ctx, tx, rec)
+	})
+	if err != nil {
+		return fmt.Errorf("saving creator %q: %w", key, err)
+	}
+	return nil
+}
+
+// UpsertPosts writes posts in transactions of batchSize rows.
+func (s *Store) UpsertPosts(ctx context.Context, posts []model.Post) error {
+	for start := 0; start < len(posts); start += batchSize {
+		batch := posts[start:min(start+batchSize, len(posts))]
+		if err := s.write(ctx, func(tx *sql.Tx) error { return upsertPosts(ctx, tx, batch) }); err != nil {
+			return fmt.Errorf("upserting posts %d–%d of %d: %w", start, start+len(batch), len(posts), err)
+		}
+	}
+	return nil
+}
+
+// UpsertCreators writes profiles, keeping each stored creator's score and
+// status. A creator not yet stored starts unscored with status ok.
+func (s *Store) UpsertCreators(ctx context.Context, cs []model.Creator, at time.Time) error {
+	at = orNow(at)
+	for start := 0; start < len(cs); start += batchSize {
+		batch := cs[start:min(start+batchSize, len(cs))]
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			stmt, err := tx.PrepareContext(ctx, putCreatorSQL)
+			if err != nil {
+				return fmt.Errorf("preparing creator upsert: %w", err)
+			}
+			defer stmt.Close()
+			for _, c := range batch {
+				rec, found, err := getCreator(ctx, tx, c.Key())
+				if err != nil {
+					return err
+				}
+				if !found {
+					rec = store.CreatorRecord{Key: c.Key(), Status: model.StatusOK}
+				}
+				rec.Creator = c
+				rec.UpdatedAt = at
+				if err := putCreator(ctx, stmt, rec); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("upserting creators %d–%d of %d: %w", start, start+len(batch), len(cs), err)
+		}
+	}
+	return nil
+}
+
+// MarkStatus sets a creator's status and reason, keeping its metrics.
+func (s *Store) MarkStatus(ctx context.Context, key, status, reason string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		rec, found, err := getCreator(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return store.ErrNotFound
+		}
+		rec.Status = status
+		rec.StatusReason = reason
+		rec.UpdatedAt = time.Now().UTC()
+		return putCreatorTx(ctx, tx, rec)
+	})
+	if err != nil {
+		return fmt.Errorf("marking creator %q %s: %w", key, status, err)
+	}
+	return nil
+}
+
+// Creator returns one stored creator, or an error wrapping store.ErrNotFound.
+func (s *Store) Creator(ctx context.Context, key string) (store.CreatorRecord, error) {
+	return s.creatorWhere(ctx, key, `key = ?`, key)
+}
+
+// CreatorByHandle returns the stored creator of platform with that handle.
+func (s *Store) CreatorByHandle(ctx context.Context, platform, handle string) (store.CreatorRecord, error) {
+	return s.creatorWhere(ctx, platform+" @"+handle, `platform = ? AND handle = ? ORDER BY updated_at DESC LIMIT 1`, platform, handle)
+}
+
+func (s *Store) creatorWhere(ctx context.Context, key, where string, args ...any) (store.CreatorRecord, error) {
+	var rec store.CreatorRecord
+	var b []byte
+	err := s.db.QueryRowContext(ctx, `SELECT json FROM creators WHERE `+where, args...).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rec, fmt.Errorf("reading creator %q: %w", key, store.ErrNotFound)
+	}
+	if err != nil {
+		return rec, fmt.Errorf("reading creator %q: %w", key, err)
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, fmt.Errorf("decoding creator %q: %w", key, err)
+	}
+	return rec, nil
+}
+
+// JSON is stored as TEXT (a string argument): SQLite 3.45+ reads a BLOB
+// given to its json functions as JSONB.
+
+// queryJSON runs query and decodes the single JSON column of each row into a T.
+func queryJSON[T any](ctx context.Context, db *sql.DB, what, query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("querying %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", what, err)
+		}
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, fmt.Errorf("decoding %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	return out, nil
+}
+
+func sqlLimit(limit int) int {
+	if limit <= 0 {
+		return -1 // no limit
+	}
+	return limit
+}
+
+// Posts returns a creator's posts, newest first, at most limit (0 = all).
+func (s *Store) Posts(ctx context.Context, creatorKey string, limit int) ([]model.Post, error) {
+	return queryJSON[model.Post](ctx, s.db, fmt.Sprintf("posts of %q", creatorKey),
+		`SELECT json FROM posts WHERE creator_key = ? ORDER BY created_at DESC, key DESC LIMIT ?`,
+		creatorKey, sqlLimit(limit))
+}
+
+// Comments returns the comments under one post, oldest first.
+func (s *Store) Comments(ctx context.Context, postKey string) ([]model.Comment, error) {
+	return queryJSON[model.Comment](ctx, s.db, fmt.Sprintf("comments of %q", postKey),
+		`SELECT json FROM comments WHERE post_key = ? ORDER BY created_at, key`, postKey)
+}
+
+var sortColumns = map[string]string{
+	"":             "composite",
+	"composite":    "composite",
+	"er":           "er",
+	"followers":    "followers",
+	"reply":        "reply_score",
+	"authenticity": "authenticity",
+}
+
+// Top returns a page of scored creators, best first by q.SortBy, ties by key.
+func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecord, error) {
+	col, ok := sortColumns[q.SortBy]
+	if !ok {
+		return nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
+	}
+	query := `SELECT json FROM creators WHERE composite IS NOT NULL`
+	var args []any
+	if q.Platform != "" {
+		query += ` AND platform = ?`
+		args = append(args, q.Platform)
+	}
+	if q.Tier != "" {
+		query += ` AND tier = ?`
+		args = append(args, q.Tier)
+	}
+	if q.MinER > 0 {
+		query += ` AND er >= ?`
+		args = append(args, q.MinER)
+	}
+	if q.MinFollowers > 0 {
+		query += ` AND followers >= ?`
+		args = append(args, q.MinFollowers)
+	}
+	if q.MaxFollowers > 0 {
+		query += ` AND followers <= ?`
+		args = append(args, q.MaxFollowers)
+	}
+	if q.Status != "" {
+		query += ` AND status = ?`
+		args = append(args, q.Status)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	query += ` ORDER BY ` + col + ` DESC, key LIMIT ? OFFSET ?`
+	args = append(args, limit, max(q.Offset, 0))
+	return queryJSON[store.CreatorRecord](ctx, s.db, "top creators", query, args...)
+}
+
+// Rerank numbers the scored creators of platform 1..n within each tier by
+// composite (ties by key), in the rank column and in the stored score.
+func (s *Store) Rerank(ctx context.Context, platform string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE creators SET rank = r.n, json = json_set(creators.json, '$.score.rank', r.n)
+			FROM (SELECT key, ROW_NUMBER() OVER (PARTITION BY tier ORDER BY composite DESC, key) AS n
+				FROM creators WHERE platform = ? AND composite IS NOT NULL) AS r
+			WHERE creators.key = r.key AND creators.rank IS NOT r.n`, platform)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("reranking %s: %w", platform, err)
+	}
+	return nil
+}
+
+// PutSnapshot upserts the creator's snapshot for its day.
+func (s *Store) PutSnapshot(ctx context.Context, snap model.Snapshot) error {
+	if err := s.write(ctx, func(tx *sql.Tx) error { return putSnapshot(ctx, tx, snap) }); err != nil {
+		return fmt.Errorf("putting snapshot: %w", err)
+	}
+	return nil
+}
+
+// Snapshots returns a creator's snapshots from sinceDay on ("" = all), oldest first.
+func (s *Store) Snapshots(ctx context.Context, creatorKey, sinceDay string) ([]model.Snapshot, error) {
+	return queryJSON[model.Snapshot](ctx, s.db, fmt.Sprintf("snapshots of %q", creatorKey),
+		`SELECT json FROM snapshots WHERE creator_key = ? AND day >= ? ORDER BY day`, creatorKey, sinceDay)
+}
+
+// SaveRun upserts a run.
+func (s *Store) SaveRun(ctx context.Context, r model.Run) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encoding run %q: %w", r.ID, err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO runs(id, started_at, json) VALUES(?, ?, ?)
+			ON CONFLICT(id) DO UPDATE SET started_at = excluded.started_at, json = excluded.json`,
+			r.ID, micros(r.StartedAt), string(b))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("saving run %q: %w", r.ID, err)
+	}
+	return nil
+}
+
+// Run returns one run, or an error wrapping store.ErrNotFound.
+func (s *Store) Run(ctx context.Context, id string) (model.Run, error) {
+	var r model.Run
+	var b []byte
+	err := s.db.QueryRowContext(ctx, `SELECT json FROM runs WHERE id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("reading run %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("reading run %q: %w", id, err)
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("decoding run %q: %w", id, err)
+	}
+	return r, nil
+}
+
+// Runs lists runs, newest first, at most limit (0 = all).
+func (s *Store) Runs(ctx context.Context, limit int) ([]model.Run, error) {
+	return queryJSON[model.Run](ctx, s.db, "runs",
+		`SELECT json FROM runs ORDER BY started_at DESC, id DESC LIMIT ?`, sqlLimit(limit))
+}
+
+// Stats counts the rows of each table.
+func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
+	st := store.Stats{}
+	for _, table := range []string{"creators", "posts", "comments", "snapshots", "runs"} {
+		var n int64
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			return nil, fmt.Errorf("counting %s: %w", table, err)
+		}
+		st[table] = n
+	}
+	return st, nil
+}

@@ -1,0 +1,217 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/store"
+	"github.com/nanoscout/nanoscout/store/storetest"
+)
+
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
+
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := model.Creator{Platform: "bluesky", ID: "did:plc:abc", Handle: "abc", Followers: 4200}
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	sc := &model.Score{Tier: model.TierNano, Composite: 77, ER: 3}
+	if err := s.SaveCreator(ctx, store.CreatorUpdate{Creator: c, Score: sc, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatalf("reopening: %v", err)
+	}
+	defer s.Close()
+	v, err := s.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != store.SchemaVersion {
+		t.Errorf("schema version = %d, want %d", v, store.SchemaVersion)
+	}
+	var rows int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_meta`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != store.SchemaVersion {
+		t.Errorf("schema_meta has %d rows, want one per migration (%d)", rows, store.SchemaVersion)
+	}
+	rec, err := s.Creator(ctx, c.Key())
+	if err != nil {
+		t.Fatalf("creator after reopen: %v", err)
+	}
+	if rec.Creator.Followers != 4200 || rec.Score == nil || rec.Score.Composite != 77 {
+		t.Errorf("creator after reopen = %+v", rec)
+	}
+	var blobs int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM creators WHERE typeof(json) != 'text'`).Scan(&blobs); err != nil {
+		t.Fatal(err)
+	}
+	if blobs != 0 {
+		t.Errorf("%d creators stored as non-text JSON (SQLite's json functions read a BLOB as JSONB)", blobs)
+	}
+	var mode string
+	if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "wal" {
+		t.Errorf("journal_mode = %q, want wal", mode)
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO schema_meta(version, applied_at) VALUES(?, 'later')`, store.SchemaVersion+1); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err := Open(ctx, dir); err == nil {
+		s.Close()
+		t.Fatal("Open accepted a database with a newer schema")
+	}
+}
+
+// TestTwoProcesses opens the same directory twice, as the scheduler and the web
+// server do, and writes from both at once: the busy timeout and BEGIN
+// IMMEDIATE must make them wait for each other instead of failing.
+func TestTwoProcesses(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	var stores []*Store
+	for range 2 {
+		s, err := Open(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores = append(stores, s)
+	}
+	var wg sync.WaitGroup
+	for i, s := range stores {
+		for g := range 4 {
+			wg.Go(func() {
+				for r := range 20 {
+					c := model.Creator{Platform: "bluesky", ID: fmt.Sprintf("s%d-g%d", i, g), Followers: int64(r)}
+					posts := []model.Post{{Platform: "bluesky", ID: fmt.Sprintf("s%d-g%d-p%d", i, g, r), CreatorID: c.ID}}
+					err := s.SaveCreator(ctx, store.CreatorUpdate{Creator: c, Posts: posts,
+						Score: &model.Score{Tier: model.TierNano, Composite: float64(r)}, At: time.Now()})
+					if err != nil {
+						t.Errorf("store %d goroutine %d: %v", i, g, err)
+						return
+					}
+					if _, err := s.Top(ctx, store.TopQuery{Limit: 5}); err != nil {
+						t.Errorf("store %d reading: %v", i, err)
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	st, err := stores[0].Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st["creators"] != 8 || st["posts"] != 160 {
+		t.Errorf("stats = %v, want 8 creators and 160 posts", st)
+	}
+}
+
+// TestTopUsesIndex guards the ranked query's plan: a platform+tier page
+// sorted by composite must walk an index, not sort the table.
+func TestTopUsesIndex(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	for _, q := range []string{
+		`SELECT json FROM creators WHERE composite IS NOT NULL AND platform = ? AND tier = ? ORDER BY composite DESC, key LIMIT 50 OFFSET 0`,
+		`SELECT json FROM creators WHERE composite IS NOT NULL AND platform = ? ORDER BY composite DESC, key LIMIT 50 OFFSET 0`,
+		`SELECT json FROM creators WHERE composite IS NOT NULL ORDER BY composite DESC, key LIMIT 50 OFFSET 0`,
+	} {
+		plan := explain(ctx, t, s, q)
+		if !strings.Contains(plan, "USING INDEX") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("plan of %s:\n%s", q, plan)
+		}
+	}
+}
+
+func explain(ctx context.Context, t *testing.T, s *Store, q string) string {
+	t.Helper()
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+		}
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = "x"
+	}
+	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		out += detail + "\n"
+	}
+	return out
+}
+
+func TestOpenPathWithSpacesAndQuery(t *testing.T) {
+	dir := t.TempDir() + "/with space/ü?x=1#frag"
+	s, err := Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SaveRun(t.Context(), model.Run{ID: "r"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+		t.Errorf("database not where expected: %v", err)
+	}
+}
