@@ -30,7 +30,7 @@ fmt:
 
 ## bench: store benchmarks on the embedded default (100k posts upsert, ranked top-50 over 100k creators).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./store/sqlite/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem ./store/sqlite/ | tee bench.out
 
 clean:
 	rm -rf bin .demo bench.out

@@ -117,6 +117,11 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 // The returned error is only for failures of the run itself (the store
 // refusing the run document); creator failures are in Run.Errors.
 func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
+	if ids, err := p.markAbandoned(ctx); err != nil {
+		p.log.Warn("checking for abandoned runs", "err", err)
+	} else if len(ids) > 0 {
+		p.log.Info("marked runs abandoned; their finished creators are kept and skipped", "runs", ids)
+	}
 	start := p.now()
 	rec := newRecorder(model.Run{
 		ID:        newRunID(start),

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/store"
+	"github.com/nanoscout/nanoscout/store/backend"
+)
+
+// globals are the flags every command shares.
+type globals struct {
+	configPath string
+	dataDir    string
+	mongoURI   string
+	logLevel   string
+	logFormat  string
+}
+
+func newRootCmd() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:           "nanoscout",
+		Short:         "Find, measure and rank nano creators whose audiences actually listen",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.configPath, "config", "c", "", "config file (default: the built-in configs/default.yaml)")
+	pf.StringVar(&g.dataDir, "data-dir", "", "data directory of the embedded store (env NANOSCOUT_DATA_DIR)")
+	pf.StringVar(&g.mongoURI, "mongo-uri", "", "use MongoDB at this URI instead of the embedded store (env NANOSCOUT_MONGO_URI)")
+	pf.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (default from config)")
+	pf.StringVar(&g.logFormat, "log-format", "", "auto, text or json (default from config)")
+	root.AddCommand(
+		newRunCmd(g),
+		newTopCmd(g),
+		newCreatorCmd(g),
+		newRunsCmd(g),
+		newDemoCmd(g),
+		newSimulateCmd(g),
+		newVersionCmd(),
+	)
+	return root
+}
+
+// loadConfig reads the config and applies flag overrides.
+func (g *globals) loadConfig() (config.Config, error) {
+	cfg, err := config.Load(g.configPath, os.Getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if g.dataDir != "" {
+		cfg.DataDir = g.dataDir
+	}
+	if g.mongoURI != "" {
+		cfg.Mongo.URI = g.mongoURI
+	}
+	if g.logLevel != "" {
+		cfg.Log.Level = g.logLevel
+	}
+	if g.logFormat != "" {
+		cfg.Log.Format = g.logFormat
+	}
+	return cfg, nil
+}
+
+// openStore opens the backend the config selects.
+func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	st, _, err := backend.Open(ctx, cfg.DataDir, cfg.Mongo.URI, cfg.Mongo.Database)
+	if err != nil {
+		return nil, fmt.Errorf("opening store: %w", err)
+	}
+	return st, nil
+}
+
+// newLogger builds the slog logger: text on a terminal, JSON otherwise.
+func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(strings.ToUpper(cfg.Log.Level))); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.Log.Format
+	if format == "auto" {
+		format = "json"
+		if isTerminal(w) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func newRunsCmd(g *globals) *cobra.Command {
+	var limit int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "runs",
+		Short: "List recent runs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			st, err := openStore(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			runs, err := st.Runs(cmd.Context(), limit)
+			if err != nil {
+				return fmt.Errorf("listing runs: %w", err)
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), runs)
+			}
+			tw := newTable(cmd.OutOrStdout())
+			fmt.Fprintln(tw, "ID\tJOB\tSTATUS\tSTARTED\tDURATION\tCOLLECTED\tFAILED\tREQUESTS\t429s\tERRORS")
+			for _, r := range runs {
+				col, fail, req, thr := 0, 0, int64(0), int64(0)
+				for _, s := range r.Platforms {
+					col += s.Collected
+					fail += s.Failed
+					req += s.Requests
+					thr += s.Throttled
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.Job, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"),
+					(time.Duration(r.DurationMS) * time.Millisecond).Round(time.Second), col, fail, req, thr, len(r.Errors))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", 20, "rows")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one run with its per-platform counters and errors",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			st, err := openStore(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			r, err := st.Run(cmd.Context(), args[0])
+			if err != nil {
+				return fmt.Errorf("run %q: %w", args[0], err)
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), r)
+			}
+			printRunSummary(cmd.OutOrStdout(), r)
+			for _, e := range r.Errors {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", e.At.Format(time.TimeOnly), e.Platform, e.Creator, e.Stage, e.Reason)
+			}
+			return nil
+		},
+	}
+	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.AddCommand(show)
+	return cmd
+}

@@ -1,0 +1,134 @@
+package simulator
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options configure a Server.
+type Options struct {
+	Seed     int64
+	Creators int              // per platform; default 1000, at most MaxCreators
+	Faults   Faults           // injected per request; VanishRate marks accounts as gone
+	Limits   map[string]Limit // per platform; nil = DefaultLimits(); a missing platform gets its default
+	Now      func() time.Time // default time.Now; posts are placed relative to it
+	// CursorTTL is how long an opaque cursor (Bluesky getAuthorFeed,
+	// getFollows) stays valid; older ones get 400 InvalidRequest "Cursor
+	// expired". 0 means DefaultCursorTTL; negative means cursors never expire.
+	CursorTTL time.Duration
+}
+
+// DefaultCursorTTL is the default lifetime of an opaque cursor.
+const DefaultCursorTTL = 15 * time.Minute
+
+// Limit is a fixed-window rate limit over a whole platform: Requests per
+// Window, windows aligned to multiples of Window. Requests <= 0 means no limit.
+type Limit struct {
+	Requests int
+	Window   time.Duration
+}
+
+// DefaultLimits returns the simulator's default limits: generous enough for a
+// two-minute demo, same order as the real ones. The real published limits:
+//
+//   - bluesky: 3000 requests per 5 minutes per IP on the PDS / entryway
+//     (createSession 30 per 5 minutes); the AppView publishes none.
+//   - mastodon: 300 requests per 5 minutes per IP or token (1500 per 5
+//     minutes per user; paging requests 300 per 15 minutes).
+//
+// Defaults: bluesky 3000 per 60 s, mastodon 1500 per 60 s.
+func DefaultLimits() map[string]Limit {
+	out := map[string]Limit{}
+	for name, p := range registry {
+		out[name] = p.defaultLimit
+	}
+	return out
+}
+
+// Faults configure fault injection. Rates are probabilities per request and
+// are exclusive: one request gets at most one of ErrorRate, TruncateRate,
+// MalformedRate and DriftRate. Latency (mean; actual is 0.5–1.5×) is added to
+// every request that passes the rate limiter. VanishRate is the share of
+// creators whose accounts answer as deleted or deactivated.
+type Faults struct {
+	ErrorRate, TruncateRate, MalformedRate, DriftRate float64
+	Latency                                           time.Duration
+	VanishRate                                        float64
+}
+
+var faultKeys = []string{"5xx", "latency", "truncate", "malformed", "drift", "vanish"}
+
+// ParseFaults parses "5xx=0.05,latency=20ms,truncate=0.01,malformed=0.01,
+// drift=0.01,vanish=0.01". The empty string means no faults. An unknown key
+// is an error that names it.
+func ParseFaults(s string) (Faults, error) {
+	var f Faults
+	s = strings.TrimSpace(s)
+	if s == "" || s == "none" {
+		return f, nil
+	}
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+		if !ok {
+			return Faults{}, fmt.Errorf("fault %q: want key=value", part)
+		}
+		if k == "latency" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return Faults{}, fmt.Errorf("fault latency=%q: want a duration such as 20ms", v)
+			}
+			f.Latency = d
+			continue
+		}
+		var dst *float64
+		switch k {
+		case "5xx":
+			dst = &f.ErrorRate
+		case "truncate":
+			dst = &f.TruncateRate
+		case "malformed":
+			dst = &f.MalformedRate
+		case "drift":
+			dst = &f.DriftRate
+		case "vanish":
+			dst = &f.VanishRate
+		default:
+			return Faults{}, fmt.Errorf("unknown fault %q (known: %s)", k, strings.Join(faultKeys, ", "))
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || x < 0 || x > 1 {
+			return Faults{}, fmt.Errorf("fault %s=%q: want a rate between 0 and 1", k, v)
+		}
+		*dst = x
+	}
+	if sum := f.ErrorRate + f.TruncateRate + f.MalformedRate + f.DriftRate; sum > 1 {
+		return Faults{}, fmt.Errorf("faults: 5xx+truncate+malformed+drift = %.3f, want at most 1", sum)
+	}
+	return f, nil
+}
+
+// String renders f in ParseFaults syntax.
+func (f Faults) String() string {
+	var parts []string
+	add := func(k string, v float64) {
+		if v > 0 {
+			parts = append(parts, k+"="+strconv.FormatFloat(v, 'g', -1, 64))
+		}
+	}
+	add("5xx", f.ErrorRate)
+	if f.Latency > 0 {
+		parts = append(parts, "latency="+f.Latency.String())
+	}
+	add("truncate", f.TruncateRate)
+	add("malformed", f.MalformedRate)
+	add("drift", f.DriftRate)
+	add("vanish", f.VanishRate)
+	return strings.Join(parts, ",")
+}
