@@ -12,7 +12,8 @@ import (
 	"github.com/nanoscout/nanoscout/model"
 )
 
-// SchemaVersion is the schema both backends record at start.
+// SchemaVersion is the core schema version. The MongoDB backend records it;
+// the SQLite backend records one version per migration (see store/sqlite).
 const SchemaVersion = 1
 
 // ErrNotFound is returned when a document does not exist.

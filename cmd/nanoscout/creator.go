@@ -10,6 +10,8 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
+func init() { addCommand(newCreatorCmd) }
+
 func newCreatorCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{

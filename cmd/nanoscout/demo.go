@@ -55,6 +55,8 @@ func demoConfig(base config.Config, pop *simulator.Population, baseURL string, m
 	return cfg
 }
 
+func init() { addCommand(newDemoCmd) }
+
 func newDemoCmd(g *globals) *cobra.Command {
 	var (
 		seed        int64

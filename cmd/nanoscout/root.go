@@ -15,6 +15,12 @@ import (
 	"github.com/nanoscout/nanoscout/store/backend"
 )
 
+// subcommands are registered by each command's file from init(), so adding
+// a command touches no other file.
+var subcommands []func(*globals) *cobra.Command
+
+func addCommand(mk func(*globals) *cobra.Command) { subcommands = append(subcommands, mk) }
+
 // globals are the flags every command shares.
 type globals struct {
 	configPath string
@@ -38,15 +44,9 @@ func newRootCmd() *cobra.Command {
 	pf.StringVar(&g.mongoURI, "mongo-uri", "", "use MongoDB at this URI instead of the embedded store (env NANOSCOUT_MONGO_URI)")
 	pf.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (default from config)")
 	pf.StringVar(&g.logFormat, "log-format", "", "auto, text or json (default from config)")
-	root.AddCommand(
-		newRunCmd(g),
-		newTopCmd(g),
-		newCreatorCmd(g),
-		newRunsCmd(g),
-		newDemoCmd(g),
-		newSimulateCmd(g),
-		newVersionCmd(),
-	)
+	for _, mk := range subcommands {
+		root.AddCommand(mk(g))
+	}
 	return root
 }
 

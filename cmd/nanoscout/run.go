@@ -13,6 +13,8 @@ import (
 	"github.com/nanoscout/nanoscout/pipeline"
 )
 
+func init() { addCommand(newRunCmd) }
+
 func newRunCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{

@@ -7,6 +7,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
+func init() { addCommand(newRunsCmd) }
+
 func newRunsCmd(g *globals) *cobra.Command {
 	var limit int
 	var asJSON bool

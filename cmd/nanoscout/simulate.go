@@ -14,6 +14,8 @@ import (
 	"github.com/nanoscout/nanoscout/simulator"
 )
 
+func init() { addCommand(newSimulateCmd) }
+
 func newSimulateCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "simulate",

@@ -16,6 +16,8 @@ func newTable(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 }
 
+func init() { addCommand(newTopCmd) }
+
 func newTopCmd(g *globals) *cobra.Command {
 	var q store.TopQuery
 	var asJSON bool

@@ -11,6 +11,8 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
+func init() { addCommand(func(*globals) *cobra.Command { return newVersionCmd() }) }
+
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",

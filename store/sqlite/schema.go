@@ -4,16 +4,25 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
-
-	"github.com/nanoscout/nanoscout/store"
 )
 
-// migrations[i] brings the schema from version i to version i+1. Append only:
-// a released migration is never edited.
-var migrations = [][]string{
-	// 1: the first schema.
-	{
+// migrations maps a schema version to the statements that create what it
+// adds. The core schema is version 1; each later concern registers its own
+// version from its own file with registerMigration, so features land
+// independently:
+//
+//	2  incremental collection (post metric snapshots, checkpoints)
+//	3  job leases
+//	4  scout data (shortlists, deliveries, alerts)
+//	5  LLM judge cache
+//
+// Versions are applied in ascending order, each once, and recorded in
+// schema_meta. A released migration is never edited.
+var migrations = map[int][]string{
+	1: {
 		`CREATE TABLE creators (
 			key          TEXT PRIMARY KEY,
 			platform     TEXT NOT NULL,
@@ -64,13 +73,20 @@ var migrations = [][]string{
 	},
 }
 
-func init() {
-	if len(migrations) != store.SchemaVersion {
-		panic(fmt.Sprintf("store/sqlite: %d migrations for schema version %d", len(migrations), store.SchemaVersion))
+// registerMigration adds the statements of schema version v (from init).
+func registerMigration(v int, stmts ...string) {
+	if _, dup := migrations[v]; dup || v <= 1 {
+		panic(fmt.Sprintf("store/sqlite: migration %d registered twice", v))
 	}
+	migrations[v] = stmts
 }
 
-// migrate brings the database to store.SchemaVersion in one write
+// latestVersion is the highest schema version this build knows.
+func latestVersion() int {
+	return slices.Max(slices.Collect(maps.Keys(migrations)))
+}
+
+// migrate brings the database to latestVersion in one write
 // transaction, so processes opening the same directory at once apply each
 // migration exactly once.
 func (s *Store) migrate(ctx context.Context) error {
@@ -81,15 +97,30 @@ func (s *Store) migrate(ctx context.Context) error {
 		)`); err != nil {
 			return fmt.Errorf("creating schema_meta: %w", err)
 		}
-		cur, err := schemaVersion(ctx, tx)
+		applied := map[int]bool{}
+		rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_meta`)
 		if err != nil {
-			return err
+			return fmt.Errorf("reading schema_meta: %w", err)
 		}
-		if cur > store.SchemaVersion {
-			return fmt.Errorf("database schema version %d is newer than this build's %d", cur, store.SchemaVersion)
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return fmt.Errorf("reading schema_meta: %w", err)
+			}
+			if _, known := migrations[v]; !known {
+				rows.Close()
+				return fmt.Errorf("database schema version %d is newer than this build's %d", v, latestVersion())
+			}
+			applied[v] = true
 		}
-		for v := cur + 1; v <= store.SchemaVersion; v++ {
-			for _, stmt := range migrations[v-1] {
+		rows.Close()
+		versions := slices.Sorted(maps.Keys(migrations))
+		for _, v := range versions {
+			if applied[v] {
+				continue
+			}
+			for _, stmt := range migrations[v] {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("applying migration %d: %w", v, err)
 				}

@@ -47,8 +47,8 @@ type Store struct {
 	wlock chan struct{}
 }
 
-// Open opens (creating when needed) dir/nanoscout.db and migrates it to
-// store.SchemaVersion.
+// Open opens (creating when needed) dir/nanoscout.db and applies the
+// migrations it lacks.
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating data directory %q: %w", dir, err)
