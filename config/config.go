@@ -39,6 +39,11 @@ type Config struct {
 	RefreshAfter time.Duration `yaml:"refresh_after"`
 	Scoring      Scoring       `yaml:"scoring"`
 	Log          Log           `yaml:"log"`
+	// Schedule, Server and LLM are the daemon's, the dashboard's and the LLM
+	// judge's sections (see their files).
+	Schedule Schedule `yaml:"schedule"`
+	Server   Server   `yaml:"server"`
+	LLM      LLM      `yaml:"llm"`
 	// Platforms maps a registered collector name to its settings.
 	Platforms map[string]collectors.PlatformConfig `yaml:"platforms"`
 }
