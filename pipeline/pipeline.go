@@ -41,6 +41,7 @@ type Pipeline struct {
 	now    func() time.Time
 	getenv func(string) string
 	owner  string
+	job    string
 	// Progress, when set, is called after every creator with the platform
 	// name and its counters (for progress bars).
 	progress func(platform string, st model.PlatformStats)
@@ -57,6 +58,9 @@ func WithClock(now func() time.Time) Option { return func(p *Pipeline) { p.now =
 
 // WithGetenv sets how credentials are read from the environment.
 func WithGetenv(f func(string) string) Option { return func(p *Pipeline) { p.getenv = f } }
+
+// WithJob names the job recorded on run documents (default "run").
+func WithJob(name string) Option { return func(p *Pipeline) { p.job = name } }
 
 // WithProgress sets a callback invoked after every creator.
 func WithProgress(f func(platform string, st model.PlatformStats)) Option {
@@ -106,6 +110,7 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 		now:    time.Now,
 		getenv: os.Getenv,
 		owner:  fmt.Sprintf("%s:%d", host, os.Getpid()),
+		job:    "run",
 	}
 	for _, o := range opts {
 		o(p)
@@ -125,7 +130,7 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	start := p.now()
 	rec := newRecorder(model.Run{
 		ID:        newRunID(start),
-		Job:       "run",
+		Job:       p.job,
 		Status:    model.RunRunning,
 		StartedAt: start.UTC(),
 		Owner:     p.owner,
@@ -165,6 +170,12 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	stopSaving()
 	saver.Wait()
 
+	// Cross-creator signals, then rank, after all creators are scored.
+	for _, name := range p.cfg.Enabled() {
+		if err := p.afterPlatform(context.WithoutCancel(ctx), name); err != nil {
+			rec.addError(name, "", "score", err, p.now())
+		}
+	}
 	// Rank after all creators are scored. A cancelled run still ranks what it
 	// stored, with a fresh context, so the store is consistent.
 	rankCtx := context.WithoutCancel(ctx)
@@ -316,7 +327,7 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
 		return
 	}
-	sc := scoring.Score(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history}, p.bm, p.scfg, now)
+	sc := p.scoreCreator(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history}, now)
 	snap := model.Snapshot{
 		CreatorKey: key,
 		Day:        now.UTC().Format("2006-01-02"),
