@@ -211,5 +211,30 @@ type Run struct {
 	Owner      string                    `json:"owner,omitempty" bson:"owner,omitempty"` // host:pid
 	Platforms  map[string]*PlatformStats `json:"platforms" bson:"platforms"`
 	Errors     []RunError                `json:"errors,omitempty" bson:"errors,omitempty"`
-	Done       []string                  `json:"done,omitempty" bson:"done,omitempty"` // creator keys finished (checkpoint)
+	Done       []string                  `json:"done,omitempty" bson:"done,omitempty"` // creator keys finished
+	// Checkpoint lets a killed run be resumed: per platform, the candidates
+	// accepted and those finished.
+	Checkpoint  *Checkpoint `json:"checkpoint,omitempty" bson:"checkpoint,omitempty"`
+	ResumedFrom string      `json:"resumedFrom,omitempty" bson:"resumedFrom,omitempty"`
+	ResumedBy   string      `json:"resumedBy,omitempty" bson:"resumedBy,omitempty"`
+}
+
+// Checkpoint is a run's progress: per platform, the creators it set out to
+// collect (handles or ids, in order) and those it finished.
+type Checkpoint struct {
+	Frontier map[string][]string `json:"frontier" bson:"frontier"`
+	Finished map[string][]string `json:"finished" bson:"finished"`
+}
+
+// PostSnapshot is a post's metrics at one age (about 1 h, 24 h or 7 d after
+// it was published): the engagement-velocity curve.
+type PostSnapshot struct {
+	PostKey  string    `json:"postKey" bson:"postKey"`
+	Bucket   string    `json:"bucket" bson:"bucket"` // "1h", "24h", "7d"
+	AgeHours float64   `json:"ageHours" bson:"ageHours"`
+	Likes    *int64    `json:"likes,omitempty" bson:"likes,omitempty"`
+	Comments *int64    `json:"comments,omitempty" bson:"comments,omitempty"`
+	Shares   *int64    `json:"shares,omitempty" bson:"shares,omitempty"`
+	Views    *int64    `json:"views,omitempty" bson:"views,omitempty"`
+	TakenAt  time.Time `json:"takenAt" bson:"takenAt"`
 }

@@ -159,6 +159,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		colPosts:     {keys("creatorKey", "-createdAt", "-_id")},
 		colComments:  {keys("postKey", "createdAt", "_id")},
 		colSnapshots: {keys("creatorKey", "day")},
+		colPostSnaps: {keys("postKey", "ageHours")},
 		colRuns:      {keys("-startedAt", "-_id")},
 	}
 	// One index per command: FerretDB 1.24 panics (and drops the connection)
