@@ -37,8 +37,12 @@ type Config struct {
 	// RefreshAfter: a creator collected more recently than this is skipped
 	// (so an interrupted run, started again, continues where it stopped).
 	RefreshAfter time.Duration `yaml:"refresh_after"`
-	Scoring      Scoring       `yaml:"scoring"`
-	Log          Log           `yaml:"log"`
+	// PostRefresh: posts younger than this have their metrics (and threads)
+	// fetched again on every collection, as their counts still move; older
+	// posts are read from the store. Default 7 days.
+	PostRefresh time.Duration `yaml:"post_refresh"`
+	Scoring     Scoring       `yaml:"scoring"`
+	Log         Log           `yaml:"log"`
 	// Schedule, Server and LLM are the daemon's, the dashboard's and the LLM
 	// judge's sections (see their files).
 	Schedule Schedule `yaml:"schedule"`
@@ -140,6 +144,9 @@ func (c *Config) fill() {
 	}
 	if c.CreatorTimeout <= 0 {
 		c.CreatorTimeout = 2 * time.Minute
+	}
+	if c.PostRefresh <= 0 {
+		c.PostRefresh = 7 * 24 * time.Hour
 	}
 	if c.Scoring.SettledAfter <= 0 {
 		c.Scoring.SettledAfter = 24 * time.Hour

@@ -52,3 +52,22 @@ func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// resumable returns the newest run of this job that was abandoned and not
+// resumed yet, if it is the job's newest run.
+func (p *Pipeline) resumable(ctx context.Context) (*model.Run, error) {
+	runs, err := p.st.Runs(ctx, 50)
+	if err != nil {
+		return nil, fmt.Errorf("listing runs: %w", err)
+	}
+	for _, r := range runs {
+		if r.Job != p.job {
+			continue
+		}
+		if r.Status == model.RunAbandoned && r.ResumedBy == "" && r.Checkpoint != nil {
+			return &r, nil
+		}
+		return nil, nil // the job's newest run needs no resuming
+	}
+	return nil, nil
+}

@@ -19,6 +19,9 @@ type frontier struct {
 	inflight int
 	stopped  bool
 	blocks   int // consecutive platform-wide blocks
+	// onAccept, when set, is told of every id accepted (for the run's
+	// checkpoint). It is called with the frontier's lock held.
+	onAccept func(id string)
 }
 
 func newFrontier(max int) *frontier {
@@ -39,6 +42,9 @@ func (f *frontier) push(ids ...string) int {
 		f.seen[id] = true
 		f.accepted++
 		f.queue = append(f.queue, id)
+		if f.onAccept != nil {
+			f.onAccept(id)
+		}
 		n++
 	}
 	if n > 0 {

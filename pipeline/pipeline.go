@@ -136,10 +136,24 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 		Owner:     p.owner,
 		Platforms: map[string]*model.PlatformStats{},
 	})
+	prev, err := p.resumable(ctx)
+	if err != nil {
+		p.log.Warn("looking for a run to resume", "err", err)
+	}
+	if prev != nil {
+		rec.run.ResumedFrom = prev.ID
+		prev.ResumedBy = rec.run.ID
+		if err := p.st.SaveRun(ctx, *prev); err != nil {
+			return model.Run{}, fmt.Errorf("marking run %s resumed: %w", prev.ID, err)
+		}
+	}
 	if err := p.st.SaveRun(ctx, rec.snapshot()); err != nil {
 		return model.Run{}, fmt.Errorf("recording run start: %w", err)
 	}
 	log := p.log.With("run", rec.run.ID)
+	if prev != nil {
+		log.Info("resuming an interrupted run", "from", prev.ID)
+	}
 	log.Info("run started", "platforms", p.cfg.Enabled())
 
 	// Save the run document every few seconds so `nanoscout runs` shows progress.
@@ -163,7 +177,7 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	var wg sync.WaitGroup
 	for _, name := range p.cfg.Enabled() {
 		wg.Go(func() {
-			p.runPlatform(ctx, name, rec, log.With("platform", name))
+			p.runPlatform(ctx, name, rec, prev, log.With("platform", name))
 		})
 	}
 	wg.Wait()
@@ -194,7 +208,7 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	return run, nil
 }
 
-func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, log *slog.Logger) {
+func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, prev *model.Run, log *slog.Logger) {
 	pc := p.cfg.Platforms[name]
 	rec.platform(name, func(*model.PlatformStats) {}) // make it appear in the run
 	col, err := collectors.New(name, collectors.Env{
@@ -215,8 +229,21 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 	}
 
 	fr := newFrontier(pc.MaxCreators)
+	fr.onAccept = func(id string) { rec.accepted(name, id) }
 	fr.push(pc.Seeds...)
-	p.discover(ctx, name, col, pc, fr, rec, log)
+	if prev != nil && prev.Checkpoint != nil && len(prev.Checkpoint.Frontier[name]) > 0 {
+		// Continue the interrupted run's frontier instead of discovering
+		// again; the creators it finished are skipped by fresh().
+		n := fr.push(prev.Checkpoint.Frontier[name]...)
+		log.Info("resumed frontier", "candidates", n, "finished_before", len(prev.Checkpoint.Finished[name]))
+	} else {
+		p.discover(ctx, name, col, pc, fr, rec, log)
+	}
+	// Checkpoint the frontier before collecting, so a run killed early can
+	// be resumed.
+	if err := p.st.SaveRun(ctx, rec.snapshot()); err != nil && ctx.Err() == nil {
+		log.Warn("saving run checkpoint", "err", err)
+	}
 
 	var wg sync.WaitGroup
 	for range p.cfg.Concurrency {
@@ -227,6 +254,9 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 					return
 				}
 				p.collectOne(ctx, name, col, pc, h, fr, rec, log)
+				if ctx.Err() == nil {
+					rec.finished(name, h)
+				}
 				fr.done()
 				if sr, ok := col.(collectors.StatsReporter); ok {
 					rec.setRequestStats(name, sr.Stats())
@@ -278,8 +308,15 @@ const pauseAfter = 5
 func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.Collector, pc collectors.PlatformConfig, handle string, fr *frontier, rec *recorder, log *slog.Logger) {
 	cctx, cancel := context.WithTimeout(ctx, p.cfg.CreatorTimeout)
 	defer cancel()
-	rec.platform(name, func(s *model.PlatformStats) { s.Seen++ })
 	now := p.now()
+	// Not due for refresh: skip without a single request. This is also how a
+	// restarted run continues where a killed one stopped.
+	if p.fresh(ctx, name, handle, now) {
+		rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
+		fr.ok()
+		return
+	}
+	rec.platform(name, func(s *model.PlatformStats) { s.Seen++ })
 
 	cr, err := col.Profile(cctx, handle)
 	if err != nil {
@@ -299,27 +336,27 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 			rec.platform(name, func(s *model.PlatformStats) { s.Discovered += n })
 		}
 	}
-	if p.cfg.RefreshAfter > 0 {
-		if old, err := p.st.Creator(ctx, key); err == nil && old.Status == model.StatusOK && old.Score != nil && now.Sub(old.LastCollected) < p.cfg.RefreshAfter {
-			rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
-			fr.ok()
-			return
-		}
+	if handle != cr.ID && p.fresh(ctx, name, cr.ID, now) {
+		rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
+		fr.ok()
+		return
 	}
 
-	posts, err := p.fetchPosts(cctx, col, cr, p.postsWanted(name))
+	stored, err := p.st.Posts(ctx, key, 0)
+	if err != nil {
+		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
+		return
+	}
+	fresh, err := p.fetchPosts(cctx, col, cr, p.postsWanted(name), stored)
 	if err != nil {
 		p.fail(ctx, name, handle, key, "posts", err, fr, rec, log)
 		return
 	}
-	var comments []model.Comment
-	for _, post := range threadsToRead(posts, pc.ThreadPosts) {
-		cs, err := col.Thread(cctx, cr, post)
-		if err != nil {
-			p.fail(ctx, name, handle, key, "thread", fmt.Errorf("post %s: %w", post.ID, err), fr, rec, log)
-			return
-		}
-		comments = append(comments, cs...)
+	posts := mergePosts(stored, fresh)
+	comments, fetched, err := p.comments(cctx, col, cr, posts, fresh, pc.ThreadPosts, now)
+	if err != nil {
+		p.fail(ctx, name, handle, key, "thread", err, fr, rec, log)
+		return
 	}
 
 	history, err := p.st.Snapshots(ctx, key, now.AddDate(0, 0, -120).UTC().Format("2006-01-02"))
@@ -337,19 +374,118 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 		ER:         sc.ER,
 		TakenAt:    now.UTC(),
 	}
-	for i := range posts {
-		posts[i].FetchedAt = now.UTC()
+	for i := range fresh {
+		fresh[i].FetchedAt = now.UTC()
 	}
+	// Only what was fetched now is written: stored posts are left as they are.
 	err = p.st.SaveCreator(ctx, store.CreatorUpdate{
-		Creator: cr, Posts: posts, Comments: comments, Score: &sc, Snapshot: &snap, At: now.UTC(),
+		Creator: cr, Posts: fresh, Comments: fetched, Score: &sc, Snapshot: &snap, At: now.UTC(),
 	})
 	if err != nil {
 		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
 		return
 	}
+	if ps, ok := p.st.(store.PostSnapshotter); ok {
+		if err := ps.AddPostSnapshots(ctx, velocitySnapshots(fresh, now)); err != nil {
+			rec.addError(name, key, "store", err, p.now())
+		}
+	}
 	fr.ok()
 	rec.platform(name, func(s *model.PlatformStats) { s.Collected++; s.Scored++ })
-	log.Debug("creator scored", "creator", key, "tier", sc.Tier, "er", sc.ER, "composite", sc.Composite)
+	log.Debug("creator scored", "creator", key, "tier", sc.Tier, "er", sc.ER, "composite", sc.Composite,
+		"fetched_posts", len(fresh), "stored_posts", len(stored))
+}
+
+// fresh reports whether the creator named by handleOrID was collected
+// successfully less than refresh_after ago.
+func (p *Pipeline) fresh(ctx context.Context, platform, handleOrID string, now time.Time) bool {
+	if p.cfg.RefreshAfter <= 0 {
+		return false
+	}
+	rec, err := p.st.Creator(ctx, model.Key(platform, handleOrID))
+	if errors.Is(err, store.ErrNotFound) {
+		rec, err = p.st.CreatorByHandle(ctx, platform, strings.TrimPrefix(handleOrID, "@"))
+	}
+	return err == nil && rec.Status == model.StatusOK && rec.Score != nil && now.Sub(rec.LastCollected) < p.cfg.RefreshAfter
+}
+
+// comments returns the comments scoring reads: those of the most recent
+// top-level posts with replies. Threads of new and young posts (or posts
+// without stored comments) are fetched; the others come from the store.
+//
+// It returns all of them, and separately those fetched now.
+func (p *Pipeline) comments(ctx context.Context, col collectors.Collector, cr model.Creator, posts, fresh []model.Post, n int, now time.Time) (all, fetched []model.Comment, err error) {
+	isFresh := make(map[string]bool, len(fresh))
+	for _, f := range fresh {
+		isFresh[f.Key()] = true
+	}
+	for _, post := range threadsToRead(posts, n) {
+		young := now.Sub(post.CreatedAt) < p.cfg.PostRefresh
+		if !young || !isFresh[post.Key()] {
+			stored, err := p.st.Comments(ctx, post.Key())
+			if err != nil {
+				return nil, nil, fmt.Errorf("stored comments of %s: %w", post.ID, err)
+			}
+			if len(stored) > 0 || !isFresh[post.Key()] {
+				all = append(all, stored...)
+				continue
+			}
+		}
+		cs, err := col.Thread(ctx, cr, post)
+		if err != nil {
+			return nil, nil, fmt.Errorf("post %s: %w", post.ID, err)
+		}
+		all = append(all, cs...)
+		fetched = append(fetched, cs...)
+	}
+	return all, fetched, nil
+}
+
+// mergePosts returns the stored posts with the fresh ones replacing them,
+// newest first.
+func mergePosts(stored, fresh []model.Post) []model.Post {
+	byKey := make(map[string]int, len(stored)+len(fresh))
+	out := make([]model.Post, 0, len(stored)+len(fresh))
+	for _, list := range [][]model.Post{stored, fresh} {
+		for _, post := range list {
+			if i, ok := byKey[post.Key()]; ok {
+				out[i] = post
+				continue
+			}
+			byKey[post.Key()] = len(out)
+			out = append(out, post)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out
+}
+
+// Velocity buckets: a refresh whose post age falls in a window records the
+// post's metrics for that bucket once.
+var velocityBuckets = []struct {
+	name     string
+	from, to time.Duration
+}{
+	{"1h", 30 * time.Minute, 3 * time.Hour},
+	{"24h", 18 * time.Hour, 36 * time.Hour},
+	{"7d", 5 * 24 * time.Hour, 9 * 24 * time.Hour},
+}
+
+func velocitySnapshots(posts []model.Post, now time.Time) []model.PostSnapshot {
+	var out []model.PostSnapshot
+	for _, post := range posts {
+		age := now.Sub(post.CreatedAt)
+		for _, b := range velocityBuckets {
+			if age >= b.from && age < b.to {
+				out = append(out, model.PostSnapshot{
+					PostKey: post.Key(), Bucket: b.name, AgeHours: age.Hours(),
+					Likes: post.Likes, Comments: post.Comments, Shares: post.Shares, Views: post.Views,
+					TakenAt: now.UTC(),
+				})
+			}
+		}
+	}
+	return out
 }
 
 // postsWanted is N for ER plus room for unsettled posts and replies.
@@ -364,25 +500,45 @@ func (p *Pipeline) postsWanted(platform string) int {
 	return n
 }
 
-// fetchPosts pages through the creator's posts until it has n settled
-// top-level posts (or 10 pages, or the end).
-func (p *Pipeline) fetchPosts(ctx context.Context, col collectors.Collector, cr model.Creator, n int) ([]model.Post, error) {
+// fetchPosts pages through the creator's posts, newest first. Without
+// stored posts it reads until it has n settled top-level posts (or 10 pages,
+// or the end). With stored posts it is incremental: it reads only until it
+// has every post newer than the newest stored one and every post younger than
+// post_refresh, and n settled posts counting the stored ones.
+func (p *Pipeline) fetchPosts(ctx context.Context, col collectors.Collector, cr model.Creator, n int, stored []model.Post) ([]model.Post, error) {
+	now := p.now()
+	cutoff := now.Add(-p.scfg.SettledAfter)
+	settledKeys := map[string]bool{}
+	var boundary time.Time // posts at or before it are stored and old enough
+	for _, post := range stored {
+		if !post.IsReply && post.CreatedAt.Before(cutoff) {
+			settledKeys[post.Key()] = true
+		}
+		if post.CreatedAt.After(boundary) {
+			boundary = post.CreatedAt
+		}
+	}
+	if refresh := now.Add(-p.cfg.PostRefresh); len(stored) > 0 && refresh.Before(boundary) {
+		boundary = refresh
+	}
 	var out []model.Post
-	settled := 0
-	cutoff := p.now().Add(-p.scfg.SettledAfter)
 	cursor := ""
 	for page := 0; page < 10; page++ {
 		pg, err := col.Posts(ctx, cr, cursor)
 		if err != nil {
 			return nil, err
 		}
+		reached := false
 		for _, post := range pg.Posts {
 			out = append(out, post)
 			if !post.IsReply && post.CreatedAt.Before(cutoff) {
-				settled++
+				settledKeys[post.Key()] = true
+			}
+			if len(stored) > 0 && !post.CreatedAt.After(boundary) {
+				reached = true
 			}
 		}
-		if settled >= n || pg.Next == "" {
+		if pg.Next == "" || len(settledKeys) >= n && (len(stored) == 0 || reached) {
 			break
 		}
 		cursor = pg.Next

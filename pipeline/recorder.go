@@ -80,6 +80,29 @@ func (r *recorder) claim(key string) bool {
 	return true
 }
 
+// accepted records a candidate the platform's frontier took (checkpoint).
+func (r *recorder) accepted(platform, id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cp := r.checkpoint()
+	cp.Frontier[platform] = append(cp.Frontier[platform], id)
+}
+
+// finished records a candidate whose collection ended (checkpoint).
+func (r *recorder) finished(platform, id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cp := r.checkpoint()
+	cp.Finished[platform] = append(cp.Finished[platform], id)
+}
+
+func (r *recorder) checkpoint() *model.Checkpoint {
+	if r.run.Checkpoint == nil {
+		r.run.Checkpoint = &model.Checkpoint{Frontier: map[string][]string{}, Finished: map[string][]string{}}
+	}
+	return r.run.Checkpoint
+}
+
 // snapshot copies the run document for saving.
 func (r *recorder) snapshot() model.Run {
 	r.mu.Lock()
@@ -93,6 +116,16 @@ func (r *recorder) snapshot() model.Run {
 	}
 	out.Errors = append([]model.RunError(nil), r.run.Errors...)
 	out.Done = append([]string(nil), r.run.Done...)
+	if cp := r.run.Checkpoint; cp != nil {
+		c := &model.Checkpoint{Frontier: map[string][]string{}, Finished: map[string][]string{}}
+		for k, v := range cp.Frontier {
+			c.Frontier[k] = append([]string(nil), v...)
+		}
+		for k, v := range cp.Finished {
+			c.Finished[k] = append([]string(nil), v...)
+		}
+		out.Checkpoint = c
+	}
 	return out
 }
 

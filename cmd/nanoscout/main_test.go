@@ -120,6 +120,15 @@ func TestKilledDemoResumesWithoutDuplicates(t *testing.T) {
 	}
 	_ = cmd.Wait()
 	before, _ := st.Stats(context.Background())
+	// What the killed run had stored, and when.
+	collectedAt := map[string]time.Time{}
+	stored, err := st.Top(context.Background(), store.TopQuery{Limit: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range stored {
+		collectedAt[r.Key] = r.LastCollected
+	}
 
 	cmd = exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "NANOSCOUT_TEST_MAIN=1")
@@ -134,12 +143,27 @@ func TestKilledDemoResumesWithoutDuplicates(t *testing.T) {
 	if first.Status != model.RunAbandoned {
 		t.Errorf("killed run has status %q, want abandoned", first.Status)
 	}
-	skipped := 0
+	if second.ResumedFrom != first.ID {
+		t.Errorf("second run resumed from %q, want the killed run %s", second.ResumedFrom, first.ID)
+	}
+	skipped, collected := 0, 0
 	for _, s := range second.Platforms {
 		skipped += s.Skipped
+		collected += s.Collected
 	}
-	if int64(skipped) < before["creators"]/2 {
-		t.Errorf("second run skipped %d creators; the killed run had stored %d", skipped, before["creators"])
+	if skipped == 0 || collected == 0 {
+		t.Errorf("second run skipped %d and collected %d creators; want both > 0", skipped, collected)
+	}
+	// Re-fetches nothing it had stored: every creator the killed run stored
+	// keeps its collection time.
+	for key, at := range collectedAt {
+		rec, err := st.Creator(context.Background(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rec.LastCollected.Equal(at) {
+			t.Errorf("%s was collected again after the restart (%s → %s)", key, at, rec.LastCollected)
+		}
 	}
 	// No duplicates: every stored post belongs to a stored creator and is
 	// counted once, and the per-creator post lists add up to the total.

@@ -1,0 +1,91 @@
+package pipeline_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/pipeline"
+	"github.com/nanoscout/nanoscout/simulator"
+	"github.com/nanoscout/nanoscout/store/sqlite"
+)
+
+// politeLimit sets a collector's limiter from the simulator's fixed window
+// so that no window can see more than the limit: rate × window + burst ≤
+// requests.
+func politeLimit(lim simulator.Limit) (rate float64, burst int) {
+	burst = 2
+	return float64(lim.Requests-burst) / lim.Window.Seconds(), burst
+}
+
+type politeness struct {
+	elapsed time.Duration
+	sim     simulator.PlatformStats
+	run     *model.PlatformStats
+}
+
+// collectBacklog collects maxCreators Bluesky creators against a simulator
+// limited to lim, with the collector's limits set from the simulator's.
+func collectBacklog(tb testing.TB, lim simulator.Limit, maxCreators int) politeness {
+	sim := simulator.New(simulator.Options{Seed: 3, Creators: 2000, Limits: map[string]simulator.Limit{"bluesky": lim}})
+	srv := httptest.NewServer(sim.Handler())
+	defer srv.Close()
+	cfg := simConfig(srv.URL, sim.Population().SeedHandles("bluesky", 40))
+	pc := cfg.Platforms["bluesky"]
+	pc.RatePerSecond, pc.Burst = politeLimit(lim)
+	pc.MaxCreators = maxCreators
+	cfg.Platforms["bluesky"] = pc
+	cfg.Concurrency = 8
+	st, err := sqlite.Open(context.Background(), tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer st.Close()
+	p, err := pipeline.New(cfg, st)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start := time.Now()
+	run, err := p.Run(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return politeness{elapsed: time.Since(start), sim: sim.Stats().Platforms["bluesky"], run: run.Platforms["bluesky"]}
+}
+
+// TestPoliteCollectionIsNeverRejected: with the collector's limits derived
+// from the platform's, the simulator rejects no request, and the run record
+// carries the request, 429 and limiter-wait figures.
+func TestPoliteCollectionIsNeverRejected(t *testing.T) {
+	r := collectBacklog(t, simulator.Limit{Requests: 40, Window: 500 * time.Millisecond}, 12)
+	if r.sim.Rejected != 0 || r.run.Throttled != 0 {
+		t.Errorf("simulator rejected %d requests, run saw %d 429s", r.sim.Rejected, r.run.Throttled)
+	}
+	if r.run.Collected != 12 || r.run.Requests != r.sim.Requests {
+		t.Errorf("collected %d; run counted %d requests, simulator %d", r.run.Collected, r.run.Requests, r.sim.Requests)
+	}
+	if r.run.LimiterWaitMS == 0 {
+		t.Error("a backlog above the limit waited 0 ms on the limiter")
+	}
+}
+
+// BenchmarkPoliteness reports throughput as a share of the allowed rate,
+// requests the simulator rejected, and requests per creator next to the
+// minimum the API allows (one profile call + one feed page + one call per
+// thread read).
+func BenchmarkPoliteness(b *testing.B) {
+	lim := simulator.Limit{Requests: 150, Window: time.Second}
+	for range b.N {
+		r := collectBacklog(b, lim, 60)
+		allowed := float64(lim.Requests) / lim.Window.Seconds() * r.elapsed.Seconds()
+		b.ReportMetric(100*float64(r.sim.Requests)/allowed, "%allowed_rate")
+		b.ReportMetric(float64(r.sim.Rejected), "rejected")
+		if r.run.Collected > 0 {
+			minimum := 2*r.run.Collected + int(r.sim.ByEndpoint["app.bsky.feed.getPostThread"])
+			b.ReportMetric(float64(r.run.Requests)/float64(r.run.Collected), "req/creator")
+			b.ReportMetric(float64(minimum)/float64(r.run.Collected), "min_req/creator")
+		}
+	}
+}
