@@ -4,4 +4,5 @@ package all
 import (
 	_ "github.com/nanoscout/nanoscout/collectors/bluesky"  // registers "bluesky"
 	_ "github.com/nanoscout/nanoscout/collectors/mastodon" // registers "mastodon"
+	_ "github.com/nanoscout/nanoscout/collectors/youtube"  // registers "youtube"
 )

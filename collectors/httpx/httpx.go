@@ -7,6 +7,7 @@ package httpx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -193,6 +194,10 @@ func (c *Client) once(ctx context.Context, rawURL string, header http.Header) (*
 	c.count(func(s *collectors.RequestStats) { s.Requests++ })
 	hr, err := c.hc.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = redact(ue.URL) // net/http puts the full URL, secrets included, in its errors
+		}
 		return nil, err
 	}
 	defer hr.Body.Close()

@@ -202,3 +202,18 @@ func TestIsHTMLAndRedact(t *testing.T) {
 		t.Errorf("Redact = %s", got)
 	}
 }
+
+func TestConnectionErrorsDoNotLeakSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Close() // connection refused
+	conf := cfg()
+	conf.MaxRetries = 1
+	c := New(conf, "ua", nil, WithBaseBackoff(time.Millisecond))
+	_, err := c.Get(context.Background(), srv.URL+"/v3?access_token=TOPSECRET&id=1", nil)
+	if err == nil {
+		t.Fatal("no error from a closed server")
+	}
+	if strings.Contains(err.Error(), "TOPSECRET") {
+		t.Errorf("error leaks the token: %v", err)
+	}
+}
