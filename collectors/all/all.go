@@ -2,7 +2,8 @@
 package all
 
 import (
-	_ "github.com/nanoscout/nanoscout/collectors/bluesky"  // registers "bluesky"
-	_ "github.com/nanoscout/nanoscout/collectors/mastodon" // registers "mastodon"
-	_ "github.com/nanoscout/nanoscout/collectors/youtube"  // registers "youtube"
+	_ "github.com/nanoscout/nanoscout/collectors/bluesky"   // registers "bluesky"
+	_ "github.com/nanoscout/nanoscout/collectors/instagram" // registers "instagram"
+	_ "github.com/nanoscout/nanoscout/collectors/mastodon"  // registers "mastodon"
+	_ "github.com/nanoscout/nanoscout/collectors/youtube"   // registers "youtube"
 )
