@@ -18,6 +18,32 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
+// demoKeyEnv names the variable the demo's simulated API key is read from.
+const demoKeyEnv = "NANOSCOUT_DEMO_API_KEY"
+
+// demoGetenv serves the simulator's API key to the demo's collectors.
+func demoGetenv(k string) string {
+	if k == demoKeyEnv {
+		return "simulator-demo-key"
+	}
+	return os.Getenv(k)
+}
+
+// canDiscover reports whether the platform's collector finds new creators
+// by itself (search or snowball).
+func canDiscover(name string, pc collectors.PlatformConfig) bool {
+	col, err := collectors.New(name, collectors.Env{Config: pc, Getenv: demoGetenv})
+	if err != nil {
+		return false
+	}
+	if c, ok := col.(collectors.Closer); ok {
+		defer c.Close()
+	}
+	_, d := col.(collectors.Discoverer)
+	_, s := col.(collectors.Snowballer)
+	return d || s
+}
+
 // demoConfig points every simulated platform at the simulator, with the
 // simulator's own rate limits as the collectors' limits.
 func demoConfig(base config.Config, pop *simulator.Population, baseURL string, maxCreators int) config.Config {
@@ -42,13 +68,25 @@ func demoConfig(base config.Config, pop *simulator.Population, baseURL string, m
 		pc.Timeout = 10 * time.Second
 		pc.MaxRetries = 4
 		pc.MaxRetryWait = 30 * time.Second
-		pc.Seeds = pop.SeedHandles(name, 8)
 		pc.Queries = pop.Hashtags()[:min(3, len(pop.Hashtags()))]
 		pc.MaxCreators = maxCreators
 		if pc.ThreadPosts <= 0 {
 			pc.ThreadPosts = 5
 		}
-		pc.Credentials = nil // the demo shows discovery without search credentials
+		// No credentials (the demo shows Bluesky discovery without a search
+		// session), except an API key where the platform takes one: the
+		// simulator accepts any.
+		_, takesKey := pc.Credentials["api_key"]
+		pc.Credentials = nil
+		if takesKey {
+			pc.Credentials = map[string]string{"api_key": demoKeyEnv}
+		}
+		// Platforms that can discover start from a few seeds; the others
+		// (no public search) get their whole backlog as seeds.
+		pc.Seeds = pop.SeedHandles(name, 8)
+		if !canDiscover(name, pc) {
+			pc.Seeds = pop.SeedHandles(name, maxCreators)
+		}
 		cfg.Platforms[name] = pc
 	}
 	cfg.Concurrency = 8
@@ -107,7 +145,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			defer st.Close()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "simulator: %s (seed %d, %d creators per platform); store: %s\n", baseURL, seed, creators, describeStore(cfg))
-			p, err := pipeline.New(cfg, st, pipeline.WithLogger(log))
+			p, err := pipeline.New(cfg, st, pipeline.WithLogger(log), pipeline.WithGetenv(demoGetenv))
 			if err != nil {
 				return err
 			}
