@@ -5,7 +5,7 @@ PKGS     := ./...
 # Packages whose concurrency is worth the race detector's time in CI.
 RACE_PKGS := ./collectors/... ./pipeline/... ./config/...
 
-.PHONY: all build demo test race vet fmt bench eval clean
+.PHONY: all build demo test race vet fmt bench eval train clean
 
 all: build
 
@@ -31,6 +31,10 @@ fmt:
 ## bench: store benchmarks on the embedded default (100k posts upsert, ranked top-50 over 100k creators).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./store/sqlite/ | tee bench.out
+
+## train: rebuild the shipped classifier models (classify/models) from the data in classify/data; deterministic.
+train:
+	$(GO) run ./classify/cmd/train
 
 clean:
 	rm -rf bin .demo bench.out

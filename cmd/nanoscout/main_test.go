@@ -191,3 +191,16 @@ func TestKilledDemoResumesWithoutDuplicates(t *testing.T) {
 		t.Errorf("posts: %d in the table, %d reachable from creators (before restart %d)", after["posts"], total, before["posts"])
 	}
 }
+
+func TestEvalDatasetsCommands(t *testing.T) {
+	out := runCLI(t, "eval", "comments", "--cv")
+	for _, want := range []string{"Psy", "KatyPerry", "LMFAO", "F1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval comments --cv output lacks %q:\n%s", want, out)
+		}
+	}
+	out = runCLI(t, "eval", "accounts", "--cv")
+	if !strings.Contains(out, "ccuracy") {
+		t.Errorf("eval accounts --cv output:\n%s", out)
+	}
+}

@@ -1,0 +1,144 @@
+package classify_test
+
+import (
+	"testing"
+
+	"github.com/nanoscout/nanoscout/classify"
+	"github.com/nanoscout/nanoscout/classify/training"
+)
+
+// The targets, checked on the shipped data with the shipped
+// training options. These tests fail when a change to the features, the
+// optimiser or the options drops a figure below its target.
+
+func TestCommentLeaveOneVideoOutTarget(t *testing.T) {
+	rows, err := training.Comments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	folds, pooled, err := classify.CrossValidateComments(rows, classify.DefaultCommentTrainOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(folds) != 3 {
+		t.Fatalf("%d folds, want one per video (3)", len(folds))
+	}
+	for _, f := range folds {
+		t.Logf("held out %-20s train %4d  λ=%-6g %v", f.Held, f.Train, f.Lambda, f.Metrics)
+		if f.Metrics.F1 < 0.92 {
+			t.Errorf("%s: leave-one-video-out F1 %.4f < 0.92", f.Held, f.Metrics.F1)
+		}
+	}
+	t.Logf("pooled %v", pooled)
+}
+
+func TestAccountTenFoldTarget(t *testing.T) {
+	rows, err := training.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv, err := classify.CrossValidateAccounts(rows, 10, classify.DefaultAccountTrainOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range cv.Folds {
+		t.Logf("fold %2d %v", i+1, m)
+	}
+	t.Logf("pooled %v; mean accuracy %.4f, mean F1 %.4f", cv.Pooled, cv.MeanAccuracy, cv.MeanF1)
+	if cv.Pooled.Accuracy < 0.92 {
+		t.Errorf("10-fold accuracy %.4f < 0.92", cv.Pooled.Accuracy)
+	}
+}
+
+// TestCrossValidationIsHonest checks the protocol rather than the figures:
+// a model trained without a video cannot have seen it, so its score on that
+// video must differ from the shipped model's (which was trained on it and
+// scores its own training data perfectly or nearly so).
+func TestCrossValidationIsHonest(t *testing.T) {
+	rows, err := training.Comments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var train, held []classify.LabeledComment
+	for _, r := range rows {
+		if r.Source == "Youtube03-LMFAO" {
+			held = append(held, r)
+		} else {
+			train = append(train, r)
+		}
+	}
+	m, err := classify.TrainComments(train, classify.DefaultCommentTrainOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Info().Rows != len(train) {
+		t.Fatalf("trained on %d rows, gave %d", m.Info().Rows, len(train))
+	}
+	cvF1 := classify.EvalComments(m, held).F1
+	resub := classify.EvalComments(classify.DefaultComments(), held).F1
+	t.Logf("LMFAO: held-out F1 %.4f, resubstitution F1 of the shipped model %.4f", cvF1, resub)
+	if cvF1 >= resub {
+		t.Errorf("held-out F1 %.4f is not below the resubstitution F1 %.4f: is the held-out video leaking into training?", cvF1, resub)
+	}
+}
+
+func TestShippedDataCounts(t *testing.T) {
+	rows, err := training.Comments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type count struct{ spam, ham int }
+	got := map[string]count{}
+	for _, r := range rows {
+		c := got[r.Source]
+		if r.Spam {
+			c.spam++
+		} else {
+			c.ham++
+		}
+		got[r.Source] = c
+	}
+	want := map[string]count{"Youtube01-Psy": {175, 175}, "Youtube02-KatyPerry": {175, 175}, "Youtube03-LMFAO": {236, 202}}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %+v, want %+v (datasets README)", k, got[k], w)
+		}
+	}
+	acc, err := training.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := 0
+	for _, a := range acc {
+		if a.Fake {
+			fake++
+		}
+	}
+	if len(acc) != 576 || fake != 288 {
+		t.Errorf("accounts: %d rows, %d fake; want 576, 288", len(acc), fake)
+	}
+}
+
+// TestTargetChecksCanFail shows the target tests discriminate: the same
+// protocol with a deliberately crippled model (so much L2 that it learns
+// almost nothing) misses the F1 target on at least one video.
+func TestTargetChecksCanFail(t *testing.T) {
+	rows, err := training.Comments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := classify.DefaultCommentTrainOptions()
+	o.Lambdas = []float64{1}
+	folds, _, err := classify.CrossValidateComments(rows, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := 1.0
+	for _, f := range folds {
+		worst = min(worst, f.Metrics.F1)
+	}
+	t.Logf("crippled model: worst held-out F1 %.4f", worst)
+	if worst >= 0.92 {
+		t.Errorf("a model with λ=1 still reaches F1 %.4f on every video: the target check cannot fail", worst)
+	}
+}

@@ -1,0 +1,144 @@
+package classify
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// EvalComments scores rows with m and compares IsSpam with the labels.
+func EvalComments(m *CommentModel, rows []LabeledComment) Metrics {
+	var c Confusion
+	for _, r := range rows {
+		c.Add(m.IsSpam(r.Author, r.Text), r.Spam)
+	}
+	return c.Metrics()
+}
+
+// EvalAccounts scores rows with m and compares IsFake with the labels.
+func EvalAccounts(m *AccountModel, rows []LabeledAccount) Metrics {
+	var c Confusion
+	for _, r := range rows {
+		c.Add(m.IsFake(r.Features), r.Fake)
+	}
+	return c.Metrics()
+}
+
+// CommentFold is the result of one leave-one-source-out fold.
+type CommentFold struct {
+	Held    string  // the held-out source (video)
+	Train   int     // training comments (all other sources)
+	Lambda  float64 // L2 strength chosen inside the training sources
+	Metrics Metrics // on the held-out source
+}
+
+// CrossValidateComments runs leave-one-source-out cross-validation: for each
+// distinct Source in rows (in order of first appearance) it trains with
+// TrainComments on the rows of every other source — so λ is tuned on those
+// sources only — and evaluates on the held-out one. It returns the folds and
+// the pooled metrics.
+func CrossValidateComments(rows []LabeledComment, opts CommentTrainOptions) ([]CommentFold, Metrics, error) {
+	var sources []string
+	bySource := map[string][]LabeledComment{}
+	for _, r := range rows {
+		if _, ok := bySource[r.Source]; !ok {
+			sources = append(sources, r.Source)
+		}
+		bySource[r.Source] = append(bySource[r.Source], r)
+	}
+	if len(sources) < 2 {
+		return nil, Metrics{}, errors.New("leave-one-source-out needs comments from at least two sources")
+	}
+	var folds []CommentFold
+	var pooled Metrics
+	for _, held := range sources {
+		var train []LabeledComment
+		for _, s := range sources {
+			if s != held {
+				train = append(train, bySource[s]...)
+			}
+		}
+		m, err := TrainComments(train, opts)
+		if err != nil {
+			return nil, Metrics{}, fmt.Errorf("fold %s: %w", held, err)
+		}
+		met := EvalComments(m, bySource[held])
+		folds = append(folds, CommentFold{Held: held, Train: len(train), Lambda: m.info.Lambda, Metrics: met})
+		pooled = pooled.Plus(met)
+	}
+	return folds, pooled, nil
+}
+
+// AccountCV is the result of a k-fold cross-validation of the account model.
+type AccountCV struct {
+	Folds  []Metrics // per fold
+	Pooled Metrics   // all held-out predictions together
+	// MeanAccuracy and MeanF1 average the per-fold figures.
+	MeanAccuracy, MeanF1 float64
+}
+
+// CrossValidateAccounts runs stratified k-fold cross-validation: the rows of
+// each class are shuffled with opts.Seed and dealt round-robin into k folds;
+// each fold is scored by a forest trained on the other k−1.
+func CrossValidateAccounts(rows []LabeledAccount, k int, opts AccountTrainOptions) (AccountCV, error) {
+	if k < 2 || k > len(rows) {
+		return AccountCV{}, fmt.Errorf("cross-validating accounts: k=%d for %d rows", k, len(rows))
+	}
+	labels := make([]bool, len(rows))
+	for i, r := range rows {
+		labels[i] = r.Fake
+	}
+	var cv AccountCV
+	for f, test := range stratifiedFolds(labels, k, opts.Seed) {
+		in := make([]bool, len(rows))
+		held := make([]LabeledAccount, 0, len(test))
+		for _, i := range test {
+			in[i] = true
+			held = append(held, rows[i])
+		}
+		train := make([]LabeledAccount, 0, len(rows)-len(test))
+		for i, r := range rows {
+			if !in[i] {
+				train = append(train, r)
+			}
+		}
+		m, err := TrainAccounts(train, opts)
+		if err != nil {
+			return AccountCV{}, fmt.Errorf("fold %d: %w", f+1, err)
+		}
+		met := EvalAccounts(m, held)
+		cv.Folds = append(cv.Folds, met)
+		cv.Pooled = cv.Pooled.Plus(met)
+		cv.MeanAccuracy += met.Accuracy / float64(k)
+		cv.MeanF1 += met.F1 / float64(k)
+	}
+	return cv, nil
+}
+
+// stratifiedFolds deals the indices of each class, shuffled with seed, into
+// k folds round-robin (positives first, continuing where they stopped), so
+// every fold has the class balance of the whole within one row. Each fold
+// lists its indices in ascending order.
+func stratifiedFolds(labels []bool, k int, seed uint64) [][]int {
+	var pos, neg []int
+	for i, l := range labels {
+		if l {
+			pos = append(pos, i)
+		} else {
+			neg = append(neg, i)
+		}
+	}
+	r := newRNG(seed)
+	r.shuffle(pos)
+	r.shuffle(neg)
+	folds := make([][]int, k)
+	j := 0
+	for _, i := range append(pos, neg...) {
+		folds[j%k] = append(folds[j%k], i)
+		j++
+	}
+	for _, f := range folds {
+		slices.Sort(f)
+	}
+	return folds
+}

@@ -1,0 +1,483 @@
+package classify
+
+import (
+	"html"
+	"math/bits"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// featureVersion names the feature extraction below; it is stored in the
+// model file, and a model built for another version is refused, so a change
+// here cannot silently pair with stale weights. Bump it with any change to
+// normalisation, tokenisation or hashing, then run make train.
+const featureVersion = 1
+
+const (
+	hashBits   = 20
+	numBuckets = 1 << hashBits
+	// maxRunes bounds the text read per comment (YouTube's own limit is
+	// 10,000 characters; the training comments are far shorter).
+	maxRunes = 4096
+	// authorScale weighs the author-name tokens against the text: names are
+	// mostly unique, so they should not absorb what the text can learn.
+	authorScale = 0.5
+	// urlRune stands for every URL in normalised text. It is a private-use
+	// code point, and private-use code points are removed from the input, so
+	// it cannot be typed.
+	urlRune = '\ue000'
+)
+
+// Feature kinds: each is a different hash seed, so a word and a character
+// n-gram with the same spelling are different features.
+const (
+	kindWord   = 'w'
+	kindBigram = 'b'
+	kindChar   = 'c'
+	kindHost   = 'h'
+	kindAuthor = 'a'
+	kindMeta   = 'm'
+)
+
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func hashStart(kind byte) uint32       { return (fnvOffset ^ uint32(kind)) * fnvPrime }
+func hashRune(h uint32, r rune) uint32 { return (h ^ uint32(r)) * fnvPrime }
+func hashString(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// bucket finalises a hash (murmur3's fmix32) and keeps hashBits bits.
+func bucket(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h >> (32 - hashBits)
+}
+
+// Meta features are whole-comment properties, each a fixed feature.
+var (
+	metaURL    = metaBucket("url")
+	metaURLs2  = metaBucket("urls>=2")
+	metaLen    = metaBuckets("len", 14)   // bits.Len(runes)
+	metaCaps   = metaBuckets("caps", 4)   // share of upper-case letters
+	metaDigits = metaBuckets("digits", 5) // bits.Len(digits), capped
+	metaADigit = metaBucket("author-digit")
+	metaANone  = metaBucket("author-empty")
+)
+
+func metaBucket(name string) uint32 { return bucket(hashString(hashStart(kindMeta), name)) }
+
+func metaBuckets(name string, n int) []uint32 {
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = metaBucket(name + ":" + string(rune('a'+i)))
+	}
+	return out
+}
+
+// features is the extracted feature set of one comment, in three groups
+// that are scaled differently: text (words, bigrams, character 3–5-grams,
+// URL hosts), each occurrence 1/√n; author-name tokens, each
+// authorScale/√n; meta features, 1 each.
+type features struct {
+	text, author, meta []uint32
+}
+
+// scratch holds the reusable buffers of one extraction.
+type scratch struct {
+	features
+	runes, out []rune
+}
+
+func (s *scratch) reset() {
+	s.text, s.author, s.meta = s.text[:0], s.author[:0], s.meta[:0]
+}
+
+type textStats struct {
+	letters, upper, digits, urls int
+}
+
+// invisible reports runes that render as nothing: format characters (U+FEFF,
+// zero-width spaces and joiners, bidi controls), controls, private-use and
+// surrogate code points, variation selectors, and the blank fillers that
+// render as nothing (combining grapheme joiner, Hangul fillers, braille
+// blank). They are dropped before any feature is computed: in parts of the
+// YouTube Spam Collection the presence of a trailing U+FEFF depends on the
+// label.
+func invisible(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f:
+		return true // controls; whitespace controls are handled before
+	case r < 0xa0:
+		return r >= 0x80 // C1 controls
+	case r >= 0xfe00 && r <= 0xfe0f, r >= 0xe0100 && r <= 0xe01ef:
+		return true // variation selectors
+	case r == 0x034f, r == 0x115f, r == 0x1160, r == 0x3164, r == 0xffa0, r == 0x2800, r == 0x180e:
+		return true
+	case r == utf8.RuneError:
+		return true
+	}
+	return unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs, unicode.Cc)
+}
+
+// stripTags replaces HTML tags (<br />, <a href=…>, </a>, <b> …) by a space.
+// Only '<' followed by a letter or "/letter" starts a tag, so "<3" stays.
+func stripTags(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if s[i] == '<' && i+1 < len(s) {
+			j := i + 1
+			if s[j] == '/' {
+				j++
+			}
+			if j < len(s) && isASCIILetter(s[j]) {
+				if k := strings.IndexByte(s[j:], '>'); k >= 0 && k < 512 && !strings.ContainsRune(s[j:j+k], '<') {
+					b.WriteByte(' ')
+					i = j + k + 1
+					continue
+				}
+			}
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// normalize decodes, cleans and lower-cases s into dst: HTML tags become a
+// space, HTML entities are decoded, invisible characters are dropped, every
+// run of white space becomes one space, runs of more than three identical
+// characters are cut to three ("loooove" → "looove"), and the result is
+// trimmed and cut at maxRunes runes. Upper-case letters and digits are
+// counted before lower-casing.
+func normalize(dst []rune, s string) ([]rune, textStats) {
+	var st textStats
+	if strings.IndexByte(s, '<') >= 0 {
+		s = stripTags(s)
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	dst = dst[:0]
+	for _, r := range s {
+		if len(dst) >= maxRunes {
+			break
+		}
+		if unicode.IsSpace(r) {
+			if n := len(dst); n > 0 && dst[n-1] != ' ' {
+				dst = append(dst, ' ')
+			}
+			continue
+		}
+		if invisible(r) {
+			continue
+		}
+		if r < utf8.RuneSelf {
+			switch {
+			case r >= 'A' && r <= 'Z':
+				st.upper++
+				st.letters++
+				r += 'a' - 'A'
+			case r >= 'a' && r <= 'z':
+				st.letters++
+			case r >= '0' && r <= '9':
+				st.digits++
+			}
+		} else {
+			switch {
+			case unicode.IsUpper(r):
+				st.upper++
+				st.letters++
+				r = unicode.ToLower(r)
+			case unicode.IsLetter(r):
+				st.letters++
+				r = unicode.ToLower(r)
+			case unicode.IsDigit(r):
+				st.digits++
+			}
+		}
+		if n := len(dst); n >= 3 && dst[n-1] == r && dst[n-2] == r && dst[n-3] == r {
+			continue
+		}
+		dst = append(dst, r)
+	}
+	if n := len(dst); n > 0 && dst[n-1] == ' ' {
+		dst = dst[:n-1]
+	}
+	return dst, st
+}
+
+// replaceURLs copies src to dst with every URL replaced by urlRune and, when
+// sc is not nil, adds the host features of each to sc.text; it returns dst
+// and the number of URLs. A URL is
+// the part of a space-separated chunk from "http://", "https://" or "www."
+// on, or a whole chunk that looks like host.tld[/path] with a common TLD
+// ("murdev.com", "on.mtv.com/Ut15kX").
+func replaceURLs(dst, src []rune, sc *scratch) ([]rune, int) {
+	dst = dst[:0]
+	urls := 0
+	for i := 0; i < len(src); {
+		j := i
+		maybe := false
+		for j < len(src) && src[j] != ' ' {
+			if src[j] == '.' || src[j] == ':' {
+				maybe = true
+			}
+			j++
+		}
+		chunk := src[i:j]
+		if maybe {
+			if at, h, ok := findURL(string(chunk)); ok {
+				dst = append(dst, chunk[:runeIndex(chunk, at)]...)
+				dst = append(dst, urlRune)
+				urls++
+				if h != "" && sc != nil {
+					sc.addHost(h)
+				}
+				chunk = nil
+			}
+		}
+		dst = append(dst, chunk...)
+		if j < len(src) {
+			dst = append(dst, ' ')
+		}
+		i = j + 1
+	}
+	return dst, urls
+}
+
+// runeIndex converts a byte offset in string(rs) to a rune offset.
+func runeIndex(rs []rune, byteOff int) int {
+	n := 0
+	for i, r := range rs {
+		if n >= byteOff {
+			return i
+		}
+		n += utf8.RuneLen(r)
+	}
+	return len(rs)
+}
+
+// findURL finds a URL in a lower-cased chunk without spaces: its byte
+// offset and its host (without "www.").
+func findURL(c string) (at int, host string, ok bool) {
+	at = -1
+	for _, p := range [...]string{"http://", "https://", "www."} {
+		if i := strings.Index(c, p); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	if at >= 0 {
+		return at, urlHost(c[at:]), true
+	}
+	h := urlHost(c)
+	if i := strings.LastIndexByte(h, '.'); i > 0 && commonTLD[h[i+1:]] && validHost(h) {
+		return 0, h, true
+	}
+	return 0, "", false
+}
+
+func urlHost(u string) string {
+	u = strings.TrimPrefix(u, "http://")
+	u = strings.TrimPrefix(u, "https://")
+	if i := strings.IndexAny(u, "/?#:"); i >= 0 {
+		u = u[:i]
+	}
+	u = strings.TrimPrefix(u, "www.")
+	u = strings.TrimRight(u, ".,!?;)]}\"'")
+	if !validHost(u) {
+		return ""
+	}
+	return u
+}
+
+func validHost(h string) bool {
+	if h == "" || strings.HasPrefix(h, ".") || strings.HasSuffix(h, ".") || !strings.Contains(h, ".") {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+var commonTLD = map[string]bool{
+	"com": true, "net": true, "org": true, "info": true, "biz": true, "ru": true, "de": true,
+	"uk": true, "co": true, "us": true, "ly": true, "be": true, "gl": true, "me": true,
+	"tv": true, "io": true, "to": true, "cc": true, "fm": true, "gg": true, "ws": true,
+	"in": true, "br": true, "fr": true, "es": true, "it": true, "pl": true, "nl": true,
+	"eu": true, "xyz": true, "site": true, "online": true, "club": true, "top": true,
+}
+
+// isWordRune reports runes that belong to words.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
+	}
+	return r != urlRune && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+}
+
+// isSymbolToken reports runes that are a token on their own: the URL marker
+// and symbols such as emoji.
+func isSymbolToken(r rune) bool {
+	return r == urlRune || r >= utf8.RuneSelf && unicode.Is(unicode.So, r)
+}
+
+// extract fills sc.features for one comment.
+func extract(sc *scratch, author, text string) {
+	sc.reset()
+	var st textStats
+	sc.runes, st = normalize(sc.runes, text)
+	sc.out, st.urls = replaceURLs(sc.out, sc.runes, sc)
+	t := sc.out
+
+	// Words and word bigrams.
+	var prev uint32
+	havePrev := false
+	for i := 0; i < len(t); {
+		r := t[i]
+		var h uint32
+		switch {
+		case isWordRune(r):
+			h = fnvOffset
+			j := i
+			for j < len(t) && isWordRune(t[j]) {
+				h = hashRune(h, t[j])
+				j++
+			}
+			i = j
+		case isSymbolToken(r):
+			h = hashRune(fnvOffset, r)
+			i++
+		default:
+			i++
+			continue
+		}
+		sc.text = append(sc.text, bucket(hashRune(hashStart(kindWord), rune(h))))
+		if havePrev {
+			sc.text = append(sc.text, bucket(hashRune(hashRune(hashStart(kindBigram), rune(prev)), rune(h))))
+		}
+		prev, havePrev = h, true
+	}
+
+	// Character 3-, 4- and 5-grams over " text ", digits folded to '0'.
+	if len(t) > 0 {
+		var win [5]rune
+		fold := func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return '0'
+			}
+			return r
+		}
+		n := 0
+		push := func(r rune) {
+			copy(win[:4], win[1:])
+			win[4] = fold(r)
+			n++
+			for k := 3; k <= 5 && k <= n; k++ {
+				h := hashStart(kindChar)
+				for _, c := range win[5-k:] {
+					h = hashRune(h, c)
+				}
+				sc.text = append(sc.text, bucket(h))
+			}
+		}
+		push(' ')
+		for _, r := range t {
+			push(r)
+		}
+		push(' ')
+	}
+
+	// Author-name tokens.
+	sc.runes, _ = normalize(sc.runes, author)
+	for i := 0; i < len(sc.runes); {
+		if !isWordRune(sc.runes[i]) {
+			i++
+			continue
+		}
+		h := hashStart(kindAuthor)
+		j := i
+		for j < len(sc.runes) && isWordRune(sc.runes[j]) {
+			h = hashRune(h, sc.runes[j])
+			j++
+		}
+		sc.author = append(sc.author, bucket(h))
+		i = j
+	}
+
+	// Meta features.
+	if st.urls > 0 {
+		sc.meta = append(sc.meta, metaURL)
+	}
+	if st.urls > 1 {
+		sc.meta = append(sc.meta, metaURLs2)
+	}
+	sc.meta = append(sc.meta, metaLen[min(bits.Len(uint(len(t))), len(metaLen)-1)])
+	if st.letters >= 4 {
+		share := float64(st.upper) / float64(st.letters)
+		k := 3
+		switch {
+		case share < 0.1:
+			k = 0
+		case share < 0.3:
+			k = 1
+		case share < 0.7:
+			k = 2
+		}
+		sc.meta = append(sc.meta, metaCaps[k])
+	}
+	sc.meta = append(sc.meta, metaDigits[min(bits.Len(uint(st.digits)), len(metaDigits)-1)])
+	switch {
+	case len(sc.runes) == 0:
+		sc.meta = append(sc.meta, metaANone)
+	case containsDigit(sc.runes):
+		sc.meta = append(sc.meta, metaADigit)
+	}
+}
+
+// addHost adds the features of a URL host: the host without "www.", and
+// its last two labels when it has more ("on.mtv.com" → "mtv.com").
+func (sc *scratch) addHost(h string) {
+	sc.text = append(sc.text, bucket(hashString(hashStart(kindHost), h)))
+	if i := strings.LastIndexByte(h, '.'); i > 0 {
+		if j := strings.LastIndexByte(h[:i], '.'); j >= 0 {
+			sc.text = append(sc.text, bucket(hashString(hashStart(kindHost), h[j+1:])))
+		}
+	}
+}
+
+func containsDigit(rs []rune) bool {
+	for _, r := range rs {
+		if unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// NormalizeText returns the text a CommentModel reads from a comment: HTML
+// tags removed, entities decoded, invisible characters dropped, white space
+// collapsed, lower-cased, and every URL replaced by "<url>". It is for
+// inspection; scoring does the same without building the string.
+func NormalizeText(text string) string {
+	rs, _ := normalize(nil, text)
+	out, _ := replaceURLs(nil, rs, nil)
+	return strings.ReplaceAll(string(out), string(urlRune), "<url>")
+}

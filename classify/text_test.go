@@ -1,0 +1,79 @@
+package classify
+
+import "testing"
+
+func TestNormalizeText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Hello World\ufeff", "hello world"},
+		{"it&#39;s &quot;great&quot; &amp; &lt;3", `it's "great" & <3`},
+		{"line one<br />line two<br/><BR>three", "line one line two three"},
+		{`see <a href="https://youtu.be/x">here</a> now`, "see here now"},
+		{"a<b and <3 and i <3 u", "a<b and <3 and i <3 u"},
+		{"zero\u200bwidth \u200eltr\u202b\u202c emoji\u2764\ufe0f soft\u00adhyphen", "zerowidth ltr emoji\u2764 softhyphen"},
+		{"  lots\t\tof \n space\u00a0here  ", "lots of space here"},
+		{"loooooove it!!!!!!", "looove it!!!"},
+		{"ÉCOUTE ÇA", "écoute ça"},
+		{"visit http://www.example.com/page?x=1 now", "visit <url> now"},
+		{"Check out this video on YouTube:http://youtu.be/abc", "check out this video on youtube:<url>"},
+		{"go to www.site.net, or murdev.com and on.mtv.com/Ut15kX.", "go to <url> or <url> and <url>"},
+		{"1.000.000 views... lol.ok", "1.000.000 views... lol.ok"},
+		{"&#65279;hidden&#8203;entity", "hiddenentity"},
+		{"", ""},
+		{"\ufeff\u200b", ""},
+	} {
+		if got := NormalizeText(c.in); got != c.want {
+			t.Errorf("NormalizeText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestExtractHosts(t *testing.T) {
+	sc := &scratch{}
+	extract(sc, "", "x http://www.on.mtv.com/abc")
+	want := map[uint32]bool{
+		bucket(hashString(hashStart(kindHost), "on.mtv.com")): true,
+		bucket(hashString(hashStart(kindHost), "mtv.com")):    true,
+	}
+	for _, b := range sc.text {
+		delete(want, b)
+	}
+	if len(want) != 0 {
+		t.Errorf("host features missing: %v", want)
+	}
+	hasMeta := func(b uint32) bool {
+		for _, m := range sc.meta {
+			if m == b {
+				return true
+			}
+		}
+		return false
+	}
+	if !hasMeta(metaURL) || hasMeta(metaURLs2) || !hasMeta(metaANone) {
+		t.Errorf("meta features %v", sc.meta)
+	}
+}
+
+func TestExtractDeterministicAndBounded(t *testing.T) {
+	long := make([]rune, 3*maxRunes)
+	for i := range long {
+		long[i] = 'a' + rune(i%26)
+	}
+	sc := &scratch{}
+	extract(sc, "Author 1", string(long))
+	n := len(sc.text)
+	first := append([]uint32(nil), sc.text...)
+	extract(sc, "Author 1", string(long))
+	if len(sc.text) != n {
+		t.Fatal("extract is not deterministic")
+	}
+	for i := range first {
+		if first[i] != sc.text[i] {
+			t.Fatal("extract is not deterministic")
+		}
+	}
+	// maxRunes runes plus two boundary spaces: one word and (L−2)+(L−3)+(L−4)
+	// character n-grams.
+	if want := 1 + 3*(maxRunes+2) - 9; n != want {
+		t.Errorf("%d text features for a %d-rune word, want %d", n, maxRunes, want)
+	}
+}
