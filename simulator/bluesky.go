@@ -29,17 +29,17 @@ func init() {
 		accountID:    func(p *Population, a *account) string { return did(p.platformKey(a.pl), a.ref) },
 		handle:       bskyHandle,
 		resolve:      bskyResolve,
-		rateHeaders: func(h http.Header, l Limit, remaining int, reset time.Time) {
+		rateHeaders: func(h http.Header, _ *http.Request, l Limit, remaining int, reset time.Time) {
 			h.Set("RateLimit-Limit", strconv.Itoa(l.Requests))
 			h.Set("RateLimit-Remaining", strconv.Itoa(remaining))
 			h.Set("RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 			h.Set("RateLimit-Policy", strconv.Itoa(l.Requests)+";w="+strconv.Itoa(int(l.Window.Seconds())))
 		},
-		tooMany: func(w http.ResponseWriter) int {
+		tooMany: func(w http.ResponseWriter, _ *http.Request) int {
 			xrpcError(w, http.StatusTooManyRequests, "RateLimitExceeded", "Rate Limit Exceeded")
 			return http.StatusTooManyRequests
 		},
-		serverError: func(status int) (string, []byte) {
+		serverError: func(_ *http.Request, status int) (string, []byte) {
 			switch status {
 			case http.StatusBadGateway:
 				return "text/html", []byte("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n")

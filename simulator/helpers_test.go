@@ -43,7 +43,10 @@ func newSim(t testing.TB, opts Options) *Server {
 		opts.Now = func() time.Time { return testNow }
 	}
 	if opts.Limits == nil {
-		opts.Limits = map[string]Limit{"bluesky": {}, "mastodon": {}} // unlimited unless a test asks
+		opts.Limits = map[string]Limit{} // unlimited unless a test asks
+		for _, n := range platformNames() {
+			opts.Limits[n] = Limit{}
+		}
 	}
 	return New(opts)
 }

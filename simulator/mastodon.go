@@ -28,16 +28,16 @@ func init() {
 		accountID:    func(_ *Population, a *account) string { return strconv.FormatUint(mastoAccountID(a), 10) },
 		handle:       func(_ *Population, a *account) string { return a.user },
 		resolve:      mastoResolve,
-		rateHeaders: func(h http.Header, l Limit, remaining int, reset time.Time) {
+		rateHeaders: func(h http.Header, _ *http.Request, l Limit, remaining int, reset time.Time) {
 			h.Set("X-RateLimit-Limit", strconv.Itoa(l.Requests))
 			h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
 			h.Set("X-RateLimit-Reset", reset.UTC().Format("2006-01-02T15:04:05.000000Z"))
 		},
-		tooMany: func(w http.ResponseWriter) int {
+		tooMany: func(w http.ResponseWriter, _ *http.Request) int {
 			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Too many requests"})
 			return http.StatusTooManyRequests
 		},
-		serverError: func(status int) (string, []byte) {
+		serverError: func(_ *http.Request, status int) (string, []byte) {
 			switch status {
 			case http.StatusBadGateway:
 				return "text/html", []byte("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")

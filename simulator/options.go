@@ -18,7 +18,14 @@ type Options struct {
 	// getFollows) stays valid; older ones get 400 InvalidRequest "Cursor
 	// expired". 0 means DefaultCursorTTL; negative means cursors never expire.
 	CursorTTL time.Duration
+	// YouTubeQuota is the YouTube Data API quota in units per API key per
+	// day (days end at midnight America/Los_Angeles, as Google's do). 0
+	// means DefaultYouTubeQuota; negative means no quota.
+	YouTubeQuota int
 }
+
+// DefaultYouTubeQuota is Google's default allocation: 10,000 units per day.
+const DefaultYouTubeQuota = 10_000
 
 // DefaultCursorTTL is the default lifetime of an opaque cursor.
 const DefaultCursorTTL = 15 * time.Minute
@@ -37,8 +44,20 @@ type Limit struct {
 //     (createSession 30 per 5 minutes); the AppView publishes none.
 //   - mastodon: 300 requests per 5 minutes per IP or token (1500 per 5
 //     minutes per user; paging requests 300 per 15 minutes).
+//   - youtube: a quota, not a rate: 10,000 units per day per project (most
+//     list calls 1 unit, search.list 100), reset at midnight Pacific time;
+//     Google publishes no per-minute limit for API keys. The simulator
+//     enforces the quota per key (Options.YouTubeQuota) besides this limit.
+//   - tiktok: none published for the web endpoints, which sit behind bot
+//     defences instead (the official Research API allows 1,000 requests a
+//     day).
+//   - instagram: none published for the web endpoints (instaloader keeps
+//     itself to about 200 i.instagram.com requests per 30 minutes and waits
+//     30 minutes after a 429); the Graph API has Business Use Case limits
+//     reported in X-Business-Use-Case-Usage.
 //
-// Defaults: bluesky 3000 per 60 s, mastodon 1500 per 60 s.
+// Defaults: bluesky 3000 per 60 s, mastodon 1500 per 60 s, youtube 3000 per
+// 60 s, tiktok 1800 per 60 s, instagram 1800 per 60 s.
 func DefaultLimits() map[string]Limit {
 	out := map[string]Limit{}
 	for name, p := range registry {
@@ -51,17 +70,21 @@ func DefaultLimits() map[string]Limit {
 // are exclusive: one request gets at most one of ErrorRate, TruncateRate,
 // MalformedRate and DriftRate. Latency (mean; actual is 0.5–1.5×) is added to
 // every request that passes the rate limiter. VanishRate is the share of
-// creators whose accounts answer as deleted or deactivated.
+// creators whose accounts answer as deleted or deactivated. LoginWallRate is
+// the share of requests to the web endpoints of TikTok and Instagram that
+// meet a login wall instead of data (drawn before, and instead of, the other
+// faults; other platforms and endpoints have no wall).
 type Faults struct {
 	ErrorRate, TruncateRate, MalformedRate, DriftRate float64
 	Latency                                           time.Duration
 	VanishRate                                        float64
+	LoginWallRate                                     float64
 }
 
-var faultKeys = []string{"5xx", "latency", "truncate", "malformed", "drift", "vanish"}
+var faultKeys = []string{"5xx", "latency", "truncate", "malformed", "drift", "vanish", "loginwall"}
 
 // ParseFaults parses "5xx=0.05,latency=20ms,truncate=0.01,malformed=0.01,
-// drift=0.01,vanish=0.01". The empty string means no faults. An unknown key
+// drift=0.01,vanish=0.01,loginwall=0.02". The empty string means no faults. An unknown key
 // is an error that names it.
 func ParseFaults(s string) (Faults, error) {
 	var f Faults
@@ -99,6 +122,8 @@ func ParseFaults(s string) (Faults, error) {
 			dst = &f.DriftRate
 		case "vanish":
 			dst = &f.VanishRate
+		case "loginwall":
+			dst = &f.LoginWallRate
 		default:
 			return Faults{}, fmt.Errorf("unknown fault %q (known: %s)", k, strings.Join(faultKeys, ", "))
 		}
@@ -130,5 +155,6 @@ func (f Faults) String() string {
 	add("malformed", f.MalformedRate)
 	add("drift", f.DriftRate)
 	add("vanish", f.VanishRate)
+	add("loginwall", f.LoginWallRate)
 	return strings.Join(parts, ",")
 }

@@ -129,22 +129,41 @@ func (p *Population) Hashtags() []string {
 }
 
 // Truth is the ground truth of one creator.
+//
+// TrueER is the engagement rate the platform's tier benchmark measures, in
+// %, over the creator's own posts at least SettledAge old that show any
+// count, computed from exactly the counts the API serves at Now:
+//
+//   - ERBasis "followers" (Bluesky, Mastodon, Instagram): the mean over
+//     posts of (every count shown: likes + comments + reposts/shares +
+//     quotes/saves) ÷ Followers.
+//   - ERBasis "views" (TikTok, YouTube): pooled over posts, Σ(likes +
+//     comments + shares, as shown) ÷ Σ views — saves (TikTok collectCount)
+//     are left out, hidden like counts (YouTube) count as absent, as in
+//     scoring.Engagement's ByViews.
+//
+// ERByFollowers is always the first of the two, so it equals TrueER on
+// follower-based platforms. Followers is the count as the platform shows it
+// (YouTube rounds subscriberCount down to three significant figures).
 type Truth struct {
-	Platform    string  `json:"platform"`
-	ID          string  `json:"id"`
-	Handle      string  `json:"handle"`
-	Tier        string  `json:"tier"` // by Followers, as model.Tier*
-	Archetype   string  `json:"archetype"`
-	Followers   int64   `json:"followers"`
-	TrueER      float64 `json:"trueER"` // %: mean (likes+replies+reposts+quotes)/followers over settled posts
-	IsAuthentic bool    `json:"isAuthentic"`
+	Platform      string  `json:"platform"`
+	ID            string  `json:"id"`
+	Handle        string  `json:"handle"`
+	Tier          string  `json:"tier"` // by Followers, as model.Tier*
+	Archetype     string  `json:"archetype"`
+	Followers     int64   `json:"followers"`
+	TrueER        float64 `json:"trueER"`        // %, by ERBasis
+	ERBasis       string  `json:"erBasis"`       // "followers" or "views", as configs/benchmarks.yaml
+	ERByFollowers float64 `json:"erByFollowers"` // %, mean (every count shown)/followers
+	IsAuthentic   bool    `json:"isAuthentic"`
 	// Extras for evaluation.
 	Niche        string  `json:"niche"`
 	Language     string  `json:"language"`
 	ReplyRate    float64 `json:"replyRate"`    // expected share of comments the creator answers
 	ReplyHours   float64 `json:"replyHours"`   // median hours before an answer
-	SettledPosts int     `json:"settledPosts"` // own posts at least 24 h old that TrueER averages over
+	SettledPosts int     `json:"settledPosts"` // own posts at least 24 h old that TrueER is over
 	Vanished     bool    `json:"vanished"`     // the account answers as deleted or deactivated
+	Private      bool    `json:"private"`      // private account (YouTube: hidden subscriber count)
 }
 
 // SettledAge is how old a post must be to count in TrueER. Engagement of a
@@ -160,21 +179,31 @@ func (p *Population) Creator(platform string, i int) Truth {
 	}
 	a := p.account(pl, acctRef{kind: kindCreator, idx: i})
 	now := p.now()
-	f := a.followersAt(now)
-	er, n := a.trueER(now.UnixMilli(), f)
+	f := a.shownFollowers(now)
+	er, byF, n := a.trueER(now.UnixMilli(), f)
 	return Truth{
 		Platform: platform, ID: pl.accountID(p, a), Handle: pl.handle(p, a),
 		Tier: tierOf(f), Archetype: a.arch, Followers: f, TrueER: er,
+		ERBasis: pl.basis(), ERByFollowers: byF,
 		IsAuthentic: a.arch == ArchOrganic,
 		Niche:       niches[a.niche].name, Language: a.lang,
 		ReplyRate: a.answerP, ReplyHours: a.answerMedianH, SettledPosts: n,
-		Vanished: a.vanished,
+		Vanished: a.vanished, Private: a.private,
 	}
 }
 
+// shownFollowers is the follower count as the platform shows it at t.
+func (a *account) shownFollowers(t time.Time) int64 {
+	f := a.followersAt(t)
+	if a.pl.servedFollowers != nil {
+		return a.pl.servedFollowers(f)
+	}
+	return f
+}
+
 // SeedHandles returns up to n handles to start discovery from: accounts that
-// exist, in a deterministic order, about 70 % nano or micro and the rest of
-// any tier.
+// exist and are public, in a deterministic order, about 70 % nano or micro
+// and the rest of any tier.
 func (p *Population) SeedHandles(platform string, n int) []string {
 	pl := p.plats[platform]
 	if pl == nil || n <= 0 {
@@ -184,7 +213,7 @@ func (p *Population) SeedHandles(platform string, n int) []string {
 	var small, other []string
 	for i := 0; i < p.size && (len(small) < n || len(other) < n); i++ {
 		a := p.account(pl, acctRef{kind: kindCreator, idx: i})
-		if a.vanished {
+		if a.vanished || a.private {
 			continue
 		}
 		switch tierOf(a.followersAt(now)) {
@@ -242,6 +271,8 @@ type account struct {
 	imageP                  float64
 	sponsoredP, disclosedP  float64
 	answerP, answerMedianH  float64
+	reach                   float64 // views per post ÷ real followers (platforms with views)
+	private                 bool    // the account is private (YouTube: hides its subscriber count)
 	ring                    int
 	code                    string // promo code
 	vanished, deactivated   bool
@@ -409,6 +440,22 @@ func (p *Population) account(pl *platform, ref acctRef) *account {
 		codeBase = pick(&r, n.brands)
 	}
 	a.code = upperSlug(codeBase) + pick(&r, []string{"10", "15", "20"})
+	// Platform extras, drawn from their own streams so that the draws above
+	// stay the same whatever the platform.
+	if rg, ok := pl.reach[a.tier]; ok {
+		rr := newRNG(hashv(key, tagReach))
+		a.reach = rr.between(rg[0], rg[1]) * rr.lognormal1(0.3)
+	}
+	if pl.privateShare > 0 {
+		share := pl.privateShare
+		if ref.kind == kindAudience {
+			share = 0.25 // display only: fans' accounts are often private
+		}
+		a.private = !a.vanished && unit(hashv(key, tagPrivate)) < share
+	}
+	if pl.postRate > 0 {
+		nTarget *= pl.postRate
+	}
 	a.spanMs = int64(spanDays * dayMs)
 	period := float64(a.spanMs) * (1 - a.emptyP) * (1 - a.dormantP) / nTarget
 	a.periodMs = max(int64(period), 3600*1000)
@@ -504,26 +551,46 @@ func (a *account) bio() string {
 	return s
 }
 
-// trueER is the mean of (likes+replies+reposts+quotes)/followers over the
-// account's own posts at least SettledAge old, in %, and how many there were.
-func (a *account) trueER(now int64, followers int64) (float64, int) {
-	if followers <= 0 {
-		return 0, 0
+// trueER computes Truth's TrueER (by the platform's basis) and ERByFollowers
+// over the account's own posts at least SettledAge old that show any count,
+// in %, and how many posts there were (see Truth).
+func (a *account) trueER(now int64, followers int64) (basisER, byFollowers float64, n int) {
+	views := a.pl.basis() == basisViews
+	if followers <= 0 && !views {
+		return 0, 0, 0
 	}
-	sum, n := 0.0, 0
+	sum := 0.0
+	var inter, seen int64
 	a.eachSlot(now, ^uint64(0), func(s *slot) bool {
 		if s.kind != slotPost || now-s.ms < SettledAge.Milliseconds() {
 			return true
 		}
 		m := s.metrics(now)
-		sum += float64(m.likes+m.replies+m.reposts+m.quotes) / float64(followers)
+		if !m.shown() {
+			return true
+		}
+		if followers > 0 {
+			sum += float64(m.byFollowers()) / float64(followers)
+		}
+		if m.views > 0 {
+			seen += m.views
+			inter += m.byViews()
+		}
 		n++
 		return true
 	})
 	if n == 0 {
-		return 0, 0
+		return 0, 0, 0
 	}
-	return 100 * sum / float64(n), n
+	byFollowers = 100 * sum / float64(n)
+	basisER = byFollowers
+	if views {
+		basisER = 0
+		if seen > 0 {
+			basisER = 100 * float64(inter) / float64(seen)
+		}
+	}
+	return basisER, byFollowers, n
 }
 
 // pool returns creators whose posts feed hashtag timelines and search for a

@@ -41,7 +41,9 @@ type slot struct {
 
 	image, sponsored, disclosed bool
 	likesF, repostsF, quotesF   float64 // engagement once settled
+	viewsF                      float64 // views once settled (0: the post shows none)
 	comments                    int64   // direct replies once settled
+	likesHidden, commentsOff    bool    // the like count is hidden; comments are turned off
 }
 
 func (a *account) slotStart(m int64) int64 { return epochMs + m*a.periodMs + a.phaseMs }
@@ -61,6 +63,9 @@ func (a *account) slot(m int64) slot {
 	s := slot{a: a, m: m, key: key, ms: t}
 	s.us = t*1000 + int64(r.intn(1000))
 	s.clock = r.next() & 1023
+	if a.pl.wholeSeconds {
+		s.ms = floorDiv(s.ms, 1000) * 1000
+	}
 	u := r.float()
 	block := floorDiv(start-epochMs, 30*dayMs)
 	switch {
@@ -75,6 +80,9 @@ func (a *account) slot(m int64) slot {
 	default:
 		s.kind = slotPost
 	}
+	if a.pl.ownPostsOnly && s.kind != slotPost {
+		s.kind = slotEmpty
+	}
 	if s.kind != slotPost {
 		return s
 	}
@@ -88,16 +96,38 @@ func (a *account) slot(m int64) slot {
 	if s.sponsored {
 		mult *= 0.8
 	}
-	e := a.er / 100 * a.fReal * mult
 	pl := a.pl
-	replies := e * pl.replyShare * a.replyMul()
-	reposts := e * pl.repostShare
-	quotes := e * pl.quoteShare
-	likes := max(0, e-replies-reposts-quotes)
-	likes += likes * a.likeBoost * r.lognormal1(0.3)
-	replies += replies * a.podBoost
-	s.likesF, s.repostsF, s.quotesF = likes, reposts, quotes
-	s.comments = stochRound(replies, r.float())
+	if pl.basis() == basisViews {
+		// Engagement per view, around the platform's view-based benchmark;
+		// the post's luck (mult) moves its views.
+		views := a.reach * a.fReal * mult
+		e := a.er / 100 * views * r.lognormal1(0.2)
+		replies := e * pl.replyShare * a.replyMul()
+		reposts := e * pl.repostShare
+		likes := max(0, e-replies-reposts)
+		likes += likes * a.likeBoost * r.lognormal1(0.3)
+		replies += replies * a.podBoost
+		s.likesF, s.repostsF, s.quotesF = likes, reposts, e*pl.quoteShare
+		s.viewsF = max(views, 1.1*(likes+replies+reposts))
+		s.comments = stochRound(replies, r.float())
+	} else {
+		e := a.er / 100 * a.fReal * mult
+		replies := e * pl.replyShare * a.replyMul()
+		reposts := e * pl.repostShare
+		quotes := e * pl.quoteShare
+		likes := max(0, e-replies-reposts-quotes)
+		likes += likes * a.likeBoost * r.lognormal1(0.3)
+		replies += replies * a.podBoost
+		s.likesF, s.repostsF, s.quotesF = likes, reposts, quotes
+		s.comments = stochRound(replies, r.float())
+		if pl.reach != nil && !s.image { // a video: it shows plays
+			s.viewsF = max(a.reach*a.fReal*mult, 1.1*(likes+replies))
+		}
+	}
+	s.likesHidden = pl.likesHiddenShare > 0 && unit(hashv(s.key, tagHidden)) < pl.likesHiddenShare
+	if pl.commentsOffShare > 0 && unit(hashv(s.key, tagHidden, 1)) < pl.commentsOffShare {
+		s.commentsOff, s.comments = true, 0
+	}
 	return s
 }
 
@@ -111,7 +141,35 @@ func (a *account) replyMul() float64 {
 // payload bits).
 func (s *slot) id() uint64 { return snowflake(s.ms, s.a.ref.payload()) }
 
-type metrics struct{ likes, replies, reposts, quotes int64 }
+// metrics are a post's counts at some time. On TikTok quotes are saves
+// (collectCount). likesHidden and commentsOff say the platform shows no
+// like count or no comment count for the post.
+type metrics struct {
+	likes, replies, reposts, quotes, views int64
+	likesHidden, commentsOff               bool
+}
+
+// shown reports whether the post shows any interaction count. Only YouTube
+// hides counts, and it shows no shares, so a post with its likes hidden and
+// comments off shows nothing.
+func (m metrics) shown() bool { return !m.likesHidden || !m.commentsOff }
+
+// byFollowers is the interactions ER by followers adds up: every count the
+// platform shows (as scoring does).
+func (m metrics) byFollowers() int64 {
+	n := m.reposts + m.quotes
+	if !m.likesHidden {
+		n += m.likes
+	}
+	if !m.commentsOff {
+		n += m.replies
+	}
+	return n
+}
+
+// byViews is the interactions ER by views adds up: likes, comments and
+// shares as shown (saves and quotes are not counted).
+func (m metrics) byViews() int64 { return m.byFollowers() - m.quotes }
 
 func maturity(ageH, tau float64) float64 {
 	if ageH <= 0 {
@@ -127,12 +185,17 @@ func maturity(ageH, tau float64) float64 {
 func (s *slot) metrics(now int64) metrics {
 	f := maturity(float64(now-s.ms)/3.6e6, s.a.tauH)
 	r := newRNG(hashv(s.key, tagRound))
-	return metrics{
+	m := metrics{
 		likes:   stochRound(s.likesF*f, r.float()),
 		reposts: stochRound(s.repostsF*f, r.float()),
 		quotes:  stochRound(s.quotesF*f, r.float()),
 		replies: s.visibleComments(f),
 	}
+	if s.viewsF > 0 {
+		m.views = stochRound(s.viewsF*f, r.float())
+	}
+	m.likesHidden, m.commentsOff = s.likesHidden, s.commentsOff
+	return m
 }
 
 // Comment k of C arrives at quantile (k+u_k)/C of the engagement-delay

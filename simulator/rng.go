@@ -28,6 +28,13 @@ const (
 	tagCID
 	tagCheck
 	tagFeistel
+	tagLogin
+	tagReach
+	tagPrivate
+	tagHidden
+	tagForm
+	tagMedia
+	tagQuota
 )
 
 // mix64 is the splitmix64 finaliser.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 // Server serves the simulated platforms, each under /<platform>/, plus
 // /__stats and /__truth.
 type Server struct {
+	opts      Options
 	now       func() time.Time
 	cursorTTL time.Duration
 	faults    Faults
@@ -34,7 +36,10 @@ func New(opts Options) *Server {
 	if opts.CursorTTL == 0 {
 		opts.CursorTTL = DefaultCursorTTL
 	}
-	s := &Server{now: opts.Now, cursorTTL: opts.CursorTTL, faults: opts.Faults, sites: map[string]*site{}}
+	if opts.YouTubeQuota == 0 {
+		opts.YouTubeQuota = DefaultYouTubeQuota
+	}
+	s := &Server{opts: opts, now: opts.Now, cursorTTL: opts.CursorTTL, faults: opts.Faults, sites: map[string]*site{}}
 	s.pop = newPopulation(opts.Seed, opts.Creators, opts.Faults.VanishRate, opts.Now)
 	defaults := DefaultLimits()
 	mux := http.NewServeMux()
@@ -50,6 +55,7 @@ func New(opts Options) *Server {
 	}
 	mux.HandleFunc("GET /__stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Stats()) })
 	mux.HandleFunc("GET /__truth", s.serveTruth)
+	mux.HandleFunc("GET /robots.txt", s.serveRobots)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		ps := map[string]any{}
 		for _, n := range s.pop.names {
@@ -62,8 +68,8 @@ func New(opts Options) *Server {
 	return s
 }
 
-// Handler serves /bluesky/xrpc/..., /mastodon/api/v1/..., /__stats (JSON)
-// and /__truth?platform=&format=json|csv.
+// Handler serves every platform under /<platform>/ (see the package doc),
+// /__stats (JSON), /__truth?platform=&format=json|csv and /robots.txt.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Population is the simulated population with its ground truth.
@@ -76,6 +82,26 @@ func (s *Server) Stats() Stats {
 		out.Platforms[name] = st.st.snapshot()
 	}
 	return out
+}
+
+// serveRobots answers /robots.txt at the host root with every platform's
+// robots.txt rules moved under its prefix: crawlers such as colly fetch
+// robots.txt from the root of the host, not from a collector's base URL.
+func (s *Server) serveRobots(w http.ResponseWriter, _ *http.Request) {
+	var b strings.Builder
+	b.WriteString("# nanoscout simulator: each platform's robots.txt rules under its prefix\nUser-agent: *\n")
+	for _, n := range s.pop.names {
+		for line := range strings.SplitSeq(s.pop.plats[n].robots, "\n") {
+			k, v, ok := strings.Cut(line, ":")
+			v = strings.TrimSpace(v)
+			if ok && (strings.EqualFold(k, "Allow") || strings.EqualFold(k, "Disallow")) && strings.HasPrefix(v, "/") {
+				b.WriteString(k + ": /" + n + v + "\n")
+			}
+		}
+	}
+	b.WriteString("Allow: /\n")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, b.String())
 }
 
 func (s *Server) serveTruth(w http.ResponseWriter, r *http.Request) {
@@ -171,12 +197,12 @@ func (s *site) handler() http.Handler {
 		if limited {
 			ok, remaining, reset := s.lim.take(s.now())
 			if s.pl.rateHeaders != nil {
-				s.pl.rateHeaders(w.Header(), s.lim.limit, remaining, reset)
+				s.pl.rateHeaders(w.Header(), r, s.lim.limit, remaining, reset)
 			}
 			if !ok {
 				status := http.StatusTooManyRequests
 				if s.pl.tooMany != nil {
-					status = s.pl.tooMany(w)
+					status = s.pl.tooMany(w, r)
 				} else {
 					w.WriteHeader(status)
 				}
@@ -195,12 +221,31 @@ func (s *site) handler() http.Handler {
 			}
 		}
 		f := s.srv.faults
+		if r.URL.Path == "/robots.txt" {
+			// Never faulted: a crawler that meets a 5xx on robots.txt
+			// stays off the whole site.
+			f = Faults{}
+		}
+		if f.LoginWallRate > 0 && s.pl.loginWall != nil && unit(hashv(s.key, tagLogin, n)) < f.LoginWallRate {
+			rec := &recorder{h: w.Header()}
+			if s.pl.loginWall(rec, r) {
+				if rec.status == 0 {
+					rec.status = http.StatusOK
+				}
+				w.Header().Set("Content-Length", strconv.Itoa(rec.buf.Len()))
+				w.WriteHeader(rec.status)
+				_, _ = w.Write(rec.buf.Bytes())
+				s.st.loginWall()
+				s.st.status(rec.status, false)
+				return
+			}
+		}
 		u := unit(hashv(s.key, tagFault, n))
 		if u < f.ErrorRate {
 			status := []int{500, 502, 503}[hashv(s.key, tagFault, n, 2)%3]
 			ct, body := "application/json; charset=utf-8", []byte(`{"error":"internal server error"}`)
 			if s.pl.serverError != nil {
-				ct, body = s.pl.serverError(status)
+				ct, body = s.pl.serverError(r, status)
 			}
 			w.Header().Set("Content-Type", ct)
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -134,11 +135,21 @@ func TestTruthCSVAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "platform,id,handle,tier,archetype,followers,true_er,is_authentic,niche,language,reply_rate,reply_hours,settled_posts,vanished" {
+	if got := strings.Join(rows[0], ","); got != "platform,id,handle,tier,archetype,followers,true_er,is_authentic,niche,language,reply_rate,reply_hours,settled_posts,vanished,er_basis,er_by_followers,private" {
 		t.Fatalf("header %q", got)
 	}
-	if len(rows) != 1+2*60 {
-		t.Fatalf("%d rows, want %d", len(rows), 1+2*60)
+	if n := len(p.Platforms()); n != 5 || len(rows) != 1+n*60 {
+		t.Fatalf("%d platforms, %d rows, want 5 and %d", n, len(rows), 1+5*60)
+	}
+	basis := map[string]string{}
+	for _, r := range rows[1:] {
+		if b, ok := basis[r[0]]; ok && b != r[14] {
+			t.Errorf("%s: er_basis %s and %s", r[0], b, r[14])
+		}
+		basis[r[0]] = r[14]
+	}
+	if want := map[string]string{"bluesky": "followers", "mastodon": "followers", "instagram": "followers", "tiktok": "views", "youtube": "views"}; !reflect.DeepEqual(basis, want) {
+		t.Errorf("er_basis %v, want %v", basis, want)
 	}
 	seen := map[string]bool{}
 	for _, r := range rows[1:] {
@@ -236,11 +247,11 @@ func TestPopulationMix(t *testing.T) {
 }
 
 func TestParseFaults(t *testing.T) {
-	f, err := ParseFaults("5xx=0.05, latency=20ms,truncate=0.01,malformed=0.01,drift=0.01,vanish=0.02")
+	f, err := ParseFaults("5xx=0.05, latency=20ms,truncate=0.01,malformed=0.01,drift=0.01,vanish=0.02,loginwall=0.03")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Faults{ErrorRate: 0.05, TruncateRate: 0.01, MalformedRate: 0.01, DriftRate: 0.01, Latency: 20 * time.Millisecond, VanishRate: 0.02}
+	want := Faults{ErrorRate: 0.05, TruncateRate: 0.01, MalformedRate: 0.01, DriftRate: 0.01, Latency: 20 * time.Millisecond, VanishRate: 0.02, LoginWallRate: 0.03}
 	if f != want {
 		t.Fatalf("got %+v", f)
 	}

@@ -13,32 +13,79 @@ type Stats struct {
 
 // PlatformStats count one platform's traffic. Requests counts every request
 // under the platform's prefix, including rejected ones; Rejected counts the
-// rate limiter's 429s; Faults counts injected faults (5xx, truncated,
-// malformed, drifted), ByFault splits them; Vanished counts answers about
-// accounts that are gone.
+// rate limiter's refusals (429, or YouTube's RESOURCE_EXHAUSTED); Faults
+// counts injected faults (5xx, truncated, malformed, drifted), ByFault
+// splits them; Vanished counts answers about accounts that are gone; Private
+// counts answers about private accounts; LoginWalls counts login walls
+// served (TikTok, Instagram). QuotaUnits are the YouTube Data API units
+// charged per API key since the server started (keys longer than 8
+// characters are shown as their first and last 4), QuotaExceeded the
+// requests refused with 403 quotaExceeded.
 type PlatformStats struct {
-	Requests   int64            `json:"requests"`
-	ByStatus   map[string]int64 `json:"byStatus"`
-	Rejected   int64            `json:"rejected"`
-	Faults     int64            `json:"faults"`
-	ByFault    map[string]int64 `json:"byFault"`
-	Vanished   int64            `json:"vanished"`
-	ByEndpoint map[string]int64 `json:"byEndpoint"`
+	Requests      int64            `json:"requests"`
+	ByStatus      map[string]int64 `json:"byStatus"`
+	Rejected      int64            `json:"rejected"`
+	Faults        int64            `json:"faults"`
+	ByFault       map[string]int64 `json:"byFault"`
+	Vanished      int64            `json:"vanished"`
+	Private       int64            `json:"private"`
+	LoginWalls    int64            `json:"loginWalls"`
+	ByEndpoint    map[string]int64 `json:"byEndpoint"`
+	QuotaUnits    map[string]int64 `json:"quotaUnits,omitempty"`
+	QuotaExceeded int64            `json:"quotaExceeded,omitempty"`
 }
 
 type counters struct {
-	mu         sync.Mutex
-	requests   int64
-	rejected   int64
-	faults     int64
-	vanished   int64
-	byStatus   map[int]int64
-	byFault    map[string]int64
-	byEndpoint map[string]int64
+	mu            sync.Mutex
+	requests      int64
+	rejected      int64
+	faults        int64
+	vanished      int64
+	private       int64
+	loginWalls    int64
+	quotaExceeded int64
+	byStatus      map[int]int64
+	byFault       map[string]int64
+	byEndpoint    map[string]int64
+	units         map[string]int64
 }
 
 func newCounters() *counters {
 	return &counters{byStatus: map[int]int64{}, byFault: map[string]int64{}, byEndpoint: map[string]int64{}}
+}
+
+func (c *counters) privateAccount() {
+	c.mu.Lock()
+	c.private++
+	c.mu.Unlock()
+}
+
+func (c *counters) loginWall() {
+	c.mu.Lock()
+	c.loginWalls++
+	c.mu.Unlock()
+}
+
+// quota records n units charged to key, or a refusal when n is 0.
+func (c *counters) quota(key string, n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n == 0 {
+		c.quotaExceeded++
+		return
+	}
+	if c.units == nil {
+		c.units = map[string]int64{}
+	}
+	c.units[maskKey(key)] += n
+}
+
+// maskKey shortens an API key for display.
+func maskKey(k string) string {
+	if len(k) <= 8 {
+		return k
+	}
+	return k[:4] + "…" + k[len(k)-4:]
 }
 
 func (c *counters) request(endpoint string) {
@@ -75,7 +122,14 @@ func (c *counters) snapshot() PlatformStats {
 	defer c.mu.Unlock()
 	s := PlatformStats{
 		Requests: c.requests, Rejected: c.rejected, Faults: c.faults, Vanished: c.vanished,
+		Private: c.private, LoginWalls: c.loginWalls, QuotaExceeded: c.quotaExceeded,
 		ByStatus: map[string]int64{}, ByFault: map[string]int64{}, ByEndpoint: map[string]int64{},
+	}
+	if c.units != nil {
+		s.QuotaUnits = map[string]int64{}
+		for k, v := range c.units {
+			s.QuotaUnits[k] = v
+		}
 	}
 	for k, v := range c.byStatus {
 		s.ByStatus[strconv.Itoa(k)] = v

@@ -43,11 +43,23 @@ type node struct {
 // order per conversation. Every draw is made whether or not its comment is
 // visible yet, so a thread only grows as time passes.
 func (s *slot) thread(now int64, maxTop int) []node {
+	vis := min(s.visible(now), int64(maxTop))
+	return s.threadRange(now, 0, vis)
+}
+
+// visible is how many direct replies the post shows at now.
+func (s *slot) visible(now int64) int64 {
+	return s.visibleComments(maturity(float64(now-s.ms)/3.6e6, s.a.tauH))
+}
+
+// threadRange generates the direct replies from..to-1 (in creation order;
+// to at most visible(now)) and their conversations. Each direct reply and its
+// conversation depend only on its own index, so any range gives the same
+// nodes as the whole thread.
+func (s *slot) threadRange(now int64, from, to int64) []node {
 	a := s.a
 	p := a.pop
-	f := maturity(float64(now-s.ms)/3.6e6, a.tauH)
-	vis := min(s.visibleComments(f), int64(maxTop))
-	nodes := make([]node, 0, vis+vis/2)
+	nodes := make([]node, 0, max(0, to-from)*3/2)
 	meanLikes := 0.2 + 0.03*s.likesF/math.Max(1, float64(s.comments))
 	add := func(n node) int {
 		n.ms = min(n.ms, now)
@@ -58,7 +70,7 @@ func (s *slot) thread(now int64, maxTop int) []node {
 		}
 		return i
 	}
-	for k := range vis {
+	for k := from; k < to; k++ {
 		ckey := hashv(s.key, tagComment, uint64(k))
 		r := newRNG(ckey)
 		u := r.float()
@@ -191,4 +203,85 @@ func (s *slot) answerText(r *rng, to acctRef, kind int) string {
 	}
 	name := a.pop.account(a.pl, to).first
 	return fill(pick(r, answers[a.lang]), "name", capitalise(name))
+}
+
+// Two-level comment threads (YouTube, TikTok, Instagram) show a direct reply
+// with its whole conversation flattened under it.
+
+// maxListedComments is how many of a post's newest direct replies the
+// platforms with two-level threads list; counts still cover all of them.
+const maxListedComments = 5000
+
+// convo is direct reply k of a post with its conversation: replies in time
+// order, and for each the index in replies of the reply it answers (-1 for
+// the direct reply itself).
+type convo struct {
+	k       int64
+	top     node
+	replies []node
+	replyTo []int
+}
+
+// convo generates direct reply k (k < visible(now)) and its conversation.
+func (s *slot) convo(now int64, k int64) convo {
+	nodes := s.threadRange(now, k, k+1)
+	c := convo{k: k, top: nodes[0]}
+	if len(nodes) == 1 {
+		return c
+	}
+	order := make([]int, 0, len(nodes)-1)
+	for i := 1; i < len(nodes); i++ {
+		order = append(order, i)
+	}
+	sort.SliceStable(order, func(x, y int) bool { return nodes[order[x]].ms < nodes[order[y]].ms })
+	pos := make([]int, len(nodes))
+	for j, i := range order {
+		pos[i] = j
+	}
+	for _, i := range order {
+		c.replies = append(c.replies, nodes[i])
+		if p := nodes[i].parent; p > 0 {
+			c.replyTo = append(c.replyTo, pos[p])
+		} else {
+			c.replyTo = append(c.replyTo, -1)
+		}
+	}
+	return c
+}
+
+// answered reports whether the creator replied in the conversation.
+func (c *convo) answered() bool {
+	for i := range c.replies {
+		if c.replies[i].byCreator {
+			return true
+		}
+	}
+	return false
+}
+
+// listable returns the range of direct replies the platform lists at now:
+// indexes low..high-1, the newest maxListedComments.
+func (s *slot) listable(now int64) (low, high int64) {
+	high = s.visible(now)
+	return max(0, high-maxListedComments), high
+}
+
+// newestConvos collects up to limit shown direct replies, newest first,
+// starting at index from (clamped to the newest) and walking down to the
+// oldest listable one. next is the index to continue from, or -1 when none
+// is left; scanned is how many indexes were looked at.
+func (s *slot) newestConvos(now int64, from int64, limit int) (out []convo, next int64, scanned int64) {
+	low, high := s.listable(now)
+	k := min(from, high-1)
+	for ; k >= low && len(out) < limit; k-- {
+		scanned++
+		c := s.convo(now, k)
+		if c.top.state == nodeShown {
+			out = append(out, c)
+		}
+	}
+	if k < low {
+		return out, -1, scanned
+	}
+	return out, k, scanned
 }

@@ -9,10 +9,12 @@ import (
 )
 
 var truthHeader = []string{"platform", "id", "handle", "tier", "archetype", "followers", "true_er", "is_authentic",
-	"niche", "language", "reply_rate", "reply_hours", "settled_posts", "vanished"}
+	"niche", "language", "reply_rate", "reply_hours", "settled_posts", "vanished", "er_basis", "er_by_followers", "private"}
 
 // WriteTruthCSV writes one row per creator of each platform (all platforms
-// when platforms is empty), after a header row.
+// when platforms is empty), after a header row. The columns are Truth's
+// fields; er_basis, er_by_followers and private came last, after vanished,
+// so that readers of the first fourteen columns keep working.
 func WriteTruthCSV(w io.Writer, p *Population, platforms []string) error {
 	if len(platforms) == 0 {
 		platforms = p.Platforms()
@@ -30,7 +32,8 @@ func WriteTruthCSV(w io.Writer, p *Population, platforms []string) error {
 			row := []string{t.Platform, t.ID, t.Handle, t.Tier, t.Archetype,
 				strconv.FormatInt(t.Followers, 10), strconv.FormatFloat(t.TrueER, 'f', 4, 64), strconv.FormatBool(t.IsAuthentic),
 				t.Niche, t.Language, strconv.FormatFloat(t.ReplyRate, 'f', 3, 64), strconv.FormatFloat(t.ReplyHours, 'f', 2, 64),
-				strconv.Itoa(t.SettledPosts), strconv.FormatBool(t.Vanished)}
+				strconv.Itoa(t.SettledPosts), strconv.FormatBool(t.Vanished),
+				t.ERBasis, strconv.FormatFloat(t.ERByFollowers, 'f', 4, 64), strconv.FormatBool(t.Private)}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("writing truth row: %w", err)
 			}
