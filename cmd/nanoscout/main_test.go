@@ -52,6 +52,16 @@ func TestDemoThenTopJSON(t *testing.T) {
 	if !strings.Contains(out, "Top 20 nano creators") || !strings.Contains(out, "bluesky") {
 		t.Fatalf("demo output lacks the ranked table:\n%s", out)
 	}
+	// Every simulated platform ends up with scored creators in the store.
+	for _, platform := range []string{"bluesky", "mastodon", "youtube", "tiktok", "instagram"} {
+		var recs []store.CreatorRecord
+		if err := json.Unmarshal([]byte(runCLI(t, "top", "--data-dir", dir, "--platform", platform, "--json")), &recs); err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) < 10 {
+			t.Errorf("%s: %d scored creators stored by the demo", platform, len(recs))
+		}
+	}
 	js := runCLI(t, "top", "--data-dir", dir, "--platform", "bluesky", "--tier", "nano", "--json")
 	var recs []store.CreatorRecord
 	if err := json.Unmarshal([]byte(js), &recs); err != nil {
