@@ -183,6 +183,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("config: scoring.weights.%s is negative", k)
 		}
 	}
+	if err := c.ValidateSchedule(); err != nil {
+		return err
+	}
 	switch c.Log.Format {
 	case "auto", "text", "json":
 	default:

@@ -1,6 +1,127 @@
 package config
 
-// LLM configures the optional LLM authenticity judge (off by default).
-// (Owned by the authenticity work.)
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// LLM configures the optional LLM authenticity judge (package llm): for a
+// bounded sample of each creator's captions and comments it asks a model on
+// any OpenAI-compatible chat-completions endpoint whether the engagement looks
+// organic, scripted or bot-like. Off by default. Zero values mean the
+// defaults that WithDefaults fills. (Owned by the authenticity work.)
 type LLM struct {
+	// Enabled turns the judge on. Default false: nothing is sent anywhere.
+	Enabled bool `yaml:"enabled"`
+	// BaseURL is the endpoint's API root; the judge POSTs to
+	// BaseURL + "/chat/completions". Default https://api.openai.com/v1.
+	BaseURL string `yaml:"base_url"`
+	// Model is the model name the endpoint knows (e.g. gpt-4.1-mini).
+	// Required when enabled. It is part of the cache key: changing it asks
+	// again.
+	Model string `yaml:"model"`
+	// APIKeyEnv names the environment variable holding the API key, sent as
+	// "Authorization: Bearer <key>". Default OPENAI_API_KEY. The key itself
+	// never goes in the config, the logs or errors.
+	APIKeyEnv string `yaml:"api_key_env"`
+	// Timeout bounds one request (default 60s).
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxRetries is how often a request is retried after a 429, a 5xx, a
+	// timeout or a network error (default 3; 0 means the default).
+	MaxRetries int `yaml:"max_retries"`
+	// MaxTokensPerRun caps the tokens (prompt + completion, as the endpoint
+	// reports them in usage, estimated when it does not) one run may spend.
+	// A request that might overrun it is not sent. Default 300000.
+	MaxTokensPerRun int `yaml:"max_tokens_per_run"`
+	// MaxAnswerTokens bounds one answer (sent as max_completion_tokens), so
+	// that the cap can be checked before a request. Default 800.
+	MaxAnswerTokens int `yaml:"max_answer_tokens"`
+	// SampleCaptions is how many of the most recent captions are sent
+	// (default 10); SampleComments how many distinct audience comments, the
+	// most repeated and most recent first (default 20). Texts are truncated.
+	SampleCaptions int `yaml:"sample_captions"`
+	SampleComments int `yaml:"sample_comments"`
+	// Temperature is the sampling temperature, 0..2. 0 (the default) sends
+	// none, so the endpoint's default applies: reasoning models accept no
+	// other.
+	Temperature float64 `yaml:"temperature"`
+}
+
+// Default values of the llm section.
+const (
+	DefaultLLMBaseURL         = "https://api.openai.com/v1"
+	DefaultLLMAPIKeyEnv       = "OPENAI_API_KEY"
+	DefaultLLMTimeout         = 60 * time.Second
+	DefaultLLMMaxRetries      = 3
+	DefaultLLMMaxTokensPerRun = 300_000
+	DefaultLLMMaxAnswerTokens = 800
+	DefaultLLMSampleCaptions  = 10
+	DefaultLLMSampleComments  = 20
+)
+
+// WithDefaults returns l with every unset field at its default.
+func (l LLM) WithDefaults() LLM {
+	if l.BaseURL == "" {
+		l.BaseURL = DefaultLLMBaseURL
+	}
+	if l.APIKeyEnv == "" {
+		l.APIKeyEnv = DefaultLLMAPIKeyEnv
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultLLMTimeout
+	}
+	if l.MaxRetries <= 0 {
+		l.MaxRetries = DefaultLLMMaxRetries
+	}
+	if l.MaxTokensPerRun <= 0 {
+		l.MaxTokensPerRun = DefaultLLMMaxTokensPerRun
+	}
+	if l.MaxAnswerTokens <= 0 {
+		l.MaxAnswerTokens = DefaultLLMMaxAnswerTokens
+	}
+	if l.SampleCaptions <= 0 {
+		l.SampleCaptions = DefaultLLMSampleCaptions
+	}
+	if l.SampleComments <= 0 {
+		l.SampleComments = DefaultLLMSampleComments
+	}
+	return l
+}
+
+// Validate checks the llm section. A disabled section is only checked for
+// numbers out of range; an enabled one also needs a model, an http(s) base
+// URL without credentials in it, and an environment variable name for the key.
+func (l LLM) Validate() error {
+	if l.Timeout < 0 || l.MaxRetries < 0 || l.MaxTokensPerRun < 0 || l.MaxAnswerTokens < 0 ||
+		l.SampleCaptions < 0 || l.SampleComments < 0 {
+		return fmt.Errorf("config: llm: timeout, max_retries, max_tokens_per_run, max_answer_tokens and the sample sizes must be ≥ 0")
+	}
+	if l.Temperature < 0 || l.Temperature > 2 {
+		return fmt.Errorf("config: llm.temperature %v: want 0..2", l.Temperature)
+	}
+	if !l.Enabled {
+		return nil
+	}
+	d := l.WithDefaults()
+	if d.Model == "" {
+		return fmt.Errorf("config: llm.model: required when llm.enabled is true (e.g. gpt-4.1-mini)")
+	}
+	u, err := url.Parse(d.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("config: llm.base_url: want an http(s) URL such as %s", DefaultLLMBaseURL)
+	}
+	if u.User != nil {
+		return fmt.Errorf("config: llm.base_url: credentials go in api_key_env, not the URL")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("config: llm.base_url: no query or fragment (the judge appends /chat/completions to it; credentials go in api_key_env)")
+	}
+	if !envName.MatchString(d.APIKeyEnv) {
+		return fmt.Errorf("config: llm.api_key_env %q is not an environment variable name", d.APIKeyEnv)
+	}
+	if d.MaxAnswerTokens >= d.MaxTokensPerRun {
+		return fmt.Errorf("config: llm.max_tokens_per_run %d leaves no room for one answer of max_answer_tokens %d", d.MaxTokensPerRun, d.MaxAnswerTokens)
+	}
+	return nil
 }

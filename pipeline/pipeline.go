@@ -301,6 +301,9 @@ func (p *Pipeline) discover(ctx context.Context, name string, col collectors.Col
 	}
 }
 
+// writeTimeout bounds the store writes of one collected creator.
+const writeTimeout = 30 * time.Second
+
 // pauseAfter is how many creators in a row may fail with a platform-wide
 // block (login wall, exhausted quota) before the platform is paused.
 const pauseAfter = 5
@@ -377,8 +380,13 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 	for i := range fresh {
 		fresh[i].FetchedAt = now.UTC()
 	}
-	// Only what was fetched now is written: stored posts are left as they are.
-	err = p.st.SaveCreator(ctx, store.CreatorUpdate{
+	// Only what was fetched now is written: stored posts are left as they
+	// are. Once collected, a creator is written whole even if shutdown
+	// starts now, so a reader never sees a new score on old posts (MongoDB
+	// writes posts, then the creator, without a transaction).
+	wctx, cancelWrite := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancelWrite()
+	err = p.st.SaveCreator(wctx, store.CreatorUpdate{
 		Creator: cr, Posts: fresh, Comments: fetched, Score: &sc, Snapshot: &snap, At: now.UTC(),
 	})
 	if err != nil {
@@ -386,7 +394,7 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 		return
 	}
 	if ps, ok := p.st.(store.PostSnapshotter); ok {
-		if err := ps.AddPostSnapshots(ctx, velocitySnapshots(fresh, now)); err != nil {
+		if err := ps.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil {
 			rec.addError(name, key, "store", err, p.now())
 		}
 	}

@@ -145,15 +145,18 @@ func newDemoCmd(g *globals) *cobra.Command {
 			defer st.Close()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "simulator: %s (seed %d, %d creators per platform); store: %s\n", baseURL, seed, creators, describeStore(cfg))
-			p, err := pipeline.New(cfg, st, pipeline.WithLogger(log), pipeline.WithGetenv(demoGetenv))
+			prog, plog := startProgress(cmd, cfg)
+			defer prog.finish()
+			p, err := pipeline.New(cfg, st, pipeline.WithLogger(plog), pipeline.WithGetenv(demoGetenv), prog.option())
 			if err != nil {
 				return err
 			}
 			run, err := p.Run(ctx)
+			prog.finish()
 			if err != nil {
 				return err
 			}
-			printRunSummary(out, run)
+			printRunSummary(out, run, 10)
 
 			recs, err := st.Top(ctx, store.TopQuery{Tier: model.TierNano, Limit: top})
 			if err != nil {

@@ -26,18 +26,20 @@ func newRunCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			log := newLogger(cmd.ErrOrStderr(), cfg)
+			prog, log := startProgress(cmd, cfg)
+			defer prog.finish()
 			ctx := cmd.Context()
 			st, err := openStore(ctx, cfg)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			p, err := pipeline.New(cfg, st, pipeline.WithLogger(log))
+			p, err := pipeline.New(cfg, st, pipeline.WithLogger(log), prog.option())
 			if err != nil {
 				return err
 			}
 			run, err := p.Run(ctx)
+			prog.finish()
 			if err != nil {
 				return err
 			}
@@ -46,7 +48,7 @@ func newRunCmd(g *globals) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(run)
 			}
-			printRunSummary(cmd.OutOrStdout(), run)
+			printRunSummary(cmd.OutOrStdout(), run, 10)
 			return nil
 		},
 	}
@@ -54,8 +56,9 @@ func newRunCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// printRunSummary prints a run's per-platform counters.
-func printRunSummary(w io.Writer, run model.Run) {
+// printRunSummary prints a run's per-platform counters and its first
+// maxErrors errors.
+func printRunSummary(w io.Writer, run model.Run, maxErrors int) {
 	fmt.Fprintf(w, "run %s: %s in %s\n", run.ID, run.Status, (time.Duration(run.DurationMS) * time.Millisecond).Round(time.Millisecond))
 	names := make([]string, 0, len(run.Platforms))
 	for n := range run.Platforms {
@@ -74,9 +77,9 @@ func printRunSummary(w io.Writer, run model.Run) {
 			s.Requests, perCreator, s.Throttled, s.Retries, (time.Duration(s.LimiterWaitMS) * time.Millisecond).Round(time.Millisecond), s.Paused)
 	}
 	tw.Flush()
-	if len(run.Errors) > 0 {
-		fmt.Fprintf(w, "%d errors (first 10; `nanoscout runs show %s` lists all):\n", len(run.Errors), run.ID)
-		for _, e := range run.Errors[:min(10, len(run.Errors))] {
+	if len(run.Errors) > 0 && maxErrors > 0 {
+		fmt.Fprintf(w, "%d errors (first %d; `nanoscout runs show %s` lists all):\n", len(run.Errors), min(maxErrors, len(run.Errors)), run.ID)
+		for _, e := range run.Errors[:min(maxErrors, len(run.Errors))] {
 			fmt.Fprintf(w, "  %s %s [%s] %s\n", e.Platform, e.Creator, e.Stage, e.Reason)
 		}
 	}

@@ -72,7 +72,13 @@ func newRunsCmd(g *globals) *cobra.Command {
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), r)
 			}
-			printRunSummary(cmd.OutOrStdout(), r)
+			printRunSummary(cmd.OutOrStdout(), r, 0)
+			if r.ResumedFrom != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "resumed from run %s\n", r.ResumedFrom)
+			}
+			if r.ResumedBy != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "resumed by run %s\n", r.ResumedBy)
+			}
 			for _, e := range r.Errors {
 				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", e.At.Format(time.TimeOnly), e.Platform, e.Creator, e.Stage, e.Reason)
 			}

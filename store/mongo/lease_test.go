@@ -1,0 +1,24 @@
+package mongo
+
+import (
+	"os"
+	"testing"
+
+	"github.com/nanoscout/nanoscout/store"
+	"github.com/nanoscout/nanoscout/store/storetest"
+)
+
+func TestLeasesFerretDB(t *testing.T) {
+	storetest.RunLeases(t, func(t *testing.T) store.Store { return openDB(t, ferretURI) })
+}
+
+// TestLeasesMongoDB runs the lease suite against a real MongoDB when
+// NANOSCOUT_TEST_MONGO_URI is set.
+func TestLeasesMongoDB(t *testing.T) {
+	uri := os.Getenv("NANOSCOUT_TEST_MONGO_URI")
+	if uri == "" {
+		t.Skip("NANOSCOUT_TEST_MONGO_URI not set")
+	}
+	storetest.RunLeases(t, func(t *testing.T) store.Store { return openDB(t, uri) })
+	storetest.RunPrune(t, func(t *testing.T) store.Store { return openDB(t, uri) })
+}
