@@ -186,6 +186,9 @@ func (c Config) Validate() error {
 	if err := c.ValidateSchedule(); err != nil {
 		return err
 	}
+	if err := c.LLM.Validate(); err != nil {
+		return err
+	}
 	switch c.Log.Format {
 	case "auto", "text", "json":
 	default:
