@@ -189,6 +189,9 @@ func (c Config) Validate() error {
 	if err := c.LLM.Validate(); err != nil {
 		return err
 	}
+	if err := c.Server.Validate(); err != nil {
+		return err
+	}
 	switch c.Log.Format {
 	case "auto", "text", "json":
 	default:

@@ -52,9 +52,16 @@ type TopQuery struct {
 	MinFollowers int64
 	MaxFollowers int64  // 0 = no limit
 	Status       string // "" = any
-	SortBy       string // "composite" (default), "er", "followers", "reply", "authenticity"
-	Limit        int    // default 50
-	Offset       int
+	// Scout filters (see store/scout.go); zero values filter nothing.
+	MinBenchmarkIndex float64 // ER ÷ the tier's benchmark
+	MinAuthenticity   float64 // 0..1
+	MinReply          float64 // reply-depth score, 0..1
+	Language          string  // profile language, e.g. "en"
+	Keyword           string  // words (the last a prefix) in the handle, name, bio or recent posts' text; taken literally (store.KeywordTokens)
+	HasContact        bool    // only creators with a public email, web address or profile link (store.HasPublicContact)
+	SortBy            string  // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
+	Limit             int     // default 50
+	Offset            int
 }
 
 // Stats are collection sizes, for `nanoscout db stats`.

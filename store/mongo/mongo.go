@@ -522,6 +522,10 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 	if q.Status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: q.Status})
 	}
+	filter, err := s.scoutFilter(ctx, filter, q) // scout.go
+	if err != nil {
+		return nil, fmt.Errorf("top creators: %w", err)
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50

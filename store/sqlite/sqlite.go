@@ -457,6 +457,7 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 		query += ` AND status = ?`
 		args = append(args, q.Status)
 	}
+	query, args = scoutWhere(query, args, q) // scout.go
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50

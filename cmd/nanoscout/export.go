@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/store"
+)
+
+func init() { addCommand(newExportCmd) }
+
+// filterFlags are the dashboard's filters as flags (export, plan).
+type filterFlags struct {
+	q store.TopQuery
+}
+
+func (f *filterFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.q.Platform, "platform", "", "only this platform")
+	fs.StringVar(&f.q.Tier, "tier", "", "only this tier: nano, micro, mid, macro, mega, below")
+	fs.Int64Var(&f.q.MinFollowers, "min-followers", 0, "minimum followers")
+	fs.Int64Var(&f.q.MaxFollowers, "max-followers", 0, "maximum followers (0 = no limit)")
+	fs.Float64Var(&f.q.MinER, "min-er", 0, "minimum engagement rate in %")
+	fs.Float64Var(&f.q.MinBenchmarkIndex, "min-index", 0, "minimum ER ÷ the tier's benchmark (e.g. 1.5)")
+	fs.Float64Var(&f.q.MinAuthenticity, "min-auth", 0, "minimum authenticity, 0–1")
+	fs.Float64Var(&f.q.MinReply, "min-reply", 0, "minimum reply-depth score, 0–1")
+	fs.StringVar(&f.q.Language, "lang", "", "profile language, e.g. en")
+	fs.StringVarP(&f.q.Keyword, "keyword", "q", "", "a word (or word start) in the handle, name, bio or recent posts")
+	fs.BoolVar(&f.q.HasContact, "contact", false, "only creators with a public email, website or profile link")
+	fs.StringVar(&f.q.SortBy, "sort", "", "composite (default), er, reply, growth, followers or authenticity")
+}
+
+// set reports whether any filter flag was given.
+func (f *filterFlags) set(fs *pflag.FlagSet) bool {
+	for _, n := range []string{"platform", "tier", "min-followers", "max-followers", "min-er", "min-index", "min-auth", "min-reply", "lang", "keyword", "contact", "sort"} {
+		if fs.Changed(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// findShortlist resolves a shortlist by id or by exact name.
+func findShortlist(ctx context.Context, st store.Store, idOrName string) (store.Shortlist, error) {
+	sc, ok := st.(store.Shortlists)
+	if !ok {
+		return store.Shortlist{}, errors.New("this store keeps no shortlists")
+	}
+	if l, err := sc.Shortlist(ctx, idOrName); err == nil {
+		return l, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return l, err
+	}
+	lists, err := sc.ListShortlists(ctx)
+	if err != nil {
+		return store.Shortlist{}, err
+	}
+	var found []store.Shortlist
+	for _, l := range lists {
+		if strings.EqualFold(l.Name, idOrName) {
+			found = append(found, l)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return store.Shortlist{}, fmt.Errorf("no shortlist with id or name %q", idOrName)
+	case 1:
+		return found[0], nil
+	}
+	return store.Shortlist{}, fmt.Errorf("%d shortlists are named %q: give the id", len(found), idOrName)
+}
+
+func newExportCmd(g *globals) *cobra.Command {
+	var (
+		ff        filterFlags
+		format    string
+		shortlist string
+		out       string
+		webhook   string
+		limit     int
+	)
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Export a shortlist or a filtered view as CSV, CRM CSV, JSON or NDJSON, or push it to a webhook",
+		Long: `Export creators: a shortlist (--shortlist, by id or name) or the creators a
+filter selects (the dashboard's filters as flags), as CSV (columns in
+docs/dashboard.md), a CRM contacts CSV, JSON or NDJSON. Exports stream: 100k
+creators take the memory of one page. With --webhook the creators go to a
+configured outreach tool instead (signed, retried, logged).`,
+		Example: `  nanoscout export --tier nano --min-index 1.5 --min-auth 0.8 -o rising.csv
+  nanoscout export --shortlist "Spring launch" --format crm -o contacts.csv
+  nanoscout export --shortlist "Spring launch" --webhook outreach
+  nanoscout export alerts --check`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := export.ParseFormat(format)
+			if err != nil {
+				return err
+			}
+			if shortlist != "" && ff.set(cmd.Flags()) {
+				return errors.New("give --shortlist or filter flags, not both")
+			}
+			q := ff.q
+			q.Limit = limit
+			if err := export.ValidateQuery(q); err != nil {
+				return err
+			}
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			st, err := openStore(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			src, subject := export.Filtered(st, q), export.Describe(q)
+			if shortlist != "" {
+				l, err := findShortlist(ctx, st, shortlist)
+				if err != nil {
+					return err
+				}
+				src, subject = export.Shortlisted(st, l.ID), "shortlist "+l.Name
+			}
+			if webhook != "" {
+				sc, ok := st.(store.Scout)
+				if !ok {
+					return errors.New("this store keeps no delivery log")
+				}
+				hook, err := export.NewWebhook(cfg.Server, webhook, sc, os.Getenv,
+					export.WithLogger(newLogger(cmd.ErrOrStderr(), cfg)), export.WithUserAgent(cfg.UserAgent))
+				if err != nil {
+					return err
+				}
+				res, err := hook.Push(ctx, src, subject)
+				fmt.Fprintf(cmd.OutOrStdout(), "pushed %d creators of %s to %s in %d batch(es) (export %s)\n",
+					res.Creators, subject, webhook, len(res.Deliveries), res.ExportID)
+				return err
+			}
+			var w io.Writer = cmd.OutOrStdout()
+			var file *os.File
+			if out != "" && out != "-" {
+				if file, err = os.Create(out); err != nil {
+					return err
+				}
+				w = file
+			}
+			bw := bufio.NewWriter(w)
+			n, err := export.Write(ctx, bw, f, src)
+			if ferr := bw.Flush(); err == nil {
+				err = ferr
+			}
+			if file != nil {
+				if cerr := file.Close(); err == nil {
+					err = cerr
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d creators (%s) to %s\n", n, subject, out)
+			}
+			return err
+		},
+	}
+	fs := cmd.Flags()
+	ff.register(fs)
+	fs.StringVarP(&format, "format", "f", "csv", "csv, crm, json or ndjson")
+	fs.StringVar(&shortlist, "shortlist", "", "export this shortlist (id or name) instead of a filter")
+	fs.StringVarP(&out, "out", "o", "", "file to write (default stdout)")
+	fs.StringVar(&webhook, "webhook", "", "push to this configured webhook (server.webhooks) instead of writing a file")
+	fs.IntVar(&limit, "limit", 0, "at most this many creators (0 = all that match)")
+	cmd.AddCommand(newExportAlertsCmd(g), newExportDeliveriesCmd(g))
+	return cmd
+}
+
+func newExportAlertsCmd(g *globals) *cobra.Command {
+	var check, baseline, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "alerts",
+		Short: "List the rising-star alerts, or check them (--check) and fire their webhooks for new matches",
+		Long: `Alerts (server.alerts in the config) are saved filters. --check fires each
+alert's webhook once for every creator that newly matches; the pipeline and the
+daemon do the same after each scoring run. --baseline records the current
+matches as seen without sending anything, for a new alert whose existing
+matches are no news.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			sc := cfg.Server.WithDefaults()
+			if err := sc.Validate(); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if !check && !baseline {
+				if len(sc.Alerts) == 0 {
+					fmt.Fprintln(w, "no alert configured (server.alerts)")
+					return nil
+				}
+				tw := newTable(w)
+				fmt.Fprintln(tw, "ALERT\tWEBHOOK\tFILTER")
+				for _, a := range sc.Alerts {
+					q, err := export.FilterQuery(a.Filter)
+					if err != nil {
+						return fmt.Errorf("alert %s: %w", a.Name, err)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, a.Webhook, export.Describe(q))
+				}
+				return tw.Flush()
+			}
+			ctx := cmd.Context()
+			st, err := openStore(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			res, err := export.CheckAlerts(ctx, st, sc, export.WithBaseline(baseline),
+				export.WithLogger(newLogger(cmd.ErrOrStderr(), cfg)), export.WithUserAgent(cfg.UserAgent))
+			if asJSON {
+				if jerr := writeJSON(w, res); jerr != nil {
+					return jerr
+				}
+				return err
+			}
+			tw := newTable(w)
+			fmt.Fprintln(tw, "ALERT\tMATCHING\tNEW\tFIRED\tERROR")
+			for _, r := range res {
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", r.Alert, r.Matched, r.New, r.Fired, r.Error)
+			}
+			if ferr := tw.Flush(); err == nil {
+				err = ferr
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&check, "check", false, "fire the webhooks for creators that newly match")
+	cmd.Flags().BoolVar(&baseline, "baseline", false, "record the current matches as seen, without sending")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newExportDeliveriesCmd(g *globals) *cobra.Command {
+	var limit int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "deliveries",
+		Short: "Show the webhook delivery log, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			st, err := openStore(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			sc, ok := st.(store.Scout)
+			if !ok {
+				return errors.New("this store keeps no delivery log")
+			}
+			ds, err := sc.Deliveries(cmd.Context(), limit)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), ds)
+			}
+			tw := newTable(cmd.OutOrStdout())
+			fmt.Fprintln(tw, "WHEN\tID\tWEBHOOK\tEVENT\tCREATORS\tSTATUS\tATTEMPTS\tLAST CODE\tERROR\tSUBJECT")
+			for _, d := range ds {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\n", d.CreatedAt.Local().Format(time.DateTime), d.ID, d.Webhook, d.Event,
+					d.Items, d.Status, d.Attempts, d.StatusCode, trunc(d.Error, 40), trunc(d.Subject, 40))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", 50, "rows")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}

@@ -1,0 +1,518 @@
+// Package export writes creators out of the store — a filtered view or a
+// shortlist — as CSV, a CRM contacts CSV, JSON or NDJSON, and pushes them to
+// outreach tools through signed webhooks with retries and a delivery log. It
+// also checks the rising-star alerts (CheckAlerts).
+//
+// Every export streams: sources page through the store (PageSize creators at
+// a time) and writers flush page by page, so 100k creators take the memory of
+// one page. CSV cells that a spreadsheet would run as a formula are
+// neutralised (Cell).
+package export
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/store"
+)
+
+// PageSize is how many creators a source reads from the store at a time.
+const PageSize = 500
+
+// Row is one exported creator, with its shortlist item when the export is of
+// a shortlist.
+type Row struct {
+	Record store.CreatorRecord
+	Growth *float64             // follower growth in %, when known
+	Item   *store.ShortlistItem // nil outside a shortlist
+}
+
+// Source produces rows a page at a time: it calls yield with each page and
+// stops at the first error yield returns.
+type Source func(ctx context.Context, yield func([]Row) error) error
+
+// Filtered pages through st.Top(q), all matches from q.Offset on, or q.Limit
+// of them when q.Limit > 0.
+func Filtered(st store.Store, q store.TopQuery) Source {
+	return func(ctx context.Context, yield func([]Row) error) error {
+		total := q.Limit
+		page := q
+		page.Limit = PageSize
+		sent := 0
+		for {
+			if total > 0 {
+				page.Limit = min(PageSize, total-sent)
+				if page.Limit <= 0 {
+					return nil
+				}
+			}
+			recs, err := st.Top(ctx, page)
+			if err != nil {
+				return fmt.Errorf("reading creators: %w", err)
+			}
+			if len(recs) == 0 {
+				return nil
+			}
+			rows := make([]Row, len(recs))
+			for i, r := range recs {
+				rows[i] = Row{Record: r}
+			}
+			if err := addGrowth(ctx, st, rows); err != nil {
+				return err
+			}
+			if err := yield(rows); err != nil {
+				return err
+			}
+			sent += len(recs)
+			if len(recs) < page.Limit {
+				return nil
+			}
+			page.Offset += len(recs)
+		}
+	}
+}
+
+// Shortlisted pages through a shortlist's items (by creator key) and their
+// creators. A creator no longer in the store is exported with its key alone.
+func Shortlisted(st store.Store, id string) Source {
+	return func(ctx context.Context, yield func([]Row) error) error {
+		sc, ok := st.(store.Shortlists)
+		if !ok {
+			return errors.New("this store keeps no shortlists")
+		}
+		after := ""
+		for {
+			items, err := sc.ShortlistItems(ctx, id, after, PageSize)
+			if err != nil {
+				return err
+			}
+			if len(items) == 0 {
+				return nil
+			}
+			rows, err := ItemRows(ctx, st, items)
+			if err != nil {
+				return err
+			}
+			if err := yield(rows); err != nil {
+				return err
+			}
+			if len(items) < PageSize {
+				return nil
+			}
+			after = items[len(items)-1].CreatorKey
+		}
+	}
+}
+
+// ItemRows reads the creators (and growth) of shortlist items. A creator no
+// longer in the store comes back with its key alone and status "missing".
+func ItemRows(ctx context.Context, st store.Store, items []store.ShortlistItem) ([]Row, error) {
+	rows := make([]Row, len(items))
+	for i := range items {
+		it := items[i]
+		rec, err := st.Creator(ctx, it.CreatorKey)
+		if errors.Is(err, store.ErrNotFound) {
+			rec = store.CreatorRecord{Key: it.CreatorKey, Status: "missing"}
+			if p, native, ok := model.SplitKey(it.CreatorKey); ok {
+				rec.Creator.Platform, rec.Creator.ID = p, native
+			}
+		} else if err != nil {
+			return nil, err
+		}
+		rows[i] = Row{Record: rec, Item: &it}
+	}
+	if err := addGrowth(ctx, st, rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+func addGrowth(ctx context.Context, st store.Store, rows []Row) error {
+	gr, ok := st.(store.GrowthReader)
+	if !ok || len(rows) == 0 {
+		return nil
+	}
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Record.Key
+	}
+	g, err := gr.Growth(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("reading growth: %w", err)
+	}
+	for i := range rows {
+		if v, ok := g[rows[i].Record.Key]; ok {
+			rows[i].Growth = &v
+		}
+	}
+	return nil
+}
+
+// Format is an export format.
+type Format string
+
+// Formats.
+const (
+	CSV    Format = "csv"    // one row per creator, the Columns below
+	CRM    Format = "crm"    // contacts for a CRM import, CRMColumns
+	JSON   Format = "json"   // one array of Doc
+	NDJSON Format = "ndjson" // one Doc per line
+)
+
+// Formats lists the formats in the order the dashboard offers them.
+var Formats = []Format{CSV, CRM, JSON, NDJSON}
+
+// ParseFormat checks a format name.
+func ParseFormat(s string) (Format, error) {
+	if f := Format(strings.ToLower(s)); slices.Contains(Formats, f) {
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want csv, crm, json or ndjson)", s)
+}
+
+// ContentType is the MIME type of a format.
+func (f Format) ContentType() string {
+	switch f {
+	case JSON:
+		return "application/json"
+	case NDJSON:
+		return "application/x-ndjson"
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// Ext is the file extension of a format.
+func (f Format) Ext() string {
+	switch f {
+	case JSON:
+		return "json"
+	case NDJSON:
+		return "ndjson"
+	case CRM:
+		return "contacts.csv"
+	}
+	return "csv"
+}
+
+// Doc is one creator as JSON and NDJSON exports and webhooks carry it: the
+// stored record (profile, score with its breakdown, status) plus what an
+// outreach tool needs at hand.
+type Doc struct {
+	store.CreatorRecord
+	ProfileURL string               `json:"profileUrl"`
+	Email      string               `json:"email,omitempty"`
+	Website    string               `json:"website,omitempty"`
+	Growth     *float64             `json:"growth,omitempty"`
+	Shortlist  *store.ShortlistItem `json:"shortlist,omitempty"`
+}
+
+// DocOf builds the Doc of a row.
+func DocOf(r Row) Doc {
+	email, website := store.PublicContact(r.Record.Creator)
+	return Doc{CreatorRecord: r.Record, ProfileURL: ProfileURL(r.Record.Creator), Email: email, Website: website,
+		Growth: r.Growth, Shortlist: r.Item}
+}
+
+// profileURLs builds a profile link from the handle (or native id) where the
+// platform gave none.
+var profileURLs = map[string]func(c model.Creator) string{
+	"bluesky":   func(c model.Creator) string { return "https://bsky.app/profile/" + or(c.Handle, c.ID) },
+	"youtube":   func(c model.Creator) string { return "https://www.youtube.com/channel/" + c.ID },
+	"tiktok":    func(c model.Creator) string { return "https://www.tiktok.com/@" + c.Handle },
+	"instagram": func(c model.Creator) string { return "https://www.instagram.com/" + c.Handle + "/" },
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// ProfileURL is the creator's profile on its platform: the URL the platform
+// gave, else one built from the handle.
+func ProfileURL(c model.Creator) string {
+	if strings.HasPrefix(c.URL, "https://") || strings.HasPrefix(c.URL, "http://") {
+		return c.URL
+	}
+	if mk, ok := profileURLs[c.Platform]; ok && (c.Handle != "" || c.ID != "") {
+		return mk(c)
+	}
+	return ""
+}
+
+// SplitName splits a display name into first and last name: letters-only
+// words (emoji, separators and "| whatever" tails dropped), the first word
+// first, the rest last. ok is false when the name does not look like a
+// person's (one word, or none).
+func SplitName(display string) (first, last string, ok bool) {
+	if i := strings.IndexAny(display, "|·•(["); i >= 0 {
+		display = display[:i]
+	}
+	var words []string
+	for _, w := range strings.Fields(display) {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		if w != "" && !strings.ContainsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' && r != '\'' && r != '.' }) {
+			words = append(words, w)
+		}
+	}
+	if len(words) < 2 {
+		return "", "", false
+	}
+	return words[0], strings.Join(words[1:], " "), true
+}
+
+// Cell neutralises a CSV cell a spreadsheet would run as a formula: one that
+// starts with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe (OWASP's advice), unless it is a plain number.
+func Cell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return "'" + s
+}
+
+// Column is one CSV column: its header, what it holds, and its value.
+type Column struct {
+	Name  string
+	Doc   string
+	Value func(r Row, d Doc) string
+}
+
+func score(r Row) *model.Score {
+	if r.Record.Score != nil {
+		return r.Record.Score
+	}
+	return &model.Score{}
+}
+
+func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+func f3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+
+func optF2(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return f2(*p)
+}
+
+func timeCell(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func item(r Row) store.ShortlistItem {
+	if r.Item != nil {
+		return *r.Item
+	}
+	return store.ShortlistItem{}
+}
+
+// Columns are the CSV export's columns, in order (docs/dashboard.md lists
+// them too).
+var Columns = []Column{
+	{"key", "store id: platform:native id", func(r Row, _ Doc) string { return r.Record.Key }},
+	{"platform", "bluesky, mastodon, …", func(r Row, _ Doc) string { return r.Record.Creator.Platform }},
+	{"handle", "the handle on the platform", func(r Row, _ Doc) string { return r.Record.Creator.Handle }},
+	{"display_name", "the profile's display name", func(r Row, _ Doc) string { return r.Record.Creator.DisplayName }},
+	{"profile_url", "the profile on its platform", func(_ Row, d Doc) string { return d.ProfileURL }},
+	{"tier", "nano (1k–10k followers), micro, mid, macro, mega, below", func(r Row, _ Doc) string { return score(r).Tier }},
+	{"rank", "rank within platform × tier by composite (1 = best)", func(r Row, _ Doc) string { return intCell(score(r).Rank) }},
+	{"composite", "composite score 0–100", func(r Row, _ Doc) string { return f2(score(r).Composite) }},
+	{"followers", "followers at the last collection", func(r Row, _ Doc) string { return strconv.FormatInt(r.Record.Creator.Followers, 10) }},
+	{"growth_pct", "follower growth in % over up to 30 days of snapshots (empty: under two days of history)", func(r Row, _ Doc) string { return optF2(r.Growth) }},
+	{"er_pct", "mean engagement rate by followers over the settled posts, %", func(r Row, _ Doc) string { return f3(score(r).ER) }},
+	{"er_median_pct", "median engagement rate by followers, %", func(r Row, _ Doc) string { return f3(score(r).ERMedian) }},
+	{"er_by_views_pct", "engagement rate by views, % (empty where no post shows views)", func(r Row, _ Doc) string { return optF2(score(r).ERByViews) }},
+	{"benchmark_pct", "the platform's benchmark ER for the tier, %", func(r Row, _ Doc) string { return f3(score(r).Benchmark) }},
+	{"er_index", "ER ÷ benchmark (1 = typical for the tier)", func(r Row, _ Doc) string { return f2(score(r).BenchmarkIndex) }},
+	{"reply_score", "reply depth 0–1: answered share, speed and thread depth together", func(r Row, _ Doc) string { return f3(score(r).ReplyDepth.Score) }},
+	{"answered_pct", "share of commenters the creator answered, %", func(r Row, _ Doc) string { return f2(100 * score(r).ReplyDepth.AnsweredShare) }},
+	{"median_hours_to_reply", "median hours from a comment to the creator's answer (empty: never answered)", func(r Row, _ Doc) string {
+		if h := score(r).ReplyDepth.MedianHoursToReply; h >= 0 && score(r).ReplyDepth.AnsweredCommenters > 0 {
+			return f2(h)
+		}
+		return ""
+	}},
+	{"mean_thread_depth", "mean conversation depth per thread (1 = nobody answered)", func(r Row, _ Doc) string { return f2(score(r).ReplyDepth.MeanDepth) }},
+	{"authenticity", "0–1, 1 = comments and likes look genuine", func(r Row, _ Doc) string { return f3(score(r).Authenticity) }},
+	{"posts_used", "settled posts the ER is measured on", func(r Row, _ Doc) string { return intCell(score(r).PostsUsed) }},
+	{"flags", "scoring flags, separated by spaces (e.g. few_posts, duplicate_comments)", func(r Row, _ Doc) string { return strings.Join(score(r).Flags, " ") }},
+	{"language", "profile language, where the platform gives one", func(r Row, _ Doc) string { return r.Record.Creator.Language }},
+	{"email", "public email address found in the bio", func(_ Row, d Doc) string { return d.Email }},
+	{"website", "first profile link, else a web address in the bio", func(_ Row, d Doc) string { return d.Website }},
+	{"status", "ok, stale (last collection failed), gone, missing (not in the store)", func(r Row, _ Doc) string { return r.Record.Status }},
+	{"last_collected", "time of the last successful collection (UTC, RFC 3339)", func(r Row, _ Doc) string { return timeCell(r.Record.LastCollected) }},
+	{"outreach_status", "shortlist exports: new, contacted, replied, signed, declined", func(r Row, _ Doc) string { return item(r).Status }},
+	{"notes", "shortlist exports: the scout's notes", func(r Row, _ Doc) string { return item(r).Notes }},
+}
+
+// CRMColumns are the contacts CSV's columns, named as CRM imports expect.
+var CRMColumns = []Column{
+	{"first_name", "first word of a person-like display name", func(r Row, _ Doc) string {
+		f, _, _ := SplitName(r.Record.Creator.DisplayName)
+		return f
+	}},
+	{"last_name", "the rest of it", func(r Row, _ Doc) string {
+		_, l, _ := SplitName(r.Record.Creator.DisplayName)
+		return l
+	}},
+	{"display_name", "the display name as shown (the handle when there is none)", func(r Row, _ Doc) string {
+		return or(strings.TrimSpace(r.Record.Creator.DisplayName), r.Record.Creator.Handle)
+	}},
+	{"handle", "the handle on the platform", func(r Row, _ Doc) string { return r.Record.Creator.Handle }},
+	{"platform", "bluesky, mastodon, …", func(r Row, _ Doc) string { return r.Record.Creator.Platform }},
+	{"profile_url", "the profile on its platform", func(_ Row, d Doc) string { return d.ProfileURL }},
+	{"email", "public email address found in the bio", func(_ Row, d Doc) string { return d.Email }},
+	{"website", "first profile link, else a web address in the bio", func(_ Row, d Doc) string { return d.Website }},
+	{"score", "composite score 0–100", func(r Row, _ Doc) string { return f2(score(r).Composite) }},
+	{"tier", "nano, micro, mid, macro, mega, below", func(r Row, _ Doc) string { return score(r).Tier }},
+	{"outreach_status", "shortlist exports: new, contacted, replied, signed, declined", func(r Row, _ Doc) string { return item(r).Status }},
+	{"notes", "shortlist exports: the scout's notes", func(r Row, _ Doc) string { return item(r).Notes }},
+}
+
+func intCell(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// utf8BOM starts CSV exports, so that Excel reads them as UTF-8 (names with
+// accents and emoji); LibreOffice and Google Sheets skip it.
+const utf8BOM = "\uFEFF"
+
+// Write streams src to w in format f and returns how many creators it
+// wrote. It flushes after every page (and flushes w too when w can, as an
+// http.ResponseWriter can), so the reader sees rows as they come.
+func Write(ctx context.Context, w io.Writer, f Format, src Source) (int, error) {
+	if !slices.Contains(Formats, f) {
+		return 0, fmt.Errorf("unknown format %q", f)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	flush := func() error {
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		if fl, ok := w.(interface{ Flush() }); ok {
+			fl.Flush()
+		}
+		return nil
+	}
+	var n int
+	var err error
+	if f == CSV || f == CRM {
+		n, err = writeCSV(ctx, bw, f, src, flush)
+	} else {
+		n, err = writeJSON(ctx, bw, f, src, flush)
+	}
+	if ferr := flush(); err == nil {
+		err = ferr
+	}
+	return n, err
+}
+
+func writeCSV(ctx context.Context, bw *bufio.Writer, f Format, src Source, flush func() error) (int, error) {
+	cols := Columns
+	if f == CRM {
+		cols = CRMColumns
+	}
+	if _, err := bw.WriteString(utf8BOM); err != nil {
+		return 0, err
+	}
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true // RFC 4180, and what Excel writes
+	head := make([]string, len(cols))
+	for i, c := range cols {
+		head[i] = c.Name
+	}
+	if err := cw.Write(head); err != nil {
+		return 0, err
+	}
+	n := 0
+	rec := make([]string, len(cols))
+	err := src(ctx, func(rows []Row) error {
+		for _, r := range rows {
+			d := DocOf(r)
+			for i, c := range cols {
+				rec[i] = Cell(c.Value(r, d))
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+			n++
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return flush()
+	})
+	cw.Flush()
+	if err == nil {
+		err = cw.Error()
+	}
+	return n, err
+}
+
+// MarshalDoc encodes a Doc as one line of JSON (no HTML escaping, no
+// trailing newline).
+func MarshalDoc(d Doc) ([]byte, error) {
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(d); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(buf.String(), "\n")), nil
+}
+
+func writeJSON(ctx context.Context, bw *bufio.Writer, f Format, src Source, flush func() error) (int, error) {
+	n := 0
+	err := src(ctx, func(rows []Row) error {
+		for _, r := range rows {
+			b, err := MarshalDoc(DocOf(r))
+			if err != nil {
+				return fmt.Errorf("encoding %s: %w", r.Record.Key, err)
+			}
+			switch {
+			case f == NDJSON:
+			case n == 0:
+				bw.WriteString("[\n")
+			default:
+				bw.WriteString(",\n")
+			}
+			bw.Write(b)
+			if f == NDJSON {
+				bw.WriteByte('\n')
+			}
+			n++
+		}
+		return flush()
+	})
+	if err != nil || f == NDJSON {
+		return n, err
+	}
+	if n == 0 {
+		_, err = bw.WriteString("[]\n")
+	} else {
+		_, err = bw.WriteString("\n]\n")
+	}
+	return n, err
+}

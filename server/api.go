@@ -1,0 +1,808 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/store"
+)
+
+// maxBody bounds a JSON request body.
+const maxBody = 1 << 20
+
+// maxAddKeys bounds the creators one request adds to a shortlist.
+const maxAddKeys = 1000
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	// API.
+	m.HandleFunc("GET /api/creators", s.apiCreators)
+	m.HandleFunc("GET /api/creators/{key...}", s.apiCreator)
+	m.HandleFunc("GET /api/shortlists", s.apiShortlists)
+	m.HandleFunc("POST /api/shortlists", s.apiCreateShortlist)
+	m.HandleFunc("GET /api/shortlists/{id}", s.apiShortlist)
+	m.HandleFunc("PATCH /api/shortlists/{id}", s.apiRenameShortlist)
+	m.HandleFunc("DELETE /api/shortlists/{id}", s.apiDeleteShortlist)
+	m.HandleFunc("POST /api/shortlists/{id}/items", s.apiAddItems)
+	m.HandleFunc("PATCH /api/shortlists/{id}/items/{key...}", s.apiUpdateItem)
+	m.HandleFunc("DELETE /api/shortlists/{id}/items/{key...}", s.apiRemoveItem)
+	m.HandleFunc("GET /api/export", s.export)
+	m.HandleFunc("POST /api/push", s.apiPush)
+	m.HandleFunc("GET /api/runs", s.apiRuns)
+	m.HandleFunc("POST /api/runs", s.apiStartRun)
+	m.HandleFunc("GET /api/deliveries", s.apiDeliveries)
+	m.HandleFunc("POST /api/alerts/check", s.apiCheckAlerts)
+	m.HandleFunc("GET /api/plan", s.apiPlan)
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusNotFound, errors.New("no such API route"))
+	})
+	// Pages.
+	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/discover", http.StatusFound) })
+	m.HandleFunc("GET /discover", s.pageDiscover)
+	m.HandleFunc("GET /creators/{key...}", s.pageCreator)
+	m.HandleFunc("GET /shortlists", s.pageShortlists)
+	m.HandleFunc("POST /shortlists", s.formCreateShortlist)
+	m.HandleFunc("GET /shortlists/{id}", s.pageShortlist)
+	m.HandleFunc("POST /shortlists/{id}/rename", s.formRenameShortlist)
+	m.HandleFunc("POST /shortlists/{id}/delete", s.formDeleteShortlist)
+	m.HandleFunc("POST /shortlists/{id}/add", s.formAddItems)
+	m.HandleFunc("POST /shortlists/{id}/items", s.formUpdateItem)
+	m.HandleFunc("POST /shortlists/{id}/remove", s.formRemoveItem)
+	m.HandleFunc("POST /shortlists/{id}/push", s.formPush)
+	m.HandleFunc("POST /shortlist-add", s.formAddToNewOrExisting)
+	m.HandleFunc("GET /export", s.export)
+	m.HandleFunc("GET /plan", s.pagePlan)
+	m.HandleFunc("GET /runs", s.pageRuns)
+	m.HandleFunc("POST /runs", s.formStartRun)
+	m.HandleFunc("POST /alerts/check", s.formCheckAlerts)
+	m.HandleFunc("GET /login", s.pageLogin)
+	m.HandleFunc("POST /login", s.formLogin)
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	m.Handle("GET /static/", staticHandler())
+	s.mux = m
+}
+
+// --- helpers ---
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// statusOf maps an error to an HTTP status.
+func statusOf(err error) int {
+	var pe *export.ParamError
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+		return he.code
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, store.ErrInvalid), errors.As(err, &pe):
+		return http.StatusBadRequest
+	case errors.Is(err, errRunning):
+		return http.StatusConflict
+	case errors.Is(err, errRunsDisabled):
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
+type httpError struct {
+	code int
+	msg  string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) error {
+	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// fail answers an error: JSON on the API, a page elsewhere. Internal errors
+// are logged and answered without their detail.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, err error) {
+	msg := err.Error()
+	if code >= 500 {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		msg = "internal error (see the server log)"
+	}
+	if isAPI(r) || !strings.Contains(r.Header.Get("Accept"), "text/html") && r.Method != http.MethodGet {
+		writeJSON(w, code, map[string]any{"error": msg, "status": code})
+		return
+	}
+	s.render(w, r, code, "error", map[string]any{"Title": http.StatusText(code), "Status": code, "Message": msg})
+}
+
+func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	s.fail(w, r, statusOf(err), err)
+}
+
+// decodeJSON reads a JSON object strictly: JSON content type, unknown fields
+// refused (so {"$where": …} is an error, not a filter), one value, at most
+// maxBody bytes.
+func decodeJSON(r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return &httpError{http.StatusUnsupportedMediaType, "send Content-Type: application/json"}
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("request body: %v", err)
+	}
+	if dec.More() {
+		return badRequest("request body: one JSON object expected")
+	}
+	return nil
+}
+
+// requireJSON refuses an API write whose body is not JSON (a cross-site form
+// cannot send application/json without a CORS preflight, which this server
+// never grants). A write without a body passes.
+func requireJSON(r *http.Request) error {
+	if r.ContentLength == 0 && r.Body == http.NoBody {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return &httpError{http.StatusUnsupportedMediaType, "send Content-Type: application/json"}
+	}
+	return nil
+}
+
+// query parses the filter of a request; extra are other parameters the
+// route takes.
+func (s *Server) query(r *http.Request, extra ...string) (store.TopQuery, error) {
+	return export.ParseQuery(r.URL.Query(), s.cfg.PageSize, s.cfg.MaxPageSize, extra...)
+}
+
+// rows reads a page of creators (one more than the limit, to know whether a
+// next page exists) with their growth.
+func (s *Server) rows(r *http.Request, q store.TopQuery) (rows []export.Row, more bool, err error) {
+	q.Limit++
+	recs, err := s.st.Top(r.Context(), q)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(recs) == q.Limit {
+		recs, more = recs[:q.Limit-1], true
+	}
+	rows = make([]export.Row, len(recs))
+	keys := make([]string, len(recs))
+	for i, rec := range recs {
+		rows[i] = export.Row{Record: rec}
+		keys[i] = rec.Key
+	}
+	g, err := s.sc.Growth(r.Context(), keys)
+	if err != nil {
+		return nil, false, err
+	}
+	for i := range rows {
+		if v, ok := g[rows[i].Record.Key]; ok {
+			rows[i].Growth = &v
+		}
+	}
+	return rows, more, nil
+}
+
+// --- creators ---
+
+type creatorsPage struct {
+	Items      []export.Doc `json:"items"`
+	Offset     int          `json:"offset"`
+	Limit      int          `json:"limit"`
+	NextOffset *int         `json:"nextOffset"` // null on the last page
+}
+
+func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) {
+	q, err := s.query(r)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	rows, more, err := s.rows(r, q)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	page := creatorsPage{Items: make([]export.Doc, len(rows)), Offset: q.Offset, Limit: q.Limit}
+	for i, row := range rows {
+		page.Items[i] = export.DocOf(row)
+	}
+	if more {
+		next := q.Offset + len(rows)
+		page.NextOffset = &next
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// creatorData is everything the creator page shows.
+type creatorData struct {
+	Creator    export.Doc            `json:"creator"`
+	Posts      []model.Post          `json:"posts"`
+	Snapshots  []model.Snapshot      `json:"snapshots"`
+	Shortlists []store.ShortlistItem `json:"shortlists"`
+}
+
+// recentPosts is how many posts the creator page shows.
+const recentPosts = 12
+
+// chartDays is the span of the creator page's charts.
+const chartDays = 180
+
+func (s *Server) creatorData(r *http.Request, key string) (creatorData, error) {
+	ctx := r.Context()
+	rec, err := s.st.Creator(ctx, key)
+	if err != nil {
+		return creatorData{}, err
+	}
+	posts, err := s.st.Posts(ctx, key, recentPosts)
+	if err != nil {
+		return creatorData{}, err
+	}
+	// The charts cover the 180 days before the last collection.
+	since := ""
+	if !rec.LastCollected.IsZero() {
+		since = rec.LastCollected.UTC().AddDate(0, 0, -chartDays).Format(time.DateOnly)
+	}
+	snaps, err := s.st.Snapshots(ctx, key, since)
+	if err != nil {
+		return creatorData{}, err
+	}
+	items, err := s.sc.ShortlistsOf(ctx, key)
+	if err != nil {
+		return creatorData{}, err
+	}
+	row := export.Row{Record: rec}
+	if g, err := s.sc.Growth(ctx, []string{key}); err == nil {
+		if v, ok := g[key]; ok {
+			row.Growth = &v
+		}
+	}
+	if posts == nil {
+		posts = []model.Post{}
+	}
+	if snaps == nil {
+		snaps = []model.Snapshot{}
+	}
+	return creatorData{Creator: export.DocOf(row), Posts: posts, Snapshots: snaps, Shortlists: items}, nil
+}
+
+func (s *Server) apiCreator(w http.ResponseWriter, r *http.Request) {
+	d, err := s.creatorData(r, r.PathValue("key"))
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// --- shortlists ---
+
+func (s *Server) apiShortlists(w http.ResponseWriter, r *http.Request) {
+	ls, err := s.sc.ListShortlists(r.Context())
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ls)
+}
+
+type nameBody struct {
+	Name string `json:"name"`
+}
+
+// maxNameLen bounds a shortlist name.
+const maxNameLen = 120
+
+func checkName(name string) error {
+	if len([]rune(name)) > maxNameLen {
+		return badRequest("shortlist name longer than %d characters", maxNameLen)
+	}
+	return nil
+}
+
+func (s *Server) apiCreateShortlist(w http.ResponseWriter, r *http.Request) {
+	var b nameBody
+	if err := decodeJSON(r, &b); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := checkName(b.Name); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	l, err := s.sc.CreateShortlist(r.Context(), b.Name)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, l)
+}
+
+// shortlistItem is an item with its creator, as the API and pages show it.
+type shortlistItem struct {
+	store.ShortlistItem
+	Creator export.Doc `json:"creator"`
+}
+
+type shortlistPage struct {
+	Shortlist store.Shortlist `json:"shortlist"`
+	Items     []shortlistItem `json:"items"`
+	NextAfter string          `json:"nextAfter,omitempty"`
+}
+
+func (s *Server) shortlistPage(r *http.Request, id string, after string, limit int) (shortlistPage, error) {
+	ctx := r.Context()
+	l, err := s.sc.Shortlist(ctx, id)
+	if err != nil {
+		return shortlistPage{}, err
+	}
+	items, err := s.sc.ShortlistItems(ctx, id, after, limit+1)
+	if err != nil {
+		return shortlistPage{}, err
+	}
+	p := shortlistPage{Shortlist: l, Items: []shortlistItem{}}
+	if len(items) > limit {
+		items = items[:limit]
+		p.NextAfter = items[limit-1].CreatorKey
+	}
+	rows, err := export.ItemRows(ctx, s.st, items)
+	if err != nil {
+		return shortlistPage{}, err
+	}
+	for _, row := range rows {
+		p.Items = append(p.Items, shortlistItem{ShortlistItem: *row.Item, Creator: export.DocOf(row)})
+	}
+	return p, nil
+}
+
+func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	for name := range v {
+		if name != "after" && name != "limit" {
+			s.failErr(w, r, &export.ParamError{Param: name, Reason: "unknown parameter"})
+			return
+		}
+	}
+	limit := s.cfg.PageSize
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			s.failErr(w, r, &export.ParamError{Param: "limit", Reason: "want a whole number ≥ 1"})
+			return
+		}
+		limit = min(n, s.cfg.MaxPageSize)
+	}
+	p, err := s.shortlistPage(r, r.PathValue("id"), v.Get("after"), limit)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiRenameShortlist(w http.ResponseWriter, r *http.Request) {
+	var b nameBody
+	if err := decodeJSON(r, &b); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := checkName(b.Name); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.sc.RenameShortlist(r.Context(), r.PathValue("id"), b.Name); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	l, err := s.sc.Shortlist(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, l)
+}
+
+func (s *Server) apiDeleteShortlist(w http.ResponseWriter, r *http.Request) {
+	if err := requireJSON(r); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.sc.DeleteShortlist(r.Context(), r.PathValue("id")); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type addBody struct {
+	Keys []string `json:"keys"`
+}
+
+// addKeys checks creator keys and adds them: each must name a stored
+// creator, so a list never fills with typos.
+func (s *Server) addKeys(r *http.Request, id string, keys []string) error {
+	if len(keys) == 0 {
+		return badRequest("no creators given")
+	}
+	if len(keys) > maxAddKeys {
+		return badRequest("at most %d creators at once", maxAddKeys)
+	}
+	for _, k := range keys {
+		if _, err := s.st.Creator(r.Context(), k); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return badRequest("no creator %q", k)
+			}
+			return err
+		}
+	}
+	return s.sc.AddToShortlist(r.Context(), id, keys...)
+}
+
+func (s *Server) apiAddItems(w http.ResponseWriter, r *http.Request) {
+	var b addBody
+	if err := decodeJSON(r, &b); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.addKeys(r, r.PathValue("id"), b.Keys); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	l, err := s.sc.Shortlist(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, l)
+}
+
+// maxNotesLen bounds a shortlist item's notes.
+const maxNotesLen = 4000
+
+func checkItemUpdate(u store.ItemUpdate) error {
+	if u.Notes != nil && len([]rune(*u.Notes)) > maxNotesLen {
+		return badRequest("notes longer than %d characters", maxNotesLen)
+	}
+	if u.Status != nil && !store.ValidOutreach(*u.Status) {
+		return badRequest("outreach status %q: want one of %s", *u.Status, strings.Join(store.OutreachStatuses, ", "))
+	}
+	return nil
+}
+
+func (s *Server) apiUpdateItem(w http.ResponseWriter, r *http.Request) {
+	var u store.ItemUpdate
+	if err := decodeJSON(r, &u); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := checkItemUpdate(u); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.sc.UpdateShortlistItem(r.Context(), r.PathValue("id"), r.PathValue("key"), u); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiRemoveItem(w http.ResponseWriter, r *http.Request) {
+	if err := requireJSON(r); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if _, err := s.sc.Shortlist(r.Context(), r.PathValue("id")); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.sc.RemoveFromShortlist(r.Context(), r.PathValue("id"), r.PathValue("key")); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// --- exports and pushes ---
+
+// exportSource reads ?shortlist=ID or the filter parameters. An export
+// without a limit parameter is the whole view.
+func (s *Server) exportSource(r *http.Request, v url.Values) (export.Source, string, error) {
+	if id := v.Get("shortlist"); id != "" {
+		for name := range v {
+			if name != "shortlist" && name != "format" {
+				return nil, "", &export.ParamError{Param: name, Reason: "a shortlist export takes no filter"}
+			}
+		}
+		l, err := s.sc.Shortlist(r.Context(), id)
+		if err != nil {
+			return nil, "", err
+		}
+		return export.Shortlisted(s.st, id), "shortlist " + l.Name, nil
+	}
+	limitGiven := v.Has(export.ParamLimit)
+	q, err := export.ParseQuery(v, s.cfg.PageSize, export.MaxOffset, "format", "shortlist")
+	if err != nil {
+		return nil, "", err
+	}
+	if !limitGiven {
+		q.Limit = 0 // everything that matches
+	}
+	return export.Filtered(s.st, q), export.Describe(q), nil
+}
+
+func slug(s string) string {
+	out := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, s)
+	for strings.Contains(out, "--") {
+		out = strings.ReplaceAll(out, "--", "-")
+	}
+	out = strings.Trim(out, "-")
+	if len(out) > 40 {
+		out = strings.Trim(out[:40], "-")
+	}
+	if out == "" {
+		out = "creators"
+	}
+	return out
+}
+
+// export streams a download: GET /export and GET /api/export, with
+// ?format=csv|crm|json|ndjson and ?shortlist=ID or filter parameters.
+func (s *Server) export(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	f, err := export.ParseFormat(v.Get("format"))
+	if v.Get("format") == "" {
+		f, err = export.CSV, nil
+	}
+	if err != nil {
+		s.failErr(w, r, &export.ParamError{Param: "format", Reason: err.Error()})
+		return
+	}
+	src, subject, err := s.exportSource(r, v)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("nanoscout-%s-%s.%s", slug(subject), time.Now().UTC().Format("20060102"), f.Ext())
+	w.Header().Set("Content-Type", f.ContentType())
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := export.Write(r.Context(), w, f, src); err != nil {
+		// Headers are gone; the truncated download is the signal.
+		s.log.Error("export failed midway", "subject", subject, "err", err)
+	}
+}
+
+func (s *Server) webhookNames() []string {
+	var names []string
+	for n := range s.cfg.Webhooks {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (s *Server) push(r *http.Request, hook, shortlist string, q *store.TopQuery) (export.PushResult, error) {
+	if _, ok := s.cfg.Webhooks[hook]; !ok {
+		return export.PushResult{}, badRequest("webhook %q is not configured (server.webhooks: %v)", hook, s.webhookNames())
+	}
+	wh, err := export.NewWebhook(s.cfg, hook, s.sc, s.getenv, export.WithLogger(s.log), export.WithUserAgent(s.ua))
+	if err != nil {
+		return export.PushResult{}, &httpError{http.StatusServiceUnavailable, err.Error()}
+	}
+	var src export.Source
+	var subject string
+	if shortlist != "" {
+		l, err := s.sc.Shortlist(r.Context(), shortlist)
+		if err != nil {
+			return export.PushResult{}, err
+		}
+		src, subject = export.Shortlisted(s.st, shortlist), "shortlist "+l.Name
+	} else {
+		src, subject = export.Filtered(s.st, *q), export.Describe(*q)
+	}
+	res, err := wh.Push(r.Context(), src, subject)
+	if err != nil && statusOf(err) == http.StatusInternalServerError {
+		err = &httpError{http.StatusBadGateway, fmt.Sprintf("pushing to webhook %s: %v", hook, err)}
+	}
+	return res, err
+}
+
+// jsonFilter decodes a filter object strictly: only config.Filter's fields.
+type jsonFilter struct {
+	Platform          string  `json:"platform"`
+	Tier              string  `json:"tier"`
+	MinFollowers      int64   `json:"min_followers"`
+	MaxFollowers      int64   `json:"max_followers"`
+	MinER             float64 `json:"min_er"`
+	MinBenchmarkIndex float64 `json:"min_index"`
+	MinAuthenticity   float64 `json:"min_auth"`
+	MinReply          float64 `json:"min_reply"`
+	Language          string  `json:"lang"`
+	Keyword           string  `json:"q"`
+	HasContact        bool    `json:"contact"`
+}
+
+func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Webhook   string      `json:"webhook"`
+		Shortlist string      `json:"shortlist"`
+		Filter    *jsonFilter `json:"filter"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	var q *store.TopQuery
+	if b.Shortlist == "" {
+		f := jsonFilter{}
+		if b.Filter != nil {
+			f = *b.Filter
+		}
+		tq, err := export.FilterQuery(config.Filter(f))
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		q = &tq
+	} else if b.Filter != nil {
+		s.failErr(w, r, badRequest("give a shortlist or a filter, not both"))
+		return
+	}
+	res, err := s.push(r, b.Webhook, b.Shortlist, q)
+	if code := statusOf(err); code == http.StatusBadGateway {
+		writeJSON(w, code, map[string]any{"error": err.Error(), "result": res})
+		return
+	} else if err != nil {
+		s.fail(w, r, code, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// --- runs, deliveries, alerts ---
+
+type runsBody struct {
+	Dashboard runState    `json:"dashboard"`
+	Runs      []model.Run `json:"runs"`
+}
+
+func intParam(v url.Values, name string, def, hi int) (int, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, &export.ParamError{Param: name, Reason: "want a whole number ≥ 1"}
+	}
+	return min(n, hi), nil
+}
+
+func onlyParams(v url.Values, names ...string) error {
+	for name := range v {
+		if !slices.Contains(names, name) {
+			return &export.ParamError{Param: name, Reason: "unknown parameter"}
+		}
+	}
+	return nil
+}
+
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	limit, err := intParam(v, "limit", 20, 200)
+	if err == nil {
+		err = onlyParams(v, "limit")
+	}
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	runs, err := s.st.Runs(r.Context(), limit)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if runs == nil {
+		runs = []model.Run{}
+	}
+	writeJSON(w, http.StatusOK, runsBody{Dashboard: s.runs.state(), Runs: runs})
+}
+
+func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
+	if err := requireJSON(r); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.runs.start(); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, s.runs.state())
+}
+
+func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	limit, err := intParam(v, "limit", 50, 500)
+	if err == nil {
+		err = onlyParams(v, "limit")
+	}
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	ds, err := s.sc.Deliveries(r.Context(), limit)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ds)
+}
+
+func (s *Server) checkAlerts(r *http.Request, baseline bool) ([]export.AlertResult, error) {
+	return export.CheckAlerts(r.Context(), s.st, s.cfg, export.WithGetenv(s.getenv), export.WithLogger(s.log),
+		export.WithBaseline(baseline), export.WithUserAgent(s.ua))
+}
+
+func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Baseline bool `json:"baseline"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &b); err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+	}
+	res, err := s.checkAlerts(r, b.Baseline)
+	if res == nil {
+		res = []export.AlertResult{}
+	}
+	body := map[string]any{"alerts": res}
+	if err != nil {
+		body["error"] = err.Error()
+		writeJSON(w, http.StatusBadGateway, body)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
+	in, err := s.planInput(r)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	res, err := s.runPlan(r, in)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,163 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/export/exporttest"
+	"github.com/nanoscout/nanoscout/store"
+	"github.com/nanoscout/nanoscout/store/sqlite"
+)
+
+// benchCreators is the size of the benchmark's store.
+const benchCreators = 100_000
+
+// big is a SQLite store of benchCreators scored creators, a fifth of them
+// with a week of history (so growth is known), built once per test binary.
+var big struct {
+	once sync.Once
+	dir  string
+	st   *sqlite.Store
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if big.st != nil {
+		big.st.Close()
+	}
+	if big.dir != "" {
+		os.RemoveAll(big.dir)
+	}
+	os.Exit(code)
+}
+
+func seedBig(b *testing.B) *sqlite.Store {
+	b.Helper()
+	big.once.Do(func() {
+		ctx := context.Background()
+		if big.dir, big.err = os.MkdirTemp("", "nanoscout-server-bench-"); big.err != nil {
+			return
+		}
+		if big.st, big.err = sqlite.Open(ctx, big.dir); big.err != nil {
+			return
+		}
+		start := time.Now()
+		// A week-old snapshot for every fifth creator (the others are new:
+		// no growth yet), then today's collection of all of them.
+		save := func(week bool) {
+			us := make([]store.CreatorUpdate, 0, 5000)
+			for i := range benchCreators {
+				if week && i%5 != 0 {
+					continue
+				}
+				u, history := exporttest.Creator(i)
+				u.Posts = nil
+				if week {
+					snap := history[len(history)-7]
+					u.Snapshot, u.At = &snap, snap.TakenAt
+				}
+				if us = append(us, u); len(us) == cap(us) {
+					if big.err = big.st.SaveCreators(ctx, us); big.err != nil {
+						return
+					}
+					us = us[:0]
+				}
+			}
+			if len(us) > 0 && big.err == nil {
+				big.err = big.st.SaveCreators(ctx, us)
+			}
+		}
+		if save(true); big.err != nil {
+			return
+		}
+		if save(false); big.err != nil {
+			return
+		}
+		for _, p := range []string{"bluesky", "mastodon"} {
+			if big.err = big.st.Rerank(ctx, p); big.err != nil {
+				return
+			}
+		}
+		// Closing runs PRAGMA optimize, which gathers the planner's
+		// statistics, as a long-running store has them.
+		if big.err = big.st.Close(); big.err != nil {
+			return
+		}
+		if big.st, big.err = sqlite.Open(ctx, big.dir); big.err != nil {
+			return
+		}
+		b.Logf("seeded %d creators in %v", benchCreators, time.Since(start).Round(time.Second))
+	})
+	if big.err != nil {
+		b.Fatalf("seeding: %v", big.err)
+	}
+	return big.st
+}
+
+// BenchmarkAPIPage100k times requests for a filtered, sorted page of 50
+// through the server's handler over 100k stored creators, and reports the
+// median and 95th percentile latency.
+func BenchmarkAPIPage100k(b *testing.B) {
+	st := seedBig(b)
+	srv, err := New(Options{Store: st, Platforms: []string{"bluesky", "mastodon"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	cases := []struct{ name, path string }{
+		{"platform+tier/by-score", "/api/creators?platform=bluesky&tier=nano&limit=50"},
+		{"platform+tier/by-er", "/api/creators?platform=bluesky&tier=nano&sort=er&limit=50"},
+		{"platform+tier/by-growth", "/api/creators?platform=bluesky&tier=nano&sort=growth&limit=50"},
+		{"nano+min-er+min-auth/by-reply", "/api/creators?tier=nano&min_er=4&min_auth=0.7&sort=reply&limit=50"},
+		{"nano/by-authenticity", "/api/creators?tier=nano&sort=authenticity&limit=50"},
+		{"all/by-followers", "/api/creators?sort=followers&limit=50"},
+		{"rising-stars/by-growth", "/api/creators?tier=nano&min_index=1.5&min_auth=0.8&max_followers=9999&sort=growth&limit=50"},
+		{"keyword+contact", "/api/creators?tier=nano&q=pottery&contact=1&limit=50"},
+		{"page-20", "/api/creators?platform=bluesky&tier=nano&sort=er&limit=50&offset=950"},
+		{"discover-html", "/discover?platform=bluesky&tier=nano&sort=er"},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var lat []time.Duration
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, c.path, nil)
+				req.Host = "127.0.0.1:8080"
+				w := httptest.NewRecorder()
+				start := time.Now()
+				h.ServeHTTP(w, req)
+				lat = append(lat, time.Since(start))
+				if w.Code != http.StatusOK {
+					b.Fatalf("%s: %d %s", c.path, w.Code, w.Body.String())
+				}
+			}
+			slices.Sort(lat)
+			pct := func(p float64) float64 {
+				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.95), "p95-ms")
+		})
+	}
+}
+
+// BenchmarkExport100k streams every one of the 100k creators as CSV and
+// reports the rate.
+func BenchmarkExport100k(b *testing.B) {
+	st := seedBig(b)
+	for b.Loop() {
+		n, err := export.Write(context.Background(), io.Discard, export.CSV, export.Filtered(st, store.TopQuery{}))
+		if err != nil || n != benchCreators {
+			b.Fatalf("exported %d, %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(benchCreators*b.N)/b.Elapsed().Seconds(), "creators/s")
+}

@@ -1,0 +1,634 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	msqlite "modernc.org/sqlite"
+
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/store"
+)
+
+// growthOf is the SQL for a creator's follower growth (store.Growth) from
+// its snapshots; %[1]s is the creator key expression. Triggers cannot hold a
+// WITH clause, hence the nesting.
+const growthOf = `(SELECT CASE WHEN bf > 0 THEN 100.0 * (lf - bf) / bf END FROM (
+	SELECT l.f AS lf, (SELECT json_extract(b.json, '$.followers') FROM snapshots b
+		WHERE b.creator_key = %[1]s AND b.day >= date(l.day, '-30 days') AND b.day < l.day ORDER BY b.day LIMIT 1) AS bf
+	FROM (SELECT day, json_extract(json, '$.followers') AS f FROM snapshots WHERE creator_key = %[1]s ORDER BY day DESC LIMIT 1) AS l))`
+
+// searchPosts is how many of a creator's newest stored posts the keyword
+// filter searches.
+const searchPosts = 30
+
+// searchBody is the text the keyword filter searches for creator row %[1]s:
+// handle, display name, bio and the text of its newest searchPosts posts.
+const searchBody = `coalesce(json_extract(%[1]s.json, '$.creator.handle'), '') || ' ' ||
+	coalesce(json_extract(%[1]s.json, '$.creator.displayName'), '') || ' ' ||
+	coalesce(json_extract(%[1]s.json, '$.creator.bio'), '') || ' ' ||
+	coalesce((SELECT group_concat(t, ' ') FROM (SELECT json_extract(p.json, '$.text') AS t FROM posts p
+		WHERE p.creator_key = %[1]s.key ORDER BY p.created_at DESC LIMIT %[2]d)), '')`
+
+// search is searchBody for creator row alias row.
+func search(row string) string { return fmt.Sprintf(searchBody, row, searchPosts) }
+
+// reindexWhen is true when an update of a creator row changes what the
+// keyword filter, the contact flag or growth read: a collection
+// (SaveCreator moves lastCollected; its posts and snapshot were written just
+// before) or a profile edit.
+// Rerank and MarkStatus change neither and leave the index alone.
+const reindexWhen = `json_extract(OLD.json, '$.lastCollected') IS NOT json_extract(NEW.json, '$.lastCollected')
+	OR json_extract(OLD.json, '$.creator.handle') IS NOT json_extract(NEW.json, '$.creator.handle')
+	OR json_extract(OLD.json, '$.creator.displayName') IS NOT json_extract(NEW.json, '$.creator.displayName')
+	OR json_extract(OLD.json, '$.creator.bio') IS NOT json_extract(NEW.json, '$.creator.bio')
+	OR json_extract(OLD.json, '$.creator.links') IS NOT json_extract(NEW.json, '$.creator.links')`
+
+// Schema version 4: scout data (shortlists, the webhook delivery log, alert
+// state) and what the dashboard filters and sorts creators by:
+//
+//   - language and bench_index: virtual columns read from the record;
+//   - has_contact: store.HasPublicContact, kept by triggers through the Go
+//     function nanoscout_has_contact (registered below, so only this build
+//     writes creators; an older one refuses the schema version anyway);
+//   - growth: store.Growth over the snapshots, computed when the creator is
+//     collected (SaveCreator writes the day's snapshot just before the
+//     creator), as the MongoDB backend does; a snapshot put on its own
+//     counts from the next collection;
+//   - search_fts: a contentless FTS5 index with one document per creator
+//     (searchBody: handle, name, bio, the newest posts' text), rebuilt when
+//     the creator is collected or its profile text changes. search_docs
+//     maps it to the creator: its INTEGER PRIMARY KEY is the FTS rowid, which
+//     stays stable across VACUUM. One document per creator, not per post,
+//     keeps bulk post upserts as fast as before: FTS5 costs ~40 µs a document
+//     here, paid once per collection instead of once per post.
+func init() {
+	msqlite.MustRegisterDeterministicScalarFunction("nanoscout_has_contact", 2, hasContactFunc)
+	sortColumns["growth"] = "growth"
+	registerMigration(4,
+		`CREATE TABLE shortlists (
+			id         TEXT PRIMARY KEY,
+			name       TEXT NOT NULL,
+			created_at INTEGER NOT NULL, -- unix microseconds
+			updated_at INTEGER NOT NULL
+		)`,
+		`CREATE TABLE shortlist_items (
+			list_id     TEXT NOT NULL,
+			creator_key TEXT NOT NULL,
+			notes       TEXT NOT NULL DEFAULT '',
+			status      TEXT NOT NULL,
+			added_at    INTEGER NOT NULL, -- unix microseconds
+			updated_at  INTEGER NOT NULL,
+			PRIMARY KEY (list_id, creator_key)
+		) WITHOUT ROWID`,
+		`CREATE INDEX shortlist_items_creator ON shortlist_items(creator_key)`,
+		`CREATE TABLE deliveries (
+			id         TEXT PRIMARY KEY,
+			created_at INTEGER NOT NULL, -- unix microseconds
+			json       TEXT NOT NULL
+		)`,
+		`CREATE INDEX deliveries_created ON deliveries(created_at DESC, id DESC)`,
+		`CREATE TABLE alert_state (
+			alert       TEXT NOT NULL,
+			creator_key TEXT NOT NULL,
+			delivery_id TEXT NOT NULL DEFAULT '',
+			fired_at    INTEGER NOT NULL, -- unix microseconds
+			PRIMARY KEY (alert, creator_key)
+		) WITHOUT ROWID`,
+
+		`ALTER TABLE creators ADD COLUMN language TEXT GENERATED ALWAYS AS (json_extract(json, '$.creator.language')) VIRTUAL`,
+		`ALTER TABLE creators ADD COLUMN bench_index REAL GENERATED ALWAYS AS (json_extract(json, '$.score.benchmarkIndex')) VIRTUAL`,
+		`ALTER TABLE creators ADD COLUMN has_contact INTEGER NOT NULL DEFAULT 0`,
+		`ALTER TABLE creators ADD COLUMN growth REAL`, // NULL = unknown
+		// The dashboard sorts a tier (all platforms: its default view), a
+		// platform's tier, or everything by each of these.
+		`CREATE INDEX creators_platform_tier_growth ON creators(platform, tier, growth DESC, key)`,
+		`CREATE INDEX creators_platform_tier_reply ON creators(platform, tier, reply_score DESC, key)`,
+		`CREATE INDEX creators_tier_growth ON creators(tier, growth DESC, key)`,
+		`CREATE INDEX creators_tier_reply ON creators(tier, reply_score DESC, key)`,
+		`CREATE INDEX creators_tier_er ON creators(tier, er DESC, key)`,
+		`CREATE INDEX creators_tier_authenticity ON creators(tier, authenticity DESC, key)`,
+		`CREATE INDEX creators_growth ON creators(growth DESC, key)`,
+		`CREATE INDEX creators_er ON creators(er DESC, key)`,
+		`CREATE INDEX creators_reply ON creators(reply_score DESC, key)`,
+		`CREATE INDEX creators_authenticity ON creators(authenticity DESC, key)`,
+		`CREATE INDEX creators_followers ON creators(followers DESC, key)`,
+
+		`CREATE TABLE search_docs (
+			id          INTEGER PRIMARY KEY, -- the FTS rowid
+			creator_key TEXT NOT NULL UNIQUE
+		)`,
+		`CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', contentless_delete=1)`,
+
+		// Creators: contact flag, growth and search document on insert, and
+		// again when collected or edited.
+		`CREATE TRIGGER creators_scout_insert AFTER INSERT ON creators BEGIN
+			UPDATE creators SET
+				has_contact = nanoscout_has_contact(json_extract(NEW.json, '$.creator.bio'), json_extract(NEW.json, '$.creator.links')),
+				growth = `+fmt.Sprintf(growthOf, "NEW.key")+`
+			WHERE key = NEW.key;
+			INSERT INTO search_docs(creator_key) VALUES(NEW.key);
+			INSERT INTO search_fts(rowid, body) VALUES(last_insert_rowid(), `+search("NEW")+`);
+		END`,
+		`CREATE TRIGGER creators_scout_update AFTER UPDATE OF json ON creators WHEN `+reindexWhen+` BEGIN
+			UPDATE creators SET
+				has_contact = nanoscout_has_contact(json_extract(NEW.json, '$.creator.bio'), json_extract(NEW.json, '$.creator.links')),
+				growth = `+fmt.Sprintf(growthOf, "NEW.key")+`
+			WHERE key = NEW.key;
+			INSERT INTO search_docs(creator_key) VALUES(NEW.key) ON CONFLICT(creator_key) DO NOTHING;
+			DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_docs WHERE creator_key = NEW.key);
+			INSERT INTO search_fts(rowid, body) VALUES((SELECT id FROM search_docs WHERE creator_key = NEW.key), `+search("NEW")+`);
+		END`,
+		`CREATE TRIGGER creators_scout_delete AFTER DELETE ON creators BEGIN
+			DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_docs WHERE creator_key = OLD.key);
+			DELETE FROM search_docs WHERE creator_key = OLD.key;
+		END`,
+
+		// What was stored before this version.
+		`UPDATE creators SET
+			has_contact = nanoscout_has_contact(json_extract(json, '$.creator.bio'), json_extract(json, '$.creator.links')),
+			growth = `+fmt.Sprintf(growthOf, "creators.key"),
+		`INSERT INTO search_docs(creator_key) SELECT key FROM creators`,
+		`INSERT INTO search_fts(rowid, body) SELECT d.id, `+search("c")+`
+			FROM creators c JOIN search_docs d ON d.creator_key = c.key`,
+	)
+}
+
+// hasContactFunc is nanoscout_has_contact(bio, linksJSON).
+func hasContactFunc(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	var c model.Creator
+	c.Bio = sqlText(args[0])
+	if links := sqlText(args[1]); links != "" {
+		if err := json.Unmarshal([]byte(links), &c.Links); err != nil {
+			return nil, fmt.Errorf("nanoscout_has_contact: links: %w", err)
+		}
+	}
+	if store.HasPublicContact(c) {
+		return int64(1), nil
+	}
+	return int64(0), nil
+}
+
+func sqlText(v driver.Value) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	}
+	return ""
+}
+
+// ftsQuery is the FTS5 query for a keyword: its words (store.KeywordTokens)
+// as one quoted phrase, the last word a prefix. Quoting makes every other
+// character literal text, so user input never becomes FTS syntax.
+func ftsQuery(tokens []string) string {
+	return `"` + strings.Join(tokens, " ") + `"*`
+}
+
+// scoutWhere adds TopQuery's scout filters to a Top query.
+func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
+	if q.MinBenchmarkIndex > 0 {
+		query += ` AND bench_index >= ?`
+		args = append(args, q.MinBenchmarkIndex)
+	}
+	if q.MinAuthenticity > 0 {
+		query += ` AND authenticity >= ?`
+		args = append(args, q.MinAuthenticity)
+	}
+	if q.MinReply > 0 {
+		query += ` AND reply_score >= ?`
+		args = append(args, q.MinReply)
+	}
+	if q.Language != "" {
+		query += ` AND language = ?`
+		args = append(args, q.Language)
+	}
+	if q.HasContact {
+		query += ` AND has_contact = 1`
+	}
+	if strings.TrimSpace(q.Keyword) != "" {
+		tokens := store.KeywordTokens(q.Keyword)
+		if len(tokens) == 0 {
+			return query + ` AND 0`, args
+		}
+		query += ` AND key IN (SELECT d.creator_key FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?)`
+		args = append(args, ftsQuery(tokens))
+	}
+	return query, args
+}
+
+var _ store.Scout = (*Store)(nil)
+
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// scoutNow is the scout data's clock, in milliseconds as the MongoDB backend
+// keeps it, so both backends return the same times.
+func scoutNow() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+func checkName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", fmt.Errorf("shortlist name is empty: %w", store.ErrInvalid)
+	}
+	return name, nil
+}
+
+// CreateShortlist stores a new, empty list.
+func (s *Store) CreateShortlist(ctx context.Context, name string) (store.Shortlist, error) {
+	name, err := checkName(name)
+	if err != nil {
+		return store.Shortlist{}, err
+	}
+	now := scoutNow()
+	l := store.Shortlist{ID: newID(), Name: name, CreatedAt: now, UpdatedAt: now}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO shortlists(id, name, created_at, updated_at) VALUES(?, ?, ?, ?)`,
+			l.ID, l.Name, micros(now), micros(now))
+		return err
+	})
+	if err != nil {
+		return store.Shortlist{}, fmt.Errorf("creating shortlist %q: %w", name, err)
+	}
+	return l, nil
+}
+
+// execOne runs one statement in a write transaction; ErrNotFound when it
+// changed no row.
+func (s *Store) execOne(ctx context.Context, query string, args ...any) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, store.ErrNotFound)
+		}
+		return nil
+	})
+}
+
+func cmpErr(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}
+
+// RenameShortlist renames a list.
+func (s *Store) RenameShortlist(ctx context.Context, id, name string) error {
+	name, err := checkName(name)
+	if err != nil {
+		return err
+	}
+	if err := s.execOne(ctx, `UPDATE shortlists SET name = ?, updated_at = ? WHERE id = ?`, name, micros(scoutNow()), id); err != nil {
+		return fmt.Errorf("renaming shortlist %q: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteShortlist deletes a list and its items.
+func (s *Store) DeleteShortlist(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM shortlists WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, store.ErrNotFound)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM shortlist_items WHERE list_id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("deleting shortlist %q: %w", id, err)
+	}
+	return nil
+}
+
+const shortlistCols = `id, name, created_at, updated_at, (SELECT count(*) FROM shortlist_items WHERE list_id = shortlists.id)`
+
+func scanShortlist(sc interface{ Scan(...any) error }) (store.Shortlist, error) {
+	var l store.Shortlist
+	var created, updated int64
+	err := sc.Scan(&l.ID, &l.Name, &created, &updated, &l.Count)
+	l.CreatedAt, l.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return l, err
+}
+
+// Shortlist returns one list with its count.
+func (s *Store) Shortlist(ctx context.Context, id string) (store.Shortlist, error) {
+	l, err := scanShortlist(s.db.QueryRowContext(ctx, `SELECT `+shortlistCols+` FROM shortlists WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, fmt.Errorf("reading shortlist %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return l, fmt.Errorf("reading shortlist %q: %w", id, err)
+	}
+	return l, nil
+}
+
+// ListShortlists returns every list, newest first.
+func (s *Store) ListShortlists(ctx context.Context) ([]store.Shortlist, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+shortlistCols+` FROM shortlists ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("listing shortlists: %w", err)
+	}
+	defer rows.Close()
+	out := []store.Shortlist{}
+	for rows.Next() {
+		l, err := scanShortlist(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listing shortlists: %w", err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing shortlists: %w", err)
+	}
+	return out, nil
+}
+
+// AddToShortlist adds creators with status new, keeping existing items.
+func (s *Store) AddToShortlist(ctx context.Context, id string, creatorKeys ...string) error {
+	now := micros(scoutNow())
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE shortlists SET updated_at = ? WHERE id = ?`, now, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, store.ErrNotFound)
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO shortlist_items(list_id, creator_key, status, added_at, updated_at)
+			VALUES(?, ?, ?, ?, ?) ON CONFLICT(list_id, creator_key) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, k := range creatorKeys {
+			if _, err := stmt.ExecContext(ctx, id, k, store.OutreachNew, now, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("adding to shortlist %q: %w", id, err)
+	}
+	return nil
+}
+
+// UpdateShortlistItem sets an item's notes and/or status.
+func (s *Store) UpdateShortlistItem(ctx context.Context, id, creatorKey string, u store.ItemUpdate) error {
+	if u.Status != nil && !store.ValidOutreach(*u.Status) {
+		return fmt.Errorf("updating %q on shortlist %q: outreach status %q: %w", creatorKey, id, *u.Status, store.ErrInvalid)
+	}
+	var notes, status any // NULL keeps the stored value
+	if u.Notes != nil {
+		notes = *u.Notes
+	}
+	if u.Status != nil {
+		status = *u.Status
+	}
+	err := s.execOne(ctx, `UPDATE shortlist_items SET notes = coalesce(?, notes), status = coalesce(?, status), updated_at = ?
+		WHERE list_id = ? AND creator_key = ?`, notes, status, micros(scoutNow()), id, creatorKey)
+	if err != nil {
+		return fmt.Errorf("updating %q on shortlist %q: %w", creatorKey, id, err)
+	}
+	return nil
+}
+
+// RemoveFromShortlist removes a creator from a list.
+func (s *Store) RemoveFromShortlist(ctx context.Context, id, creatorKey string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM shortlist_items WHERE list_id = ? AND creator_key = ?`, id, creatorKey)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("removing %q from shortlist %q: %w", creatorKey, id, err)
+	}
+	return nil
+}
+
+const itemCols = `list_id, creator_key, notes, status, added_at, updated_at`
+
+func (s *Store) queryItems(ctx context.Context, what, query string, args ...any) ([]store.ShortlistItem, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []store.ShortlistItem{}
+	for rows.Next() {
+		var it store.ShortlistItem
+		var added, updated int64
+		if err := rows.Scan(&it.ShortlistID, &it.CreatorKey, &it.Notes, &it.Status, &added, &updated); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", what, err)
+		}
+		it.AddedAt, it.UpdatedAt = fromMicros(added), fromMicros(updated)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// ShortlistItems returns a page of a list's items by creator key.
+func (s *Store) ShortlistItems(ctx context.Context, id, afterKey string, limit int) ([]store.ShortlistItem, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	return s.queryItems(ctx, fmt.Sprintf("items of shortlist %q", id), `SELECT `+itemCols+` FROM shortlist_items
+		WHERE list_id = ? AND creator_key > ? ORDER BY creator_key LIMIT ?`, id, afterKey, limit)
+}
+
+// ShortlistsOf returns the items holding creatorKey.
+func (s *Store) ShortlistsOf(ctx context.Context, creatorKey string) ([]store.ShortlistItem, error) {
+	return s.queryItems(ctx, fmt.Sprintf("shortlists of %q", creatorKey), `SELECT `+itemCols+` FROM shortlist_items
+		WHERE creator_key = ? ORDER BY list_id`, creatorKey)
+}
+
+// SaveDelivery upserts a delivery.
+func (s *Store) SaveDelivery(ctx context.Context, d store.Delivery) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encoding delivery %q: %w", d.ID, err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries(id, created_at, json) VALUES(?, ?, ?)
+			ON CONFLICT(id) DO UPDATE SET json = excluded.json`, d.ID, micros(d.CreatedAt), string(b))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("saving delivery %q: %w", d.ID, err)
+	}
+	return nil
+}
+
+// Delivery returns one delivery.
+func (s *Store) Delivery(ctx context.Context, id string) (store.Delivery, error) {
+	ds, err := queryJSON[store.Delivery](ctx, s.db, "delivery", `SELECT json FROM deliveries WHERE id = ?`, id)
+	if err != nil {
+		return store.Delivery{}, err
+	}
+	if len(ds) == 0 {
+		return store.Delivery{}, fmt.Errorf("reading delivery %q: %w", id, store.ErrNotFound)
+	}
+	return ds[0], nil
+}
+
+// Deliveries lists deliveries, newest first.
+func (s *Store) Deliveries(ctx context.Context, limit int) ([]store.Delivery, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	ds, err := queryJSON[store.Delivery](ctx, s.db, "deliveries",
+		`SELECT json FROM deliveries ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
+	if ds == nil && err == nil {
+		ds = []store.Delivery{}
+	}
+	return ds, err
+}
+
+// inChunks calls fn with slices of at most 500 keys and the matching "?,?,…".
+func inChunks(keys []string, fn func(chunk []any, marks string) error) error {
+	for start := 0; start < len(keys); start += 500 {
+		part := keys[start:min(start+500, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		if err := fn(args, strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Alerted returns the keys alert has fired for.
+func (s *Store) Alerted(ctx context.Context, alert string, creatorKeys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := inChunks(creatorKeys, func(chunk []any, marks string) error {
+		rows, err := s.db.QueryContext(ctx, `SELECT creator_key FROM alert_state WHERE alert = ? AND creator_key IN (`+marks+`)`,
+			append([]any{alert}, chunk...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				return err
+			}
+			out[k] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading alert state of %q: %w", alert, err)
+	}
+	return out, nil
+}
+
+// MarkAlerted records that alert fired for creatorKey.
+func (s *Store) MarkAlerted(ctx context.Context, alert, creatorKey, deliveryID string, at time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO alert_state(alert, creator_key, delivery_id, fired_at) VALUES(?, ?, ?, ?)
+			ON CONFLICT(alert, creator_key) DO NOTHING`, alert, creatorKey, deliveryID, micros(at))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("recording alert %q for %q: %w", alert, creatorKey, err)
+	}
+	return nil
+}
+
+// Growth returns the stored follower growth of the keys that have one.
+func (s *Store) Growth(ctx context.Context, keys []string) (map[string]float64, error) {
+	out := map[string]float64{}
+	err := inChunks(keys, func(chunk []any, marks string) error {
+		rows, err := s.db.QueryContext(ctx, `SELECT key, growth FROM creators WHERE growth IS NOT NULL AND key IN (`+marks+`)`, chunk...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var g float64
+			if err := rows.Scan(&k, &g); err != nil {
+				return err
+			}
+			out[k] = g
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading growth: %w", err)
+	}
+	return out, nil
+}
+
+// SaveCreators is SaveCreator for many creators at once, batchSize of them
+// per transaction: for imports and for seeding benchmarks. Each creator is
+// written as SaveCreator writes it (posts, comments, snapshot, then the
+// creator), so the result is the same as saving them one by one.
+func (s *Store) SaveCreators(ctx context.Context, us []store.CreatorUpdate) error {
+	for start := 0; start < len(us); start += batchSize {
+		batch := us[start:min(start+batchSize, len(us))]
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			stmt, err := tx.PrepareContext(ctx, putCreatorSQL)
+			if err != nil {
+				return fmt.Errorf("preparing creator upsert: %w", err)
+			}
+			defer stmt.Close()
+			for _, u := range batch {
+				if err := upsertPosts(ctx, tx, u.Posts); err != nil {
+					return err
+				}
+				if err := upsertComments(ctx, tx, u.Comments); err != nil {
+					return err
+				}
+				if u.Snapshot != nil {
+					if err := putSnapshot(ctx, tx, *u.Snapshot); err != nil {
+						return err
+					}
+				}
+				key := u.Creator.Key()
+				at := orNow(u.At)
+				rec, _, err := getCreator(ctx, tx, key)
+				if err != nil {
+					return err
+				}
+				rec.Key, rec.Creator = key, u.Creator
+				if u.Score != nil {
+					rec.Score, rec.LastScored = u.Score, at
+				}
+				rec.Status, rec.StatusReason, rec.LastCollected, rec.UpdatedAt = model.StatusOK, "", at, at
+				if err := putCreator(ctx, stmt, rec); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("saving creators %d–%d of %d: %w", start, start+len(batch), len(us), err)
+		}
+	}
+	return nil
+}
