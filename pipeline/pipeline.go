@@ -45,6 +45,8 @@ type Pipeline struct {
 	// Progress, when set, is called after every creator with the platform
 	// name and its counters (for progress bars).
 	progress func(platform string, st model.PlatformStats)
+	// afterRun hooks run after a run is recorded (e.g. rising-star alerts).
+	afterRun []func(ctx context.Context, run model.Run) error
 }
 
 // Option configures a Pipeline.
@@ -58,6 +60,13 @@ func WithClock(now func() time.Time) Option { return func(p *Pipeline) { p.now =
 
 // WithGetenv sets how credentials are read from the environment.
 func WithGetenv(f func(string) string) Option { return func(p *Pipeline) { p.getenv = f } }
+
+// WithAfterRun adds a hook called after each run is recorded, with the
+// final run document; its error is logged, not fatal (e.g. rising-star
+// alerts, which read the fresh scores).
+func WithAfterRun(f func(ctx context.Context, run model.Run) error) Option {
+	return func(p *Pipeline) { p.afterRun = append(p.afterRun, f) }
+}
 
 // WithJob names the job recorded on run documents (default "run").
 func WithJob(name string) Option { return func(p *Pipeline) { p.job = name } }
@@ -203,6 +212,11 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	run := rec.finish(end, ctx.Err() != nil)
 	if err := p.st.SaveRun(rankCtx, run); err != nil {
 		return run, fmt.Errorf("recording run end: %w", err)
+	}
+	for _, hook := range p.afterRun {
+		if err := hook(rankCtx, run); err != nil {
+			log.Warn("after-run hook failed", "err", err)
+		}
 	}
 	log.Info("run finished", "status", run.Status, "duration", end.Sub(start).Round(time.Millisecond), "errors", len(run.Errors))
 	return run, nil

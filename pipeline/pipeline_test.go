@@ -197,13 +197,20 @@ func TestRunCollectsScoresAndRanks(t *testing.T) {
 	srv := httptest.NewServer(in)
 	defer srv.Close()
 	st := openStore(t)
-	p, err := pipeline.New(testConfig(srv.URL, t.TempDir()), st)
+	var hooked model.Run
+	p, err := pipeline.New(testConfig(srv.URL, t.TempDir()), st, pipeline.WithAfterRun(func(ctx context.Context, r model.Run) error {
+		hooked = r
+		return nil
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	run, err := p.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if hooked.ID != run.ID || hooked.Status != run.Status {
+		t.Errorf("after-run hook saw %q/%q, want the final run %q/%q", hooked.ID, hooked.Status, run.ID, run.Status)
 	}
 	if run.Status != model.RunSucceeded {
 		t.Fatalf("status %s, errors %+v", run.Status, run.Errors)

@@ -68,9 +68,9 @@ func ParseSpec(spec string, loc *time.Location) (cron.Schedule, error) {
 }
 
 // FromConfig builds the enabled jobs of cfg's schedule section: run jobs
-// (the pipeline on cfg, restricted to the job's platforms) and prune jobs
-// (cfg's retention), all on st.
-func FromConfig(cfg config.Config, st store.Store) ([]Job, error) {
+// (the pipeline on cfg, restricted to the job's platforms, with runOpts)
+// and prune jobs (cfg's retention), all on st.
+func FromConfig(cfg config.Config, st store.Store, runOpts ...pipeline.Option) ([]Job, error) {
 	if err := cfg.ValidateSchedule(); err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func FromConfig(cfg config.Config, st store.Store) ([]Job, error) {
 		j := Job{Name: name, Kind: jc.Kind, Spec: jc.Spec, Schedule: sched, Location: loc, Jitter: jc.Jitter, Timeout: jc.Timeout}
 		switch jc.Kind {
 		case config.JobRun:
-			j.Do = RunJob(Restrict(cfg, jc.Platforms), st, name)
+			j.Do = RunJob(Restrict(cfg, jc.Platforms), st, name, runOpts...)
 		case config.JobPrune:
 			p, ok := st.(store.Pruner)
 			if !ok {

@@ -34,7 +34,7 @@ func newRunCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			p, err := pipeline.New(cfg, st, pipeline.WithLogger(log), prog.option())
+			p, err := pipeline.New(cfg, st, pipeline.WithLogger(log), prog.option(), alertsAfterRun(cfg, st, log))
 			if err != nil {
 				return err
 			}

@@ -54,7 +54,7 @@ Metrics, /healthz and /readyz are served on schedule.metrics_addr.`,
 				return err
 			}
 			defer st.Close()
-			jobs, err := schedule.FromConfig(cfg, st)
+			jobs, err := schedule.FromConfig(cfg, st, alertsAfterRun(cfg, st, log))
 			if err != nil {
 				return err
 			}
