@@ -63,6 +63,7 @@ type Post struct {
 	Kind      string    `json:"kind,omitempty" bson:"kind,omitempty"` // post, video, reel, image…
 	Text      string    `json:"text,omitempty" bson:"text,omitempty"`
 	Hashtags  []string  `json:"hashtags,omitempty" bson:"hashtags,omitempty"`
+	Language  string    `json:"language,omitempty" bson:"language,omitempty"` // as the platform tags it (BCP-47), "" when untagged
 	URL       string    `json:"url,omitempty" bson:"url,omitempty"`
 	Likes     *int64    `json:"likes,omitempty" bson:"likes,omitempty"`
 	Comments  *int64    `json:"comments,omitempty" bson:"comments,omitempty"`

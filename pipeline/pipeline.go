@@ -370,6 +370,9 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 		return
 	}
 	posts := mergePosts(stored, fresh)
+	if cr.Language == "" {
+		cr.Language = mainLanguage(posts)
+	}
 	comments, fetched, err := p.comments(cctx, col, cr, posts, fresh, pc.ThreadPosts, now)
 	if err != nil {
 		p.fail(ctx, name, handle, key, "thread", err, fr, rec, log)
@@ -461,6 +464,27 @@ func (p *Pipeline) comments(ctx context.Context, col collectors.Collector, cr mo
 		fetched = append(fetched, cs...)
 	}
 	return all, fetched, nil
+}
+
+// mainLanguage is the language most of the creator's tagged posts are in,
+// "" when none is tagged.
+func mainLanguage(posts []model.Post) string {
+	n := map[string]int{}
+	best := ""
+	for _, p := range posts {
+		if p.Language == "" {
+			continue
+		}
+		lang := strings.ToLower(p.Language)
+		if i := strings.IndexByte(lang, '-'); i > 0 {
+			lang = lang[:i] // en-GB → en
+		}
+		n[lang]++
+		if n[lang] > n[best] || n[lang] == n[best] && lang < best {
+			best = lang
+		}
+	}
+	return best
 }
 
 // mergePosts returns the stored posts with the fresh ones replacing them,

@@ -342,6 +342,9 @@ func TestPosts(t *testing.T) {
 		if seen[p.ID] {
 			t.Errorf("duplicate %s", p.ID)
 		}
+		if p.Language != "en" { // every record in the fixture has langs ["en"]
+			t.Errorf("post %s language %q, want en", p.ID, p.Language)
+		}
 		seen[p.ID] = true
 		if p.IsReply {
 			replies++
@@ -373,6 +376,7 @@ func TestPosts(t *testing.T) {
 		Kind:      "post",
 		Text:      first.Text,
 		Hashtags:  []string{"rstats"},
+		Language:  "en",
 		URL:       "https://bsky.app/profile/chriskenny.bsky.social/post/3loagm2phgk2t",
 		Likes:     model.N(3),
 		Comments:  model.N(0),

@@ -123,7 +123,15 @@ func toPost(v postView) model.Post {
 		Quotes:    v.QuoteCount,
 		Views:     nil, // Bluesky shows no view counts
 		IsReply:   v.Record.Reply != nil,
+		Language:  first(v.Record.Langs),
 	}
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }
 
 // Thread returns the replies under p, depth first, down to the configured

@@ -50,7 +50,8 @@ type postRecord struct {
 			Tag  string `json:"tag"`
 		} `json:"features"`
 	} `json:"facets"`
-	Tags []string `json:"tags"` // extra hashtags not shown in the text
+	Tags  []string `json:"tags"`  // extra hashtags not shown in the text
+	Langs []string `json:"langs"` // the languages the author tagged
 }
 
 // postView is app.bsky.feed.defs#postView.

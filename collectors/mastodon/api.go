@@ -45,6 +45,7 @@ type status struct {
 	URL             *string         `json:"url"`
 	URI             string          `json:"uri"`
 	Content         string          `json:"content"`
+	Language        *string         `json:"language"`
 	RepliesCount    int64           `json:"replies_count"`
 	ReblogsCount    int64           `json:"reblogs_count"`
 	FavouritesCount int64           `json:"favourites_count"`

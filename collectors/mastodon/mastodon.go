@@ -222,6 +222,9 @@ func (c *Collector) post(s status, now time.Time) model.Post {
 	if s.QuotesCount != nil {
 		p.Quotes = model.N(*s.QuotesCount)
 	}
+	if s.Language != nil {
+		p.Language = *s.Language
+	}
 	for _, t := range s.Tags {
 		if tag := strings.ToLower(t.Name); tag != "" && !slices.Contains(p.Hashtags, tag) {
 			p.Hashtags = append(p.Hashtags, tag)

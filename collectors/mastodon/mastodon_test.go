@@ -211,6 +211,9 @@ func TestPostsPagination(t *testing.T) {
 	var ids []string
 	for _, p := range page.Posts {
 		ids = append(ids, p.ID)
+		if p.Language != "en" { // the fixture's statuses are tagged "en"
+			t.Errorf("post %s language %q", p.ID, p.Language)
+		}
 		if p.Platform != Platform || p.CreatorID != testAccountID || p.Kind != "post" || p.IsReply {
 			t.Errorf("post %s: %+v", p.ID, p)
 		}
