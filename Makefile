@@ -28,9 +28,18 @@ vet:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## bench: store benchmarks on the embedded default (100k posts upsert, ranked top-50 over 100k creators).
+## bench: the benchmarks behind the README's figures (store, API over 100k creators, politeness, classifiers, scoring, simulator memory).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./store/sqlite/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem ./store/sqlite/ ./classify/ ./scoring/ | tee bench.out
+	$(GO) test -run '^$$' -bench Politeness -benchtime 1x ./pipeline/ | tee -a bench.out
+	$(GO) test -run '^$$' -bench MemoryFlat -benchtime 1x ./simulator/ | tee -a bench.out
+	$(GO) test -run '^$$' -bench APIPage100k -benchtime 1x -timeout 30m ./server/ | tee -a bench.out
+
+## eval: ranking vs the simulator's ground truth (2,000 creators per platform, faults on), then the two labelled datasets.
+eval:
+	$(GO) run ./cmd/nanoscout eval truth
+	$(GO) run ./cmd/nanoscout eval comments --cv
+	$(GO) run ./cmd/nanoscout eval accounts --cv
 
 ## train: rebuild the shipped classifier models (classify/models) from the data in classify/data; deterministic.
 train:

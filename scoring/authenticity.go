@@ -2,410 +2,496 @@ package scoring
 
 import (
 	"fmt"
-	"sort"
+	"math"
 	"strings"
-	"unicode"
 
 	"github.com/nanoscout/nanoscout/model"
 )
 
-// Names of the authenticity signals (Component.Name in AuthenticityResult).
+// Names of the authenticity signals (breakdown rows "authenticity.<name>").
 const (
-	SignalGeneric         = "generic"
-	SignalEmojiOnly       = "emoji_only"
-	SignalDuplicates      = "duplicates"
-	SignalLikesPerComment = "likes_per_comment"
+	SignalFollowerSpikes     = "follower_spikes"
+	SignalERJump             = "er_jump"
+	SignalLikesPerComment    = "likes_per_comment"
+	SignalLikesPerShare      = "likes_per_share"
+	SignalReach              = "reach"
+	SignalERForTier          = "er_for_tier"
+	SignalFollowBack         = "follow_back"
+	SignalSponsoredShare     = "sponsored_share"
+	SignalUndisclosed        = "undisclosed_sponsorship"
+	SignalSponsoredBlindness = "sponsored_blindness"
+	SignalSpam               = "spam_comments"
+	SignalLowEffort          = "low_effort_comments"
+	SignalRepeated           = "repeated_comments"
+	SignalDiversity          = "commenter_diversity"
+	SignalRecurring          = "recurring_commenters"
+	SignalRing               = "commenter_ring"
+	SignalEvidence           = "comment_evidence"
 )
 
-// Weights of the signals within the authenticity score. Copy-pasted comments
-// are the strongest sign of bought engagement; emoji-only comments the
-// weakest, since real audiences post them too.
-var authWeights = map[string]float64{
-	SignalGeneric:         0.25,
-	SignalEmojiOnly:       0.15,
-	SignalDuplicates:      0.35,
-	SignalLikesPerComment: 0.25,
+// SignalWeights are the weights of the signals within authenticity: the
+// largest share of authenticity each can take away (a signal at full risk
+// multiplies authenticity by 1 − weight). The ones that only bought or
+// coordinated engagement produces weigh most; the ones honest creators also
+// show now and then (a follow-back habit, a stray undisclosed code) least.
+var SignalWeights = map[string]float64{
+	SignalFollowerSpikes:     0.6,
+	SignalERJump:             0.4,
+	SignalLikesPerComment:    0.7,
+	SignalLikesPerShare:      0.6,
+	SignalReach:              0.6,
+	SignalERForTier:          0.5,
+	SignalFollowBack:         0.15,
+	SignalSponsoredShare:     0.6,
+	SignalUndisclosed:        0.3,
+	SignalSponsoredBlindness: 0, // shown for brands, not a sign of fraud
+	SignalSpam:               0.7,
+	SignalLowEffort:          0.5,
+	SignalRepeated:           0.3,
+	SignalDiversity:          0.3,
+	SignalRecurring:          0.4,
+	SignalRing:               0.8,
 }
 
-// OffNormFactor is how far outside the platform's usual likes-per-comment
-// range the ratio must be to count as far off: above OffNormFactor × high or
-// below low ÷ OffNormFactor.
-const OffNormFactor = 2.0
-
-// dupMinWords and dupMinRunes: a repeated text counts as a duplicate only
-// when it has at least this many words or letters; short repeats ("so
-// true", "same") are ordinary reactions.
-const (
-	dupMinWords = 3
-	dupMinRunes = 10
-)
-
-// AuthenticityResult is a first estimate of how genuine a creator's
-// engagement looks, from the audience comments and the posts' counts.
-type AuthenticityResult struct {
-	// Value is 0..1, 1 = looks genuine: the weighted mean of the measured
-	// signals' values. 0 when no signal could be measured (nothing to go on
-	// is not evidence of genuine engagement).
-	Value float64
-	// Signals is how many of the four signals were measured.
-	Signals int
-	// Comments is how many audience comments were classified (comments by
-	// the creator and comments without text are not).
-	Comments   int
-	Generic    int
-	EmojiOnly  int
-	Duplicates int
-	// LikesPerComment is Σ likes ÷ Σ comments over the posts that show both
-	// (when they show likes but no comments, it is the like count: a lower
-	// bound); nil when not measurable.
-	LikesPerComment *float64
-	// LikesPerCommentOff is true when that ratio is far outside the
-	// platform's norm (see OffNormFactor).
-	LikesPerCommentOff bool
-	// Components are the four signals in a fixed order. Value is the
-	// signal's 0..1 value, Raw the measured share or ratio, Weight its weight
-	// within Value (0 when the signal was not measured).
-	Components []model.Component
+// Signal is one authenticity signal as measured for a creator.
+type Signal struct {
+	Name     string
+	Flag     string  // flag set when Risk ≥ SignalFlag
+	Measured bool    // enough data to judge
+	Raw      float64 // the measured figure (share, ratio, z-score…)
+	Risk     float64 // 0 = normal … 1 = a clear red flag, already scaled by the evidence
+	Weight   float64 // SignalWeights[Name]
+	Reason   string  // a sentence a scout can read
 }
 
-// Authenticity estimates how genuine the engagement looks. Only audience
-// comments count (ByCreator comments are skipped). Each comment falls into at
-// most one class, checked in this order:
-//
-//   - emoji-only: no letters or digits, at least one emoji;
-//   - generic: a stock reaction or self-promotion with nothing about the post
-//     ("nice", "great post", "love it", "amazing", "wow", "follow me",
-//     "check my profile", "dm me", "schön", "me encanta", "magnifique",
-//     "lindo"…), or punctuation only;
-//   - duplicate: the same normalised text (lower case, no punctuation or
-//     emoji, @mentions dropped, letter runs collapsed) as another audience
-//     comment, by another author or the same one, when it has at least 3
-//     words or 10 letters; every copy counts.
-//
-// A comment that only tags @friends is in no class. Each comment signal's
-// value is 1 − its share of the comments. The likes-per-comment signal is 1
-// inside the platform's usual range (bm.LikesPerComment) and 1 ÷ f outside
-// it, f being how many times above the high end or below the low end the
-// ratio is. Posts that are replies or reposts are skipped. Value is the mean
-// of the measured signals weighted 0.25 generic, 0.15 emoji-only,
-// 0.35 duplicates, 0.25 likes per comment.
-func Authenticity(platform string, posts []model.Post, comments []model.Comment, bm Benchmarks) AuthenticityResult {
-	var res AuthenticityResult
-
-	// Classify the audience comments.
-	var others []classified
-	var genericSeen []string
-	for _, c := range comments {
-		if c.ByCreator || strings.TrimSpace(c.Text) == "" {
-			continue
-		}
-		res.Comments++
-		k := classify(c.Text)
-		switch k.class {
-		case classEmoji:
-			res.EmojiOnly++
-		case classGeneric:
-			res.Generic++
-			genericSeen = append(genericSeen, strings.TrimSpace(c.Text))
-		case classOther:
-			others = append(others, k)
-		}
+// Multiplier is what the signal multiplies authenticity by: 1 − Weight × Risk.
+func (s Signal) Multiplier() float64 {
+	if !s.Measured {
+		return 1
 	}
-	counts := map[string]int{}
-	for _, k := range others {
-		if k.dupEligible {
-			counts[k.key]++
-		}
-	}
-	for _, k := range others {
-		if k.dupEligible && counts[k.key] > 1 {
-			res.Duplicates++
-		}
-	}
-
-	name := bm.displayName(platform)
-	comps := make([]model.Component, 0, 4)
-	if res.Comments > 0 {
-		n := float64(res.Comments)
-		g, e, d := float64(res.Generic)/n, float64(res.EmojiOnly)/n, float64(res.Duplicates)/n
-		comps = append(comps,
-			model.Component{Name: SignalGeneric, Raw: g, Value: 1 - g, Weight: authWeights[SignalGeneric],
-				Reason: genericReason(res.Generic, res.Comments, genericSeen)},
-			model.Component{Name: SignalEmojiOnly, Raw: e, Value: 1 - e, Weight: authWeights[SignalEmojiOnly],
-				Reason: fmt.Sprintf("%d of %d comments (%s) are only emoji", res.EmojiOnly, res.Comments, pct(100*e))},
-			model.Component{Name: SignalDuplicates, Raw: d, Value: 1 - d, Weight: authWeights[SignalDuplicates],
-				Reason: fmt.Sprintf("%d of %d comments (%s) repeat word for word a text another comment has, as copy-paste or bot comments do",
-					res.Duplicates, res.Comments, pct(100*d))},
-		)
-	} else {
-		for _, s := range []string{SignalGeneric, SignalEmojiOnly, SignalDuplicates} {
-			comps = append(comps, model.Component{Name: s,
-				Reason: "not measured: no audience comments with text were read"})
-		}
-	}
-	comps = append(comps, likesPerComment(&res, name, posts, bm, platform))
-	res.Components = comps
-
-	var sum, wsum float64
-	for _, c := range comps {
-		if c.Weight > 0 {
-			res.Signals++
-			sum += c.Weight * c.Value
-			wsum += c.Weight
-		}
-	}
-	if wsum > 0 {
-		res.Value = clamp01(sum / wsum)
-	}
-	return res
+	return 1 - s.Weight*clamp01(s.Risk)
 }
 
-// likesPerComment measures the likes-per-comment signal into res and returns
-// its component.
-func likesPerComment(res *AuthenticityResult, name string, posts []model.Post, bm Benchmarks, platform string) model.Component {
-	comp := model.Component{Name: SignalLikesPerComment}
-	var likes, cmts int64
-	var shown int
-	for _, p := range posts {
-		if p.IsReply || isRepost(p) || p.Likes == nil || p.Comments == nil {
-			continue
-		}
-		shown++
-		likes += max(0, *p.Likes)
-		cmts += max(0, *p.Comments)
+func (s Signal) component() model.Component {
+	c := model.Component{Name: WeightAuthenticity + "." + s.Name, Raw: s.Raw, Value: 1, Reason: s.Reason}
+	if !s.Measured {
+		return c
 	}
-	lo, hi := bm.LikesPerComment(platform)
-	norm := fmt.Sprintf("%s's usual %s–%s", name, num(lo), num(hi))
+	c.Value = 1 - clamp01(s.Risk)
+	c.Weight = s.Weight
 	switch {
-	case shown == 0:
-		comp.Reason = "not measured: no post shows both its likes and its comments"
-		return comp
-	case cmts == 0 && (hi <= 0 || float64(likes) <= hi):
-		comp.Reason = fmt.Sprintf("not measured: %d likes and no comments on %d posts is too little to judge", likes, shown)
-		return comp
-	}
-	var r float64
-	if cmts > 0 {
-		r = float64(likes) / float64(cmts)
-	} else {
-		r = float64(likes) // no comments at all: the ratio is at least this
-	}
-	res.LikesPerComment = &r
-	comp.Raw = r
-	if hi <= 0 {
-		comp.Reason = fmt.Sprintf("%s likes per comment; not judged: no norm for %s", num(r), name)
-		return comp
-	}
-	comp.Weight = authWeights[SignalLikesPerComment]
-	var f float64
-	var where, why string
-	switch {
-	case cmts == 0:
-		f, where, why = r/hi, "above", "likes may be bought, or comments switched off"
-	case r > hi:
-		f, where, why = r/hi, "above", "likes may be bought, or comments switched off"
-	case r == 0:
-		res.LikesPerCommentOff = true
-		comp.Reason = fmt.Sprintf("no likes against %d comments on %d posts, far below %s: comments may be bought or come from engagement groups",
-			cmts, shown, norm)
-		return comp
-	case r < lo:
-		f, where, why = lo/r, "below", "comments may be bought or come from engagement groups"
+	case s.Weight == 0:
+		c.Reason += " (weight 0: shown only)"
+	case s.Risk > 0:
+		c.Reason += fmt.Sprintf(" (weight %s: authenticity ×%s)", num(s.Weight), num(s.Multiplier()))
 	default:
-		comp.Value = 1
-		comp.Reason = fmt.Sprintf("%s likes per comment on %d posts, within %s", num(r), shown, norm)
-		return comp
+		c.Reason += fmt.Sprintf(" (weight %s: no deduction)", num(s.Weight))
 	}
-	comp.Value = 1 / f
-	res.LikesPerCommentOff = f >= OffNormFactor
-	if cmts == 0 {
-		comp.Reason = fmt.Sprintf("%d likes and no comments on %d posts, %s× %s %s: %s",
-			likes, shown, num(f), where, norm, why)
-	} else {
-		comp.Reason = fmt.Sprintf("%s likes per comment on %d posts, %s× %s %s",
-			num(r), shown, num(f), where, norm)
-		if res.LikesPerCommentOff {
-			comp.Reason += ": " + why
-		}
-	}
-	return comp
+	return c
 }
 
-func genericReason(n, total int, seen []string) string {
-	s := fmt.Sprintf("%d of %d comments (%s) are stock phrases or self-promotion that say nothing about the post",
-		n, total, pct(100*float64(n)/float64(total)))
-	if ex := mostCommon(seen, 2); len(ex) > 0 {
-		s += ", e.g. " + strings.Join(ex, ", ")
+func newSignal(name, flag string) Signal {
+	return Signal{Name: name, Flag: flag, Weight: SignalWeights[name]}
+}
+
+// followerSignal judges spikes and drops in the daily follower history.
+func followerSignal(g GrowthResult) Signal {
+	s := newSignal(SignalFollowerSpikes, FlagFollowerSpike)
+	if g.Days < GrowthMinDays {
+		s.Reason = fmt.Sprintf("not measured: %s of follower history, %d needed", plural(g.Days, "day-to-day change"), GrowthMinDays)
+		return s
+	}
+	s.Measured = true
+	spike, drop := g.spikeRisk(), g.dropRisk()
+	s.Risk = max(spike, drop)
+	switch {
+	case spike > 0 && spike >= drop:
+		s.Raw = g.SpikeZ
+		s.Reason = fmt.Sprintf("followers jumped %s in a day on %s, %s robust standard deviations above the usual daily change of %s over %s: bought followers arrive like this",
+			pct(100*g.SpikeGrowth), g.SpikeDay, num(g.SpikeZ), pct(100*g.MedianGrowth), plural(g.Days, "day"))
+	case drop > 0:
+		s.Flag = FlagFollowerDrop
+		s.Raw = g.DropZ
+		s.Reason = fmt.Sprintf("followers fell %s in a day on %s, %s robust standard deviations below the usual daily change of %s: platforms purge bought followers like this",
+			pct(-100*g.DropGrowth), g.DropDay, num(-g.DropZ), pct(100*g.MedianGrowth))
+	default:
+		s.Raw = g.SpikeZ
+		s.Reason = fmt.Sprintf("steady follower history: no day over %s stands out from the usual change of %s a day (largest robust z %s)",
+			plural(g.Days, "day"), pct(100*g.MedianGrowth), num(g.SpikeZ))
 	}
 	return s
 }
 
-// mostCommon returns up to k of the most frequent texts, quoted.
-func mostCommon(texts []string, k int) []string {
-	counts := map[string]int{}
-	for _, t := range texts {
-		counts[t]++
+// erJumpSignal judges the current ER against the creator's daily ER history.
+func erJumpSignal(j ERJumpResult, hasER bool) Signal {
+	s := newSignal(SignalERJump, FlagERJump)
+	if !j.Measure || !hasER {
+		s.Reason = fmt.Sprintf("not measured: %s of ER history, %d needed", plural(j.Days, "earlier day"), ERJumpMinDays)
+		return s
 	}
-	keys := make([]string, 0, len(counts))
-	for t := range counts {
-		keys = append(keys, t)
+	s.Measured, s.Raw, s.Risk = true, j.Ratio, j.risk()
+	if s.Risk > 0 {
+		s.Reason = fmt.Sprintf("ER jumped to %s, %s× its median of %s over %s (robust z %s): engagement that switches on overnight is often bought",
+			pct(j.Latest), num(j.Ratio), pct(j.Median), plural(j.Days, "earlier day"), num(j.Z))
+	} else {
+		s.Reason = fmt.Sprintf("ER %s is in line with its median of %s over %s", pct(j.Latest), pct(j.Median), plural(j.Days, "earlier day"))
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if counts[keys[i]] != counts[keys[j]] {
-			return counts[keys[i]] > counts[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	if len(keys) > k {
-		keys = keys[:k]
-	}
-	for i, t := range keys {
-		keys[i] = fmt.Sprintf("%q", t)
-	}
-	return keys
+	return s
 }
 
-type commentClass int
-
+// Thresholds of the likes-ratio signals: a ratio counts as out of proportion
+// from 2 (noise-aware) standard deviations above the platform's peers and
+// 1.5× their typical ratio, and is a clear red flag at 4 standard deviations.
 const (
-	classOther commentClass = iota
-	classEmoji
-	classGeneric
-	classTag // only @mentions: friends tagged, a normal sign of reach
+	likesRatioZFrom  = 2.0
+	likesRatioZFull  = 4.0
+	likesRatioFactor = 1.5
 )
 
-type classified struct {
-	class       commentClass
-	key         string
-	dupEligible bool
-}
-
-// classify puts one comment text into a class; see Authenticity.
-func classify(text string) classified {
-	key, emoji, mention := normalize(text)
+// ratioAgainstPeers compares a likes ratio with the peers' norm: z = (log10
+// ratio − median) ÷ √(between² + counting noise), so that a creator with few
+// comments needs a larger deviation to count. It returns z, the factor over
+// the typical ratio, and the risk (high side; the low side too when low).
+func ratioAgainstPeers(l LikesRatioResult, norm Norm, low bool) (z, factor, risk float64) {
+	z = (math.Log10(l.Ratio) - norm.Median) / math.Sqrt(norm.Between*norm.Between+l.logNoise())
+	factor = l.Ratio / math.Pow(10, norm.Median)
 	switch {
-	case key == "" && emoji:
-		return classified{class: classEmoji}
-	case key == "" && mention:
-		return classified{class: classTag}
-	case key == "":
-		return classified{class: classGeneric} // punctuation only
-	case genericExact[key] || hasPromo(key):
-		return classified{class: classGeneric, key: key}
+	case z > 0 && factor >= likesRatioFactor:
+		risk = ramp(z, likesRatioZFrom, likesRatioZFull)
+	case low && z < 0 && factor <= 1/likesRatioFactor:
+		risk = ramp(-z, likesRatioZFrom, likesRatioZFull)
 	}
-	return classified{
-		class:       classOther,
-		key:         key,
-		dupEligible: len(strings.Fields(key)) >= dupMinWords || letterCount(key) >= dupMinRunes,
-	}
+	return z, factor, risk
 }
 
-// normalize lower-cases a comment, drops @mentions, turns punctuation and
-// symbols into spaces, removes emoji and invisible marks (zero-width joiners,
-// variation selectors, the byte-order mark), collapses every run of one
-// repeated letter to a single letter ("niiice" and "nice" both become
-// "nice", "cool" becomes "col") and joins the words with single spaces. It
-// reports whether the text held emoji or @mentions.
-func normalize(text string) (key string, emoji, mention bool) {
-	var b strings.Builder
-	for _, word := range strings.Fields(strings.ToLower(text)) {
-		if len(word) > 1 && word[0] == '@' {
-			mention = true
-			continue
+// peerNorm returns the tier's norm, else the platform's, and who the peers are.
+func peerNorm(norms map[string]Norm, tier, name string) (Norm, string, bool) {
+	if nm, ok := norms[tier]; ok {
+		return nm, name + " " + tier + " creators", true
+	}
+	nm, ok := norms[""]
+	return nm, name + " creators", ok
+}
+
+// likesPerCommentSignal compares likes per comment with the platform's
+// peers (the cohort's norm), or with the range in benchmarks.yaml until a
+// cohort is measured. Far above: likes may be bought; far below: comments
+// may come from an engagement group.
+func likesPerCommentSignal(l LikesRatioResult, co *Cohort, tier string, bm Benchmarks, platform, name string) Signal {
+	s := newSignal(SignalLikesPerComment, FlagLikesPerCommentOff)
+	if !l.Measured {
+		if l.Posts == 0 {
+			s.Reason = "not measured: no post shows both its likes and its comments"
+		} else {
+			s.Reason = fmt.Sprintf("not measured: no likes and no comments on %s", plural(l.Posts, "post"))
 		}
-		var prev rune
-		for _, r := range word {
-			switch {
-			case unicode.IsLetter(r) || unicode.IsDigit(r):
-				if r == prev {
-					continue
-				}
-				b.WriteRune(r)
-				prev = r
-				continue
-			case unicode.In(r, unicode.So, unicode.Sk, unicode.Co):
-				emoji = true
-			case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
-				continue // joiners, variation selectors, BOM: invisible
-			}
-			b.WriteByte(' ')
-			prev = 0
-		}
-		b.WriteByte(' ')
+		return s
 	}
-	return strings.Join(strings.Fields(b.String()), " "), emoji, mention
-}
-
-func letterCount(s string) int {
-	n := 0
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			n++
+	s.Raw = l.Ratio
+	if norm, peers, ok := peerNorm(co.LikesPerComment, tier, name); ok && l.Likes > 0 && l.Other > 0 {
+		s.Measured = true
+		z, factor, risk := ratioAgainstPeers(l, norm, true)
+		s.Risk = risk
+		s.Reason = fmt.Sprintf("%s likes per comment on %s (%d likes, %d comments), %s× the %s typical of %d %s (z %s, counting noise and the spread between creators allowed for)",
+			num(l.Ratio), plural(l.Posts, "post"), l.Likes, l.Other, num(factor), num(math.Pow(10, norm.Median)), norm.N, peers, num(z))
+		switch {
+		case risk > 0 && z > 0:
+			s.Reason += ": likes out of proportion to the conversation are often bought"
+		case risk > 0:
+			s.Reason += ": comments out of proportion to likes come from engagement groups or bought comments"
+		}
+		return s
+	}
+	lo, hi := bm.LikesPerComment(platform)
+	if hi <= 0 {
+		s.Reason = fmt.Sprintf("%s likes per comment; not judged: no norm for %s", num(l.Ratio), name)
+		return s
+	}
+	s.Measured = true
+	evidence := float64(l.Other) / (float64(l.Other) + LikesRatioMinOther)
+	norm2 := fmt.Sprintf("%s's usual %s–%s (benchmarks.yaml)", name, num(lo), num(hi))
+	var f float64
+	var where, why string
+	switch {
+	case l.Other == 0 || l.Ratio > hi:
+		f, where, why = l.Ratio/hi, "above", "likes may be bought, or comments switched off"
+	case l.Ratio < lo && l.Ratio > 0:
+		f, where, why = lo/l.Ratio, "below", "comments may be bought or come from engagement groups"
+	case l.Ratio == 0:
+		f, where, why = math.Inf(1), "below", "comments may be bought or come from engagement groups"
+	default:
+		s.Reason = fmt.Sprintf("%s likes per comment on %s, within %s", num(l.Ratio), plural(l.Posts, "post"), norm2)
+		return s
+	}
+	s.Risk = ramp(f, 1.5, 4) * evidence
+	if math.IsInf(f, 1) {
+		s.Reason = fmt.Sprintf("no likes against %d comments on %s, far below %s: %s", l.Other, plural(l.Posts, "post"), norm2, why)
+	} else {
+		s.Reason = fmt.Sprintf("%s likes per comment on %s, %s× %s %s", num(l.Ratio), plural(l.Posts, "post"), num(f), where, norm2)
+		if s.Risk > 0 {
+			s.Reason += ": " + why
 		}
 	}
-	return n
+	return s
 }
 
-// genericPhrases are whole comments that say nothing about the post, in a few
-// languages. Emoji-only comments (😍, 🔥, 👏…) are their own class.
-var genericPhrases = []string{
-	// English
-	"nice", "nice post", "nice pic", "nice photo", "nice video", "nice one", "very nice",
-	"great", "great post", "great pic", "great photo", "great content", "great video", "great job", "great work",
-	"good", "good job", "good post", "love it", "love this", "i love it", "love", "loved it",
-	"amazing", "awesome", "wow", "cool", "so cool", "beautiful", "so beautiful", "gorgeous", "stunning",
-	"perfect", "super", "excellent", "fantastic", "lovely", "cute", "so cute", "omg", "first",
-	// German
-	"schön", "sehr schön", "toll", "klasse", "wunderschön", "geil", "stark", "mega", "hammer",
-	// Spanish
-	"hermoso", "hermosa", "bonito", "bonita", "que bonito", "qué bonito", "genial", "increible",
-	"increíble", "me encanta", "precioso", "preciosa", "excelente",
-	// French
-	"magnifique", "trop beau", "génial", "superbe", "j'adore", "trop bien", "bravo", "sublime",
-	// Portuguese
-	"lindo", "linda", "top", "perfeito", "perfeita", "maravilhoso", "incrível", "amei",
-	// Italian
-	"bellissimo", "bellissima", "stupendo", "che bello", "brava", "complimenti",
+// likesPerShareSignal compares likes per share (reposts and quotes included)
+// with the platform's peers; measured only once a cohort is, and only where
+// the platform shows shares.
+func likesPerShareSignal(l LikesRatioResult, co *Cohort, tier, name string) Signal {
+	s := newSignal(SignalLikesPerShare, FlagLikesPerShareOff)
+	norm, peers, ok := peerNorm(co.LikesPerShare, tier, name)
+	switch {
+	case l.Posts == 0:
+		s.Reason = "not measured: no post shows both its likes and its shares"
+		return s
+	case !ok:
+		s.Reason = "not measured: compared with the platform's peers only, once enough of them are measured"
+		return s
+	case l.Likes <= 0 || l.Other <= 0:
+		s.Reason = fmt.Sprintf("not measured: %d likes and %d shares on %s", l.Likes, l.Other, plural(l.Posts, "post"))
+		return s
+	}
+	z, factor, risk := ratioAgainstPeers(l, norm, false)
+	s.Measured, s.Raw, s.Risk = true, l.Ratio, risk
+	s.Reason = fmt.Sprintf("%s likes per share on %s (%d likes, %d shares and quotes), %s× the %s typical of %d %s (z %s, counting noise and the spread between creators allowed for)",
+		num(l.Ratio), plural(l.Posts, "post"), l.Likes, l.Other, num(factor), num(math.Pow(10, norm.Median)), norm.N, peers, num(z))
+	if risk > 0 {
+		s.Reason += ": likes that nobody passes on are often bought"
+	}
+	return s
 }
 
-// promoPhrases are self-promotion, spam in any longer comment too. The
-// channel/video/subscribe phrases are the commonest in the spam half of the
-// YouTube Spam Collection's development files (Psy, KatyPerry).
-var promoPhrases = []string{
-	"follow me", "follow back", "follow for follow", "f4f", "l4l", "like for like",
-	"check my profile", "check out my profile", "check my page", "check out my page",
-	"check my channel", "check out my channel", "subscribe to my channel", "visit my profile",
-	"my channel", "please subscribe", "subscribe to me", "subscribe back", "sub4sub", "sub for sub",
-	"check my video", "check out my video", "check my videos", "check out my videos",
-	"check my music", "check out my music", "my new video",
-	"dm me", "dm us", "dm for collab", "send us a dm", "promote it on",
-	"sígueme", "folge mir", "suivez moi", "abonnez vous", "me segue", "seguimi",
+// reachSignal judges how many of the followers see the posts, against the
+// platform's peers of the tier (the median of their mean views per post ÷
+// followers): under half of it starts to cost, a quarter is a clear red
+// flag. Many followers who do not watch are bought, or long gone, and
+// brands pay for reach. Low side only: posts that travel beyond the
+// followers are no red flag.
+func reachSignal(r ReachResult, co *Cohort, tier, name string) Signal {
+	s := newSignal(SignalReach, FlagLowReach)
+	norm, peers, ok := peerNorm(co.Reach, tier, name)
+	switch {
+	case r.Posts < ReachMinPosts:
+		s.Reason = fmt.Sprintf("not measured: %s show views, %d needed", plural(r.Posts, "post"), ReachMinPosts)
+		return s
+	case !r.Measured:
+		s.Reason = "not measured: no follower count"
+		return s
+	case !ok:
+		s.Reason = "not measured: compared with the platform's peers only, once enough of them are measured"
+		return s
+	}
+	typical := math.Pow(10, norm.Median)
+	factor := r.Ratio / typical
+	s.Measured, s.Raw = true, r.Ratio
+	if factor > 0 {
+		s.Risk = ramp(math.Log2(1/factor), 1, 2) // half the typical reach → a quarter
+	}
+	s.Reason = fmt.Sprintf("%s views per post per follower on %s, %s× the %s typical of %d %s",
+		num(r.Ratio), plural(r.Posts, "post"), num(factor), num(typical), norm.N, peers)
+	if s.Risk > 0 {
+		s.Reason += ": most followers do not watch, as with bought or long-gone followers (under half the typical reach starts to cost, a quarter is a clear red flag)"
+	}
+	return s
 }
 
-var (
-	genericExact = map[string]bool{}
-	promoKeys    []string
+// erForTierSignal judges an ER far above what the tier reaches organically:
+// from 3× the benchmark (shrunk ER) it starts to cost, at 6× it is a clear
+// red flag.
+func erForTierSignal(e erEstimate, bench float64, ok bool, tier, name string) Signal {
+	s := newSignal(SignalERForTier, FlagERImplausible)
+	s.Flag = "" // the v1 flag on the raw index is kept separately
+	if !ok || bench <= 0 {
+		s.Reason = "not measured: no ER against a benchmark"
+		return s
+	}
+	idx := e.mean / bench
+	s.Measured, s.Raw, s.Risk = true, idx, ramp(idx, 3, 6)
+	if s.Risk > 0 {
+		s.Reason = fmt.Sprintf("ER %s× the %s %s benchmark even after shrinking: organic %s creators rarely pass 3×, bought likes or engagement groups do", num(idx), name, tier, tier)
+	} else {
+		s.Reason = fmt.Sprintf("ER %s× the %s %s benchmark: plausible for the tier (3× and above starts to cost)", num(idx), name, tier)
+	}
+	return s
+}
+
+// followBackSignal judges accounts that follow about as many accounts as
+// follow them (follow-for-follow growth), from 1,000 followings on.
+func followBackSignal(c model.Creator) Signal {
+	s := newSignal(SignalFollowBack, FlagFollowBack)
+	if c.Followers <= 0 || c.Following < 0 {
+		s.Reason = "not measured: no follower count"
+		return s
+	}
+	ratio := float64(c.Following) / float64(c.Followers)
+	s.Measured, s.Raw = true, ratio
+	if c.Following >= 1000 {
+		s.Risk = ramp(ratio, 0.8, 1.5)
+	}
+	if s.Risk > 0 {
+		s.Reason = fmt.Sprintf("follows %s accounts with %s followers (ratio %s): follow-for-follow growth brings followers who do not watch",
+			thousands(c.Following), thousands(c.Followers), num(ratio))
+	} else {
+		s.Reason = fmt.Sprintf("follows %s accounts with %s followers (ratio %s)", thousands(c.Following), thousands(c.Followers), num(ratio))
+	}
+	return s
+}
+
+// contentSignals judge the share of paid posts, undisclosed paid posts and
+// how the audience takes paid posts.
+func contentSignals(r ContentResult) []Signal {
+	share := newSignal(SignalSponsoredShare, FlagSponsoredHeavy)
+	undisclosed := newSignal(SignalUndisclosed, FlagUndisclosedAds)
+	blind := newSignal(SignalSponsoredBlindness, "")
+	if r.Posts < ContentMinPosts {
+		why := fmt.Sprintf("not measured: %s read, %d needed", plural(r.Posts, "post"), ContentMinPosts)
+		share.Reason, undisclosed.Reason, blind.Reason = why, why, why
+		return []Signal{share, undisclosed, blind}
+	}
+	ex := ""
+	if len(r.Examples) > 0 {
+		ex = " (" + strings.Join(r.Examples, "; ") + ")"
+	}
+	share.Measured, share.Raw, share.Risk = true, r.SponsoredShare, ramp(r.SponsoredShare, 0.2, 0.5)
+	share.Reason = fmt.Sprintf("%d of %s are paid or selling%s", r.Sponsored, plural(r.Posts, "post"), ex)
+	if share.Risk > 0 {
+		share.Reason += fmt.Sprintf(": with %s of the feed paid, the audience follows for the ads as much as for the creator", share2(r.SponsoredShare))
+	} else {
+		share.Reason += " (more than one in five starts to cost)"
+	}
+
+	u := float64(r.Undisclosed) / float64(r.Posts)
+	undisclosed.Measured, undisclosed.Raw, undisclosed.Risk = true, u, ramp(u, 0, 0.1)
+	if r.Undisclosed > 0 {
+		undisclosed.Reason = fmt.Sprintf("%d of %s sell with a promo code or affiliate link and no disclosure (#ad, paid partnership, #werbung…): a legal risk for the brand",
+			r.Undisclosed, plural(r.Posts, "post"))
+	} else {
+		undisclosed.Reason = fmt.Sprintf("every selling post among %s discloses it", plural(r.Posts, "post"))
+	}
+
+	if r.Blindness == nil {
+		blind.Reason = "not measured: needs at least two paid and two other posts with ER"
+	} else {
+		blind.Measured, blind.Raw = true, *r.Blindness
+		blind.Reason = fmt.Sprintf("paid posts get %s× the ER of the others", num(*r.Blindness))
+		switch {
+		case *r.Blindness < 0.5:
+			blind.Reason += ": the audience scrolls past ads"
+		case *r.Blindness >= 0.9:
+			blind.Reason += ": the audience engages with ads as with anything else"
+		}
+	}
+	return []Signal{share, undisclosed, blind}
+}
+
+func share2(f float64) string { return num(100*f) + "%" }
+
+// Ring-share thresholds: from 30 % of the comments a ring is a pod whatever
+// the platform (certain at 60 %); from 15 %, a share 3 robust standard
+// deviations above the platform's creators (spread at least 0.05) counts
+// too, certain at 6.
+const (
+	ringShareFrom, ringShareFull = 0.3, 0.6
+	ringShareMin                 = 0.15
+	ringZFrom, ringZFull         = 3.0, 6.0
+	ringMinSpread                = 0.05
 )
 
-func init() {
-	for _, p := range genericPhrases {
-		k, _, _ := normalize(p)
-		genericExact[k] = true
+// ringRisk judges a ring share absolutely and against the platform's
+// creators, and says how it compares.
+func ringRisk(share float64, norm Norm) (float64, string) {
+	risk := ramp(share, ringShareFrom, ringShareFull)
+	if norm.N == 0 {
+		return risk, ""
 	}
-	for _, p := range promoPhrases {
-		k, _, _ := normalize(p)
-		promoKeys = append(promoKeys, " "+k+" ")
+	z := (share - norm.Median) / max(madScale*norm.MAD, ringMinSpread)
+	if share >= ringShareMin {
+		risk = max(risk, ramp(z, ringZFrom, ringZFull))
 	}
+	return risk, fmt.Sprintf(" (the platform's creators typically get %s of theirs from such groups; z %s)", share2(norm.Median), num(z))
 }
 
-// hasPromo reports whether a normalised text holds a self-promotion phrase as
-// whole words.
-func hasPromo(key string) bool {
-	padded := " " + key + " "
-	for _, p := range promoKeys {
-		if strings.Contains(padded, p) {
-			return true
+// commentSignals judge the audience comments; every risk is scaled by the
+// comment evidence (how many top-level comments were read).
+func commentSignals(r CommentResult, ring *RingScore, ringNorm Norm, evidence float64) []Signal {
+	spam := newSignal(SignalSpam, FlagSpamComments)
+	low := newSignal(SignalLowEffort, FlagLowEffortComments)
+	rep := newSignal(SignalRepeated, "")
+	div := newSignal(SignalDiversity, FlagFewCommenters)
+	rec := newSignal(SignalRecurring, FlagRecurringRing)
+	rg := newSignal(SignalRing, FlagCommentRing)
+	low.Flag = "" // set from the share directly, as in v1
+	if r.Comments == 0 {
+		why := "not measured: no audience comments with text were read"
+		for _, s := range []*Signal{&spam, &low, &rep, &div, &rec, &rg} {
+			s.Reason = why
+		}
+		return []Signal{spam, low, rep, div, rec, rg}
+	}
+	by := "the built-in phrase list"
+	if r.SpamModel {
+		by = "the spam model"
+	}
+	spam.Measured, spam.Raw, spam.Risk = true, r.Spam, ramp(r.Spam, 0.1, 0.4)*evidence
+	spam.Reason = fmt.Sprintf("%s of %s are more likely spam than not by %s (self-promotion, link drops; 10%% is tolerated, 40%% is a clear red flag)",
+		share2(r.Spam), plural(r.Comments, "audience comment"), by)
+
+	if r.TopLevel == 0 {
+		why := "not measured: no top-level audience comments"
+		for _, s := range []*Signal{&low, &rep, &div, &rec, &rg} {
+			s.Reason = why
+		}
+		return []Signal{spam, low, rep, div, rec, rg}
+	}
+	t := float64(r.TopLevel)
+	lowShare := float64(r.Generic+r.EmojiOnly) / t
+	low.Measured, low.Raw, low.Risk = true, lowShare, ramp(lowShare, 0.3, 0.7)*evidence
+	low.Reason = fmt.Sprintf("%d of %s are stock phrases and %d only emoji", r.Generic, plural(r.TopLevel, "top-level comment"), r.EmojiOnly)
+	if ex := mostCommon(r.GenericSeen, 2); len(ex) > 0 {
+		low.Reason += ", e.g. " + strings.Join(ex, ", ")
+	}
+	low.Reason += fmt.Sprintf(" (%s; from 30%% on they say nothing about the post, as pod and bot comments do)", share2(lowShare))
+
+	dupShare := float64(r.Duplicates) / t
+	rep.Measured, rep.Raw, rep.Risk = true, dupShare, ramp(dupShare, 0.2, 0.5)*evidence
+	rep.Reason = fmt.Sprintf("%d of %s repeat another comment word for word, %d of them under other posts too (%s; short reactions repeat by chance in long threads, so up to 20%% is tolerated; half copy-pasted is a bot campaign)",
+		r.Duplicates, plural(r.TopLevel, "top-level comment"), r.CrossPost, share2(dupShare))
+
+	if r.TopLevel < 10 {
+		div.Reason = fmt.Sprintf("not measured: %s, 10 needed", plural(r.TopLevel, "top-level comment"))
+	} else {
+		div.Measured, div.Raw, div.Risk = true, r.Diversity, ramp(0.6-r.Diversity, 0, 0.3)*evidence
+		div.Reason = fmt.Sprintf("%s wrote %s: %s distinct authors per comment (below 0.6 the same accounts keep coming back)",
+			plural(r.Commenters, "account"), plural(r.TopLevel, "top-level comment"), num(r.Diversity))
+	}
+
+	if r.RecurringPosts == 0 {
+		rec.Reason = fmt.Sprintf("not measured: comments under %s, 3 needed", plural(r.Threads, "post"))
+	} else {
+		rec.Measured, rec.Raw, rec.Risk = true, r.RecurringShare, ramp(r.RecurringShare, 0.35, 0.65)*evidence
+		rec.Reason = fmt.Sprintf("%s commented under at least %d of the %d posts read and wrote %s of the comments (a loyal core is normal; above 35%% it looks like an engagement pod)",
+			plural(r.Recurring, "account"), r.RecurringPosts, r.Threads, share2(r.RecurringShare))
+	}
+
+	switch {
+	case ring == nil:
+		rg.Reason = "not measured: commenter rings are computed across a platform's creators after collection"
+	case ring.Comments == 0:
+		rg.Reason = "not measured: no top-level audience comments in the cross-creator comparison"
+	default:
+		risk, why := ringRisk(ring.Share, ringNorm)
+		rg.Measured, rg.Raw, rg.Risk = true, ring.Share, risk*evidence
+		if ring.Members == 0 {
+			rg.Reason = fmt.Sprintf("no group of commenters also comments together under other creators (%s share at least %d commenters with this one)",
+				plural(ring.Linked, "creator"), RingMinShared)
+		} else {
+			rg.Reason = fmt.Sprintf("%s of the comments come from %s who also comment together under %s%s",
+				share2(ring.Share), plural(ring.Members, "account"), plural(ring.Reach, "other creator"), why)
+			if rg.Risk > 0 {
+				rg.Reason += ": an engagement pod feeds this comment section"
+			}
 		}
 	}
-	return false
+	return []Signal{spam, low, rep, div, rec, rg}
 }

@@ -40,61 +40,199 @@ const replyHalfHours = 12.0
 // With no audience comments only CommentsSeen is set: the other figures are 0
 // and the median is -1.
 func ReplyDepth(creator model.Creator, posts []model.Post, comments []model.Comment) model.ReplyDepth {
+	sc := getScratch()
+	defer putScratch(sc)
+	return sc.reply.replyDepth(creator, posts, comments)
+}
+
+// authorKey names a comment's author: by native id, else by handle, else the
+// comment stands for an author nobody can name. Keeping the kind apart means
+// an id and a handle that happen to be spelt alike are never merged.
+type authorKey struct {
+	kind uint8 // 0 id, 1 handle, 2 comment id
+	s    string
+}
+
+func authorOf(c *model.Comment) authorKey {
+	switch {
+	case c.AuthorID != "":
+		return authorKey{0, c.AuthorID}
+	case c.AuthorHandle != "":
+		return authorKey{1, c.AuthorHandle}
+	default:
+		return authorKey{2, c.ID}
+	}
+}
+
+// replyScratch holds the maps and buffers of one reply-depth computation,
+// cleared and reused across calls.
+type replyScratch struct {
+	byID      map[string]int32
+	authors   map[authorKey]struct{}
+	answered  map[authorKey]struct{}
+	postIDs   map[string]struct{}
+	deepest   map[string]int32
+	first     []int32 // per comment: the creator's first answer to it, or -1
+	depth     []int32 // per comment: memoised depth, 0 = not yet known
+	state     []uint8 // per comment: 1 while its parent chain is walked
+	isCreator []bool
+	hours     []float64
+}
+
+func (r *replyScratch) reset(n int) {
+	if r.byID == nil {
+		r.byID = map[string]int32{}
+		r.authors = map[authorKey]struct{}{}
+		r.answered = map[authorKey]struct{}{}
+		r.postIDs = map[string]struct{}{}
+		r.deepest = map[string]int32{}
+	} else {
+		clear(r.byID)
+		clear(r.authors)
+		clear(r.answered)
+		clear(r.postIDs)
+		clear(r.deepest)
+	}
+	r.first = resize(r.first, n)
+	r.depth = resize(r.depth, n)
+	r.state = resize(r.state, n)
+	r.isCreator = resize(r.isCreator, n)
+	r.hours = r.hours[:0]
+}
+
+// resize returns s with length n and every element zero, reusing its array.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+func (r *replyScratch) replyDepth(creator model.Creator, posts []model.Post, comments []model.Comment) model.ReplyDepth {
 	rd := model.ReplyDepth{CommentsSeen: len(comments), MedianHoursToReply: -1}
-
-	byID := make(map[string]model.Comment, len(comments))
-	for _, c := range comments {
+	r.reset(len(comments))
+	for i := range comments {
+		c := &comments[i]
 		if c.ID != "" {
-			byID[c.ID] = c
+			r.byID[c.ID] = int32(i)
+		}
+		r.isCreator[i] = isCreatorComment(&creator, c)
+		r.first[i] = -1
+		if !r.isCreator[i] {
+			r.authors[authorOf(c)] = struct{}{}
 		}
 	}
-
-	// Distinct audience commenters.
-	commenters := map[string]bool{}
-	for _, c := range comments {
-		if !isCreatorComment(creator, c) {
-			commenters[commenterKey(c)] = true
-		}
-	}
-	rd.Commenters = len(commenters)
+	rd.Commenters = len(r.authors)
 	if rd.Commenters == 0 {
 		return rd
 	}
 
 	// The creator's first answer to each audience comment.
-	firstAnswer := map[string]model.Comment{}
-	for _, c := range comments {
-		if !isCreatorComment(creator, c) {
+	for i := range comments {
+		if !r.isCreator[i] {
 			continue
 		}
-		parent, ok := byID[c.ParentID]
-		if !ok || isCreatorComment(creator, parent) {
+		p, ok := r.byID[comments[i].ParentID]
+		if !ok || r.isCreator[p] {
 			continue
 		}
-		if prev, seen := firstAnswer[parent.ID]; !seen || c.CreatedAt.Before(prev.CreatedAt) {
-			firstAnswer[parent.ID] = c
+		if f := r.first[p]; f < 0 || comments[i].CreatedAt.Before(comments[f].CreatedAt) {
+			r.first[p] = int32(i)
 		}
 	}
-
-	answered := map[string]bool{}
-	var hours []float64
-	for parentID, answer := range firstAnswer {
-		parent := byID[parentID]
-		answered[commenterKey(parent)] = true
+	for p, a := range r.first {
+		if a < 0 {
+			continue
+		}
+		parent, answer := &comments[p], &comments[a]
+		r.answered[authorOf(parent)] = struct{}{}
 		if parent.CreatedAt.IsZero() || answer.CreatedAt.IsZero() {
 			continue
 		}
-		hours = append(hours, max(0, answer.CreatedAt.Sub(parent.CreatedAt).Hours()))
+		r.hours = append(r.hours, max(0, answer.CreatedAt.Sub(parent.CreatedAt).Hours()))
 	}
-	rd.AnsweredCommenters = len(answered)
+	rd.AnsweredCommenters = len(r.answered)
 	rd.AnsweredShare = float64(rd.AnsweredCommenters) / float64(rd.Commenters)
-	if len(hours) > 0 {
-		rd.MedianHoursToReply = median(hours)
+	if len(r.hours) > 0 {
+		rd.MedianHoursToReply = medianInPlace(r.hours)
 	}
-	rd.MeanDepth = meanThreadDepth(posts, comments, byID)
+	rd.MeanDepth = r.meanThreadDepth(posts, comments)
 	rd.Score = replyWeightAnswered*rd.AnsweredShare + replyWeightSpeed*replySpeed(rd) +
 		replyWeightDepth*replyDepthScore(rd)
 	return rd
+}
+
+// meanThreadDepth is the mean over threads (comments grouped by PostID) of
+// the deepest comment's depth. Comments of one thread usually come
+// together, so the running maximum is kept until the thread changes.
+func (r *replyScratch) meanThreadDepth(posts []model.Post, comments []model.Comment) float64 {
+	for i := range comments {
+		if comments[i].Depth <= 0 { // depths to rebuild: a parent may be a post
+			for j := range posts {
+				r.postIDs[posts[j].ID] = struct{}{}
+			}
+			break
+		}
+	}
+	cur, best := "", int32(0)
+	flush := func() {
+		if best > r.deepest[cur] {
+			r.deepest[cur] = best
+		}
+	}
+	for i := range comments {
+		pid := comments[i].PostID
+		if i == 0 || pid != cur {
+			if i > 0 {
+				flush()
+			}
+			cur, best = pid, 0
+		}
+		if d := r.commentDepth(int32(i), comments); d > best {
+			best = d
+		}
+	}
+	if len(comments) > 0 {
+		flush()
+	}
+	if len(r.deepest) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, d := range r.deepest {
+		sum += float64(d)
+	}
+	return sum / float64(len(r.deepest))
+}
+
+// commentDepth is the comment's Depth, or when that is unset, the depth
+// rebuilt from the ParentID chain. A chain that loops back is cut where it
+// re-enters, and that comment counts as depth 1.
+func (r *replyScratch) commentDepth(i int32, comments []model.Comment) int32 {
+	c := &comments[i]
+	if c.Depth > 0 {
+		return int32(c.Depth)
+	}
+	if d := r.depth[i]; d > 0 {
+		return d
+	}
+	if r.state[i] == 1 {
+		return 0
+	}
+	d := int32(1)
+	if p, ok := r.byID[c.ParentID]; ok && c.ParentID != c.PostID {
+		if _, isPost := r.postIDs[c.ParentID]; !isPost {
+			r.state[i] = 1
+			d = r.commentDepth(p, comments) + 1
+			r.state[i] = 0
+		}
+	}
+	if c.ID != "" {
+		r.depth[i] = d
+	}
+	return d
 }
 
 // replySpeed is 0..1: 1 for an instant answer, 0.5 after replyHalfHours,
@@ -112,71 +250,8 @@ func replyDepthScore(rd model.ReplyDepth) float64 {
 }
 
 // isCreatorComment reports whether the creator wrote the comment.
-func isCreatorComment(creator model.Creator, c model.Comment) bool {
+func isCreatorComment(creator *model.Creator, c *model.Comment) bool {
 	return c.ByCreator || (creator.ID != "" && c.AuthorID == creator.ID)
-}
-
-// commenterKey identifies a comment's author: the native id, else the
-// handle, else the comment itself (an author nobody can name).
-func commenterKey(c model.Comment) string {
-	switch {
-	case c.AuthorID != "":
-		return "id:" + c.AuthorID
-	case c.AuthorHandle != "":
-		return "handle:" + c.AuthorHandle
-	default:
-		return "comment:" + c.ID
-	}
-}
-
-// meanThreadDepth is the mean over threads (comments grouped by PostID) of
-// the deepest comment's depth.
-func meanThreadDepth(posts []model.Post, comments []model.Comment, byID map[string]model.Comment) float64 {
-	postIDs := make(map[string]bool, len(posts))
-	for _, p := range posts {
-		postIDs[p.ID] = true
-	}
-	memo := map[string]int{}
-	deepest := map[string]int{}
-	for _, c := range comments {
-		d := commentDepth(c, byID, postIDs, memo, map[string]bool{})
-		if d > deepest[c.PostID] {
-			deepest[c.PostID] = d
-		}
-	}
-	if len(deepest) == 0 {
-		return 0
-	}
-	var sum float64
-	for _, d := range deepest {
-		sum += float64(d)
-	}
-	return sum / float64(len(deepest))
-}
-
-// commentDepth is c.Depth, or when that is unset, the depth rebuilt from the
-// ParentID chain. onPath holds the comments being walked: a chain that loops
-// back is cut there, and the comment where it re-enters counts as depth 1.
-func commentDepth(c model.Comment, byID map[string]model.Comment, postIDs map[string]bool, memo map[string]int, onPath map[string]bool) int {
-	if c.Depth > 0 {
-		return c.Depth
-	}
-	if d, ok := memo[c.ID]; ok {
-		return d
-	}
-	if onPath[c.ID] {
-		return 0
-	}
-	d := 1
-	if parent, ok := byID[c.ParentID]; ok && !postIDs[c.ParentID] && c.ParentID != c.PostID {
-		onPath[c.ID] = true
-		d = commentDepth(parent, byID, postIDs, memo, onPath) + 1
-		delete(onPath, c.ID)
-	}
-	if c.ID != "" {
-		memo[c.ID] = d
-	}
-	return d
 }
 
 // clamp01 limits x to 0..1, mapping NaN to 0.

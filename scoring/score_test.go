@@ -2,7 +2,9 @@ package scoring
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,12 +40,21 @@ func TestScore(t *testing.T) {
 	cfg := DefaultConfig()
 
 	// handInput by hand:
-	//   ER 5 % and 3 % → mean 4, median 4; index 4 ÷ 4 = 1 → engagement 0.5
+	//   ER 5 % and 3 % → mean 4, sd √2; shrunk with the default prior worth 4
+	//     posts: (2 × 4 + 4 × 4) ÷ 6 = 4 → index 1 → engagement ½ + ln(1) ÷ ln(1.4) ÷ 2 = 0.5
 	//   reply: 2 of 4 commenters answered (0.5), after 1 h and 3 h → median 2 h,
-	//     speed 12 ÷ 14; one thread 2 deep → 0.5; 0.25 + 0.3 × 12/14 + 0.1
-	//   authenticity: 4 distinct comments, 144 likes ÷ 16 comments = 9 → 1
-	//   composite 100 × (0.4 × 0.5 + 0.3 × reply + 0.3 × 1)
+	//     speed 12 ÷ 14; one thread 2 deep → 0.5: 0.25 + 0.3 × 12/14 + 0.1;
+	//     4 commenters against the prior 0.3 (worth 5): (4 × reply + 5 × 0.3) ÷ 9
+	//   authenticity: 4 distinct questions, no spam, 144 likes ÷ 16 comments = 9
+	//     within 5–20 → no signal costs anything; 4 top-level comments read:
+	//     evidence 4 ÷ 9, × (1 − 0.3 × 5/9)
+	//   composite 100 × authenticity × (0.4 × 0.5 + 0.3 × reply + 0.3 × authenticity)
+	//   confidence 0.4 × 2/6 + 0.3 × 4/9 + 0.3 × 4/9 = 0.4 → low
 	reply := 0.25 + 0.3*12.0/14.0 + 0.1
+	replyV := (4*reply + 5*0.3) / 9
+	evid := 1 - 0.3*5.0/9
+	comp := func(e, r, a float64) float64 { return 100 * a * (0.4*e + 0.3*r + 0.3*a) }
+	ev := func(idx float64) float64 { return 0.5 + math.Log(idx)/math.Log(1.4)/2 } // between 1/1.4 and 1.4
 	type want struct {
 		tier                   string
 		postsUsed              int
@@ -62,22 +73,22 @@ func TestScore(t *testing.T) {
 			name: "hand-computed nano creator",
 			in:   handInput,
 			want: want{tier: model.TierNano, postsUsed: 2, er: 4, median: 4, bench: 4, idx: 1,
-				reply: reply, auth: 1, composite: 100 * (0.2 + 0.3*reply + 0.3)},
+				reply: reply, auth: evid, composite: comp(0.5, replyV, evid), flags: []string{FlagLowConfidence}},
 		},
 		{
-			name: "no comments: reply left out, weights of the rest scaled up",
+			name: "no comments: the reply prior stands in, unverified audience costs 30 %",
 			in:   func() Input { in := handInput(); in.Comments = nil; return in },
-			// 100 × (0.4 × 0.5 + 0.3 × 1) ÷ 0.7
+			// 100 × 0.7 × (0.2 + 0.3 × 0.3 + 0.3 × 0.7)
 			want: want{tier: model.TierNano, postsUsed: 2, er: 4, median: 4, bench: 4, idx: 1,
-				auth: 1, composite: 100 * 0.5 / 0.7, flags: []string{FlagNoComments}},
+				auth: 0.7, composite: 35, flags: []string{FlagNoComments, FlagLowConfidence}},
 		},
 		{
-			name: "config N overrides the benchmarks' N",
+			name: "one post is shrunk hard toward the benchmark",
 			in:   handInput,
 			cfg:  func(c Config) Config { c.PostsN = map[string]int{"testgram": 1}; return c },
-			// only p1: ER 5 %, index 1.25 → 0.625; likes per comment 90 ÷ 10 = 9
+			// only p1: ER 5 %; (1 × 5 + 4 × 4) ÷ 5 = 4.2 → index 1.05
 			want: want{tier: model.TierNano, postsUsed: 1, er: 5, median: 5, bench: 4, idx: 1.25,
-				reply: reply, auth: 1, composite: 100 * (0.4*0.625 + 0.3*reply + 0.3)},
+				reply: reply, auth: evid, composite: comp(ev(1.05), replyV, evid), flags: []string{FlagLowConfidence}},
 		},
 		{
 			name: "reposts under another author's id are not the creator's posts",
@@ -87,36 +98,66 @@ func TestScore(t *testing.T) {
 				return in
 			},
 			want: want{tier: model.TierNano, postsUsed: 2, er: 4, median: 4, bench: 4, idx: 1,
-				reply: reply, auth: 1, composite: 100 * (0.2 + 0.3*reply + 0.3)},
+				reply: reply, auth: evid, composite: comp(0.5, replyV, evid), flags: []string{FlagLowConfidence}},
 		},
 		{
-			name: "zero followers, no posts, no comments: finite zeros",
+			name: "zero followers, no posts, no comments: the priors, finite",
 			in:   func() Input { return Input{Creator: model.Creator{Platform: "testgram", ID: "me"}} },
-			want: want{tier: model.TierBelow, bench: 4,
-				flags: []string{FlagNoPosts, FlagNoFollowers, FlagBelowNano, FlagNoComments}},
+			want: want{tier: model.TierBelow, bench: 4, auth: 0.7, composite: 35,
+				flags: []string{FlagNoPosts, FlagNoFollowers, FlagBelowNano, FlagNoComments, FlagLowConfidence}},
 		},
 		{
-			name: "zero followers with posts: ER not computed, authenticity still is",
-			in:   func() Input { in := handInput(); in.Creator.Followers = 0; in.Comments = nil; return in },
-			want: want{tier: model.TierBelow, postsUsed: 2, bench: 4, auth: 1, composite: 100,
-				flags: []string{FlagNoFollowers, FlagBelowNano, FlagNoComments}},
+			name: "measured cohort: stronger own weight, the tier's reply score, a commenter ring",
+			in: func() Input {
+				in := handInput()
+				in.Cohort = &Cohort{Creators: 50, PriorPosts: map[string]float64{model.TierNano: 1},
+					ReplyPrior: map[string]float64{model.TierNano: 0.6}}
+				in.Ring = &RingScore{Comments: 4, Share: 0.5, Members: 2, Linked: 3, Reach: 3}
+				return in
+			},
+			// ER (8 + 4) ÷ 3 = 4; reply (4 × reply + 5 × 0.6) ÷ 9; ring 50 % → risk
+			// (0.5 − 0.3) ÷ 0.3 = 2/3 × evidence 4/9 → × (1 − 0.8 × 2/3 × 4/9);
+			// confidence 0.4 × 2/3 + 0.6 × 4/9 = 0.53
+			want: want{tier: model.TierNano, postsUsed: 2, er: 4, median: 4, bench: 4, idx: 1,
+				reply: reply, auth: (1 - 0.8*2/3*4.0/9) * evid,
+				composite: comp(0.5, (4*reply+5*0.6)/9, (1-0.8*2/3*4.0/9)*evid)},
 		},
 		{
-			name: "below 1k followers is compared with nano",
-			in:   func() Input { in := handInput(); in.Creator.Followers = 500; in.Comments = nil; return in },
-			// ER 20 % and 12 % → 16; index 4 → engagement 1; 100 × (0.4 + 0.3) ÷ 0.7
-			want: want{tier: model.TierBelow, postsUsed: 2, er: 16, median: 16, bench: 4, idx: 4, auth: 1,
-				composite: 100, flags: []string{FlagBelowNano, FlagNoComments}},
+			name: "bought likes: likes per comment far off, ER implausible",
+			in: func() Input {
+				in := handInput()
+				in.Posts[0].Likes, in.Posts[0].Comments = n(495), n(5) // 25 %
+				in.Posts[1].Likes, in.Posts[1].Comments = n(495), n(5) // 25 %
+				return in
+			},
+			// ER (2 × 25 + 16) ÷ 6 = 11 → index 2.75 → engagement 1; raw index 6.25 > 5;
+			// 990 ÷ 10 = 99 likes per comment = 4.95× 20 → risk 1 × evidence 10/20 → × 0.65
+			want: want{tier: model.TierNano, postsUsed: 2, er: 25, median: 25, bench: 4, idx: 6.25,
+				reply: reply, auth: 0.65 * evid, composite: comp(1, replyV, 0.65*evid),
+				flags: []string{FlagERImplausible, FlagLikesPerCommentOff, FlagLowConfidence}},
 		},
 		{
-			name: "ER implausible for the tier",
-			in:   func() Input { in := handInput(); in.Creator.Followers = 100_000; in.Comments = nil; return in },
-			// mid tier benchmark 1 %; ER 0.1 % and 0.06 % → 0.08; index 0.08 < 0.1
-			want: want{tier: model.TierMid, postsUsed: 2, er: 0.08, median: 0.08, bench: 1, idx: 0.08, auth: 1,
-				composite: 100 * (0.4*0.04 + 0.3) / 0.7, flags: []string{FlagERImplausible, FlagNoComments}},
+			name: "unknown platform: no benchmark, engagement left out",
+			in:   func() Input { in := handInput(); in.Creator.Platform = "myspace"; return in },
+			// N defaults to 20: p1..p3 (few posts); likes per comment has no norm
+			want: want{tier: model.TierNano, postsUsed: 3, er: (5 + 3 + 45.05) / 3, median: 5,
+				reply: reply, auth: evid, composite: 100 * evid * (0.3*replyV + 0.3*evid) / 0.6,
+				flags: []string{FlagFewPosts, FlagNoBenchmark, FlagLowConfidence}},
 		},
 		{
-			name: "few posts, hidden likes",
+			name: "views benchmark, no views shown: the benchmark stands in",
+			in: func() Input {
+				in := handInput()
+				in.Creator.Platform = "vidtok"
+				in.Comments = nil
+				return in
+			},
+			// N 3 takes p1..p3; likes per comment 1044 ÷ 17 ≈ 61 is within 10–100
+			want: want{tier: model.TierNano, postsUsed: 3, er: (5 + 3 + 45.05) / 3, median: 5, bench: 10,
+				auth: 0.7, composite: 35, flags: []string{FlagNoViews, FlagNoComments, FlagLowConfidence}},
+		},
+		{
+			name: "few posts, hidden likes, ER by views",
 			in: func() Input {
 				in := handInput()
 				in.Creator.Platform = "vidtok" // N 3
@@ -124,48 +165,11 @@ func TestScore(t *testing.T) {
 				in.Comments = nil
 				return in
 			},
-			// by followers 20 ÷ 2000 = 1 %; by views 20 ÷ 100 = 20 %, index 20 ÷ 10 = 2 → 1;
-			// authenticity not measurable (no likes shown, no comments read) → composite 100 from engagement alone
+			// by followers 20 ÷ 2000 = 1 %; by views 20 ÷ 100 = 20 %, index 2;
+			// shrunk (20 + 4 × 10) ÷ 5 = 12 → 1.2
 			want: want{tier: model.TierNano, postsUsed: 1, er: 1, median: 1, byViews: ptr(20), bench: 10, idx: 2,
-				composite: 100, flags: []string{FlagFewPosts, FlagLikesHidden, FlagNoComments}},
-		},
-		{
-			name: "views benchmark, no views shown",
-			in: func() Input {
-				in := handInput()
-				in.Creator.Platform = "vidtok"
-				in.Comments = nil
-				return in
-			},
-			// N 3 takes p1..p3; engagement left out; likes per comment 1044 ÷ 17 ≈ 61 is
-			// within 10–100 → authenticity 1
-			want: want{tier: model.TierNano, postsUsed: 3, er: (5 + 3 + 45.05) / 3, median: 5, bench: 10,
-				auth: 1, composite: 100, flags: []string{FlagNoViews, FlagNoComments}},
-		},
-		{
-			name: "unknown platform: no benchmark",
-			in:   func() Input { in := handInput(); in.Creator.Platform = "myspace"; in.Comments = nil; return in },
-			// N defaults to 20: p1..p3 → 5, 3, 45.05 (3 < 20 ÷ 2: few posts); likes per
-			// comment has no norm → not measured; nothing enters the composite
-			want: want{tier: model.TierNano, postsUsed: 3, er: (5 + 3 + 45.05) / 3, median: 5,
-				flags: []string{FlagFewPosts, FlagNoBenchmark, FlagNoComments}},
-		},
-		{
-			name: "likes per comment off the norm",
-			in: func() Input {
-				in := handInput()
-				in.Posts = []model.Post{
-					{ID: "p1", CreatorID: "me", CreatedAt: ago(48), Likes: n(196), Comments: n(4)},
-					{ID: "p2", CreatorID: "me", CreatedAt: ago(72), Likes: n(98), Comments: n(2)},
-				}
-				return in
-			},
-			// ER 10 % and 5 % → 7.5, index 1.875 → 0.9375; 294 ÷ 6 = 49 likes per comment = 2.45× 20
-			// authenticity (0.25 + 0.15 + 0.35 + 0.25 × 20/49) ÷ 1
-			want: want{tier: model.TierNano, postsUsed: 2, er: 7.5, median: 7.5, bench: 4, idx: 1.875,
-				reply: reply, auth: 0.75 + 0.25*20.0/49.0,
-				composite: 100 * (0.4*0.9375 + 0.3*reply + 0.3*(0.75+0.25*20.0/49.0)),
-				flags:     []string{FlagLikesPerCommentOff}},
+				auth: 0.7, composite: comp(ev(1.2), 0.3, 0.7),
+				flags: []string{FlagFewPosts, FlagLikesHidden, FlagNoComments, FlagLowConfidence}},
 		},
 	}
 	for _, tt := range tests {
@@ -205,22 +209,72 @@ func TestScore(t *testing.T) {
 	}
 }
 
+func TestERInterval(t *testing.T) {
+	// handInput: 2 posts, 5 % and 3 % (sd √2), benchmark 4 worth 4 posts,
+	// usual spread 0.6 × ER: σ² = (1 × 2 + 3 × 2.4²) ÷ 4 = 4.82;
+	// half-width 1.645 × √4.82 ÷ √6
+	s := Score(handInput(), testBenchmarks(t), DefaultConfig(), now)
+	half := z90 * math.Sqrt(4.82) / math.Sqrt(6)
+	rows := map[string]model.Component{}
+	for _, r := range s.Breakdown {
+		rows[r.Name] = r
+	}
+	if !near(rows["er_shrunk"].Raw, 4) || !near(rows["er_shrunk"].Value, 2.0/6) {
+		t.Errorf("er_shrunk = %+v, want 4 with own weight 1/3", rows["er_shrunk"])
+	}
+	if !near(rows["er_low90"].Raw, 4-half) || !near(rows["er_high90"].Raw, 4+half) {
+		t.Errorf("interval = %v–%v, want %v–%v", rows["er_low90"].Raw, rows["er_high90"].Raw, 4-half, 4+half)
+	}
+	// Sixty posts at the same ER: the interval narrows and the own weight grows.
+	in := handInput()
+	in.Posts = nil
+	for i := range 60 {
+		likes := int64(90)
+		if i%2 == 1 {
+			likes = 54
+		}
+		in.Posts = append(in.Posts, model.Post{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)), CreatorID: "me",
+			CreatedAt: ago(float64(30 + i)), Likes: n(likes), Comments: n(10 - 4*int64(i%2))})
+	}
+	big := Score(in, testBenchmarks(t), Config{Weights: DefaultConfig().Weights, SettledAfter: 24 * time.Hour,
+		PostsN: map[string]int{"testgram": 60}}, now)
+	for _, r := range big.Breakdown {
+		switch r.Name {
+		case "er_shrunk":
+			if !near(r.Value, 60.0/64) {
+				t.Errorf("own weight %v, want 60/64", r.Value)
+			}
+		case "er_high90":
+			if r.Raw-4 >= half/3 {
+				t.Errorf("60 posts: half-width %v, want under a third of %v", r.Raw-4, half)
+			}
+		}
+	}
+}
+
 // checkBreakdown checks what every score must hold: JSON-encodable (so no
-// NaN or ±Inf), a reason on every row, and a composite that is exactly the
-// weighted rows' weighted mean.
+// NaN or ±Inf), a reason on every row, values within 0..1, and a composite
+// that is 100 × authenticity × the weighted mean of the top-level weighted
+// rows, each of which says what it contributes.
 func checkBreakdown(t *testing.T, s model.Score) {
 	t.Helper()
 	if _, err := json.Marshal(s); err != nil {
 		t.Errorf("score does not encode: %v", err)
 	}
-	var sum, wsum float64
+	var sum, wsum, auth float64
 	for _, c := range s.Breakdown {
 		if c.Reason == "" {
 			t.Errorf("row %q has no reason", c.Name)
 		}
-		if c.Weight > 0 {
+		if c.Name == WeightAuthenticity {
+			auth = c.Value
+		}
+		if c.Weight > 0 && !strings.Contains(c.Name, ".") {
 			sum += c.Weight * c.Value
 			wsum += c.Weight
+			if !strings.Contains(c.Reason, "points") {
+				t.Errorf("weighted row %q does not say what it contributes: %s", c.Name, c.Reason)
+			}
 		}
 		if c.Value < 0 || c.Value > 1 {
 			t.Errorf("row %q value %v outside 0..1", c.Name, c.Value)
@@ -228,10 +282,13 @@ func checkBreakdown(t *testing.T, s model.Score) {
 	}
 	want := 0.0
 	if wsum > 0 {
-		want = 100 * sum / wsum
+		want = 100 * auth * sum / wsum
 	}
 	if !near(s.Composite, want) {
-		t.Errorf("composite %v is not the breakdown's weighted mean %v", s.Composite, want)
+		t.Errorf("composite %v is not 100 × authenticity × the weighted mean, %v", s.Composite, want)
+	}
+	if !near(auth, s.Authenticity) {
+		t.Errorf("authenticity row %v differs from Score.Authenticity %v", auth, s.Authenticity)
 	}
 	if s.Composite < 0 || s.Composite > 100 {
 		t.Errorf("composite %v outside 0..100", s.Composite)

@@ -1,0 +1,139 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/simulator"
+)
+
+func TestSpearman(t *testing.T) {
+	tests := []struct {
+		name string
+		x, y []float64
+		want float64
+	}{
+		{"same order", []float64{1, 2, 3, 4}, []float64{10, 20, 30, 40}, 1},
+		{"reversed", []float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, -1},
+		// ranks x 1 2 3 4 5, y 2 1 4 3 5: 1 − 6·4 ÷ (5·24) = 0.8
+		{"hand computed", []float64{1, 2, 3, 4, 5}, []float64{2, 1, 4, 3, 5}, 0.8},
+		{"too few pairs", []float64{1, 2}, []float64{1, 2}, 0},
+		{"no spread", []float64{1, 1, 1}, []float64{1, 2, 3}, 0},
+	}
+	for _, tt := range tests {
+		if got := spearman(tt.x, tt.y); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: spearman = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	// ties share their mean rank
+	if got := ranks([]float64{10, 20, 20, 5}); !equal(got, []float64{2, 3.5, 3.5, 1}) {
+		t.Errorf("ranks = %v", got)
+	}
+}
+
+func equal(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestPositive(t *testing.T) {
+	base := simulator.Truth{Tier: model.TierNano, Archetype: simulator.ArchOrganic, TrueER: 3.5}
+	if !positive(base, 3.285) {
+		t.Error("an organic nano above the benchmark is not positive")
+	}
+	for name, edit := range map[string]func(*simulator.Truth){
+		"below the benchmark": func(tr *simulator.Truth) { tr.TrueER = 3.2 },
+		"micro":               func(tr *simulator.Truth) { tr.Tier = model.TierMicro },
+		"bought likes":        func(tr *simulator.Truth) { tr.Archetype = simulator.ArchBoughtLikes },
+		"vanished":            func(tr *simulator.Truth) { tr.Vanished = true },
+	} {
+		tr := base
+		edit(&tr)
+		if positive(tr, 3.285) {
+			t.Errorf("%s counted as positive", name)
+		}
+	}
+}
+
+func TestChoosePlatforms(t *testing.T) {
+	got, err := choosePlatforms([]string{"bluesky", "mastodon", "nowhere"}, nil)
+	if err != nil || strings.Join(got, ",") != "bluesky,mastodon" {
+		t.Errorf("choosePlatforms = %v, %v; want bluesky, mastodon", got, err)
+	}
+	if _, err := choosePlatforms([]string{"bluesky"}, []string{"mastodon"}); err == nil {
+		t.Error("a platform the simulator lacks was accepted")
+	}
+}
+
+// TestSmoke runs the whole harness on a small population of two platforms
+// with faults on, then re-scores the kept run.
+func TestSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the pipeline against the simulator for ~20 s")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	opts := Options{Seed: 7, Creators: 60, Platforms: []string{"bluesky", "mastodon"}, TopK: 10, Dir: dir,
+		Faults: "5xx=0.02,truncate=0.005,malformed=0.005,vanish=0.02"}
+	res, err := Run(ctx, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(res.Platforms) != 2 || res.TopK != 10 || res.Creators != 60 || len(res.Definitions) == 0 {
+		t.Fatalf("result = %+v", res)
+	}
+	for _, p := range res.Platforms {
+		if p.Scored < 30 || p.Top == 0 || p.Top > 10 || p.Hits > p.Top || p.Precision < 0 || p.Precision > 1 {
+			t.Errorf("%s: scored %d, top %d, hits %d, precision %v", p.Platform, p.Scored, p.Top, p.Hits, p.Precision)
+		}
+		if p.Requests < p.MinRequests || p.MinRequests == 0 || p.Faults == 0 {
+			t.Errorf("%s: requests %d, minimum %d, faults %d", p.Platform, p.Requests, p.MinRequests, p.Faults)
+		}
+		if p.SpearmanN < 30 || p.Spearman < 0.8 {
+			t.Errorf("%s: spearman %v over %d", p.Platform, p.Spearman, p.SpearmanN)
+		}
+		if len(p.Misses) != p.Top-p.Hits {
+			t.Errorf("%s: %d misses for %d of %d hits", p.Platform, len(p.Misses), p.Hits, p.Top)
+		}
+	}
+	var out bytes.Buffer
+	if err := res.WriteTable(&out, 5); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"PLATFORM", "P@10", "bluesky", "mastodon", "authentic high-engagement nano"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+	if _, err := json.Marshal(res); err != nil {
+		t.Errorf("result does not encode: %v", err)
+	}
+
+	again, err := Rescore(ctx, dir, Options{TopK: 10})
+	if err != nil {
+		t.Fatalf("Rescore: %v", err)
+	}
+	for i, p := range again.Platforms {
+		was := res.Platforms[i]
+		if p.Platform != was.Platform || p.Scored != was.Scored || p.Requests != was.Requests || p.Top != was.Top {
+			t.Errorf("re-scored %s differs: %+v, was %+v", p.Platform, p, was)
+		}
+	}
+	if _, err := Run(ctx, opts); err == nil {
+		t.Error("Run reused a directory that holds an evaluation")
+	}
+}
