@@ -26,6 +26,7 @@ import (
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/configs"
+	"github.com/nanoscout/nanoscout/llm"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/scoring"
 	"github.com/nanoscout/nanoscout/store"
@@ -45,6 +46,8 @@ type Pipeline struct {
 	// Progress, when set, is called after every creator with the platform
 	// name and its counters (for progress bars).
 	progress func(platform string, st model.PlatformStats)
+	// judge is the optional LLM judge (config llm.enabled).
+	judge *llm.Judge
 	// afterRun hooks run after a run is recorded (e.g. rising-star alerts).
 	afterRun []func(ctx context.Context, run model.Run) error
 }
@@ -124,6 +127,14 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 	for _, o := range opts {
 		o(p)
 	}
+	if cfg.LLM.Enabled {
+		cache, _ := st.(store.LLMCache)
+		j, err := llm.New(cfg.LLM, cache, p.getenv, llm.WithLogger(p.log.With("component", "llm")))
+		if err != nil {
+			return nil, fmt.Errorf("llm judge: %w", err)
+		}
+		p.judge = j
+	}
 	return p, nil
 }
 
@@ -195,7 +206,7 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 
 	// Cross-creator signals, then rank, after all creators are scored.
 	for _, name := range p.cfg.Enabled() {
-		if err := p.afterPlatform(context.WithoutCancel(ctx), name); err != nil {
+		if err := p.afterPlatform(context.WithoutCancel(ctx), ctx, name); err != nil {
 			rec.addError(name, "", "score", err, p.now())
 		}
 	}

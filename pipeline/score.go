@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nanoscout/nanoscout/classify"
+	"github.com/nanoscout/nanoscout/llm"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/scoring"
 	"github.com/nanoscout/nanoscout/store"
@@ -65,7 +66,11 @@ const (
 // creator keeps its scoring time, so the new score is of the same data. A
 // creator whose data cannot be read is left as it was; up to a few such
 // errors are returned.
-func (p *Pipeline) afterPlatform(ctx context.Context, platform string) error {
+//
+// With the LLM judge enabled, its verdict on each re-scored creator is added
+// to the breakdown (weight 0); judgeCtx is the run's own context, so a
+// cancelled run stops asking the model.
+func (p *Pipeline) afterPlatform(ctx, judgeCtx context.Context, platform string) error {
 	recs, err := p.scoredCreators(ctx, platform)
 	if err != nil {
 		return err
@@ -124,6 +129,16 @@ func (p *Pipeline) afterPlatform(ctx context.Context, platform string) error {
 		in.Cohort, in.Ring = &cohort, &ring
 		sc := scoring.Score(in, p.bm, cfg, rec.Score.ComputedAt)
 		sc.Rank = rec.Score.Rank
+		if p.judge != nil && judgeCtx.Err() == nil {
+			switch v, err := p.judge.Judge(judgeCtx, in.Creator, in.Posts, in.Comments); {
+			case err == nil:
+				sc.Breakdown = append(sc.Breakdown, llm.ToComponent(v))
+			case errors.Is(err, llm.ErrNoContent), errors.Is(err, llm.ErrBudget):
+				// nothing to judge, or the run's token budget is spent
+			default:
+				fail(rec.Key, err)
+			}
+		}
 		err := p.st.SaveCreator(ctx, store.CreatorUpdate{Creator: rec.Creator, Score: &sc, At: rec.LastCollected})
 		if err != nil {
 			fail(rec.Key, err)
@@ -196,7 +211,7 @@ func (p *Pipeline) Rescore(ctx context.Context, platforms ...string) error {
 	}
 	var errs []error
 	for _, name := range platforms {
-		if err := p.afterPlatform(ctx, name); err != nil {
+		if err := p.afterPlatform(ctx, ctx, name); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 		}
 		if err := p.st.Rerank(ctx, name); err != nil {
