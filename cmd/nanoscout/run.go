@@ -66,7 +66,7 @@ func printRunSummary(w io.Writer, run model.Run, maxErrors int) {
 	}
 	sort.Strings(names)
 	tw := newTable(w)
-	fmt.Fprintln(tw, "PLATFORM\tDISCOVERED\tSEEN\tCOLLECTED\tSKIPPED\tFAILED\tREQUESTS\tREQ/CREATOR\t429s\tRETRIES\tLIMIT WAIT\tPAUSED")
+	fmt.Fprintln(tw, "PLATFORM\tDISCOVERED\tSEEN\tCOLLECTED\tSKIPPED\tFAILED\tREQUESTS\tREQ/CREATOR\t429s\tRETRIES\tLIMIT WAIT (all workers)\tPAUSED")
 	for _, n := range names {
 		s := run.Platforms[n]
 		perCreator := 0.0
