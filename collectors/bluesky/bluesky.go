@@ -34,14 +34,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/opts"
 )
 
 // Platform is the registry name of this collector.
@@ -109,12 +108,10 @@ func New(env collectors.Env) (collectors.Collector, error) {
 	return newClient(env)
 }
 
-func newClient(env collectors.Env, opts ...httpx.Option) (*Client, error) {
+func newClient(env collectors.Env, hopts ...httpx.Option) (*Client, error) {
 	cfg := env.Config
-	for k := range cfg.Options {
-		if !slices.Contains(knownOptions, k) {
-			return nil, fmt.Errorf("unknown bluesky option %q (known: %s)", k, strings.Join(knownOptions, ", "))
-		}
+	if err := opts.Known(Platform, cfg.Options, knownOptions); err != nil {
+		return nil, err
 	}
 	base, err := rootURL("base_url", cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
@@ -135,24 +132,21 @@ func newClient(env collectors.Env, opts ...httpx.Option) (*Client, error) {
 	if !feedFilters[filter] {
 		return nil, fmt.Errorf("bluesky option feed_filter: unknown filter %q", filter)
 	}
-	pageSize, err := intOption(cfg.Options, "page_size", DefaultPageSize, 1, 100)
+	pageSize, err := opts.Int(Platform, cfg.Options, "page_size", DefaultPageSize, 1, 100)
 	if err != nil {
 		return nil, err
 	}
-	depth, err := intOption(cfg.Options, "thread_depth", DefaultThreadDepth, 1, 1000)
+	depth, err := opts.Int(Platform, cfg.Options, "thread_depth", DefaultThreadDepth, 1, 1000)
 	if err != nil {
 		return nil, err
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := opts.Logger(env.Logger)
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = 20 * time.Second
 	}
 	return &Client{
-		http:        httpx.New(cfg, env.UserAgent, log, opts...),
+		http:        httpx.New(cfg, env.UserAgent, log, hopts...),
 		base:        base,
 		authBase:    authBase,
 		feedFilter:  filter,
@@ -190,14 +184,8 @@ func (c *Client) Stats() collectors.RequestStats {
 // rootURL validates an API root and drops trailing slashes and a trailing
 // /xrpc, so "https://host/", "https://host" and "https://host/xrpc" agree.
 func rootURL(name, raw, def string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		raw = def
-	}
-	raw = strings.TrimRight(raw, "/")
-	raw = strings.TrimSuffix(raw, "/xrpc")
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	raw = strings.TrimSuffix(opts.CleanRoot(raw, def), "/xrpc")
+	if _, ok := opts.HTTPURL(raw); !ok {
 		return "", fmt.Errorf("bluesky %s %q: want an http(s) URL", name, raw)
 	}
 	return raw, nil
@@ -210,18 +198,6 @@ func isBskyApp(root string) bool {
 	}
 	h := u.Hostname()
 	return h == "bsky.app" || strings.HasSuffix(h, ".bsky.app")
-}
-
-func intOption(opts map[string]string, name string, def, lo, hi int) (int, error) {
-	v := strings.TrimSpace(opts[name])
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("bluesky option %s %q: want an integer in %d..%d", name, v, lo, hi)
-	}
-	return n, nil
 }
 
 // errEmptyActor is returned for an empty handle.

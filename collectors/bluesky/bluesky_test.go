@@ -1,7 +1,6 @@
 package bluesky
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,8 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +17,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/fixturetest"
 	"github.com/nanoscout/nanoscout/model"
 )
 
@@ -78,42 +76,11 @@ func (f *fakeServer) requests() []recorded {
 	return append([]recorded(nil), f.reqs...)
 }
 
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var readTestdata = fixturetest.Read
 
 // recordedHeaders reads a fixture *.headers.txt: the status and the headers
 // worth replaying (not the transport ones).
-func recordedHeaders(t *testing.T, name string) (int, http.Header) {
-	t.Helper()
-	status, h := 0, http.Header{}
-	sc := bufio.NewScanner(bytes.NewReader(readTestdata(t, name)))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if rest, ok := strings.CutPrefix(line, "HTTP "); ok {
-			status, _ = strconv.Atoi(rest)
-			continue
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		switch strings.ToLower(k) {
-		case "content-length", "transfer-encoding", "content-encoding", "connection", "date":
-			continue
-		}
-		h.Add(k, strings.TrimSpace(v))
-	}
-	return status, h
-}
+var recordedHeaders = fixturetest.ReadHeaders
 
 // file serves a testdata file with a status and optional recorded headers.
 func file(t *testing.T, name string, status int, headersFile string) http.HandlerFunc {
@@ -135,17 +102,7 @@ func file(t *testing.T, name string, status int, headersFile string) http.Handle
 }
 
 // sequence answers with the handlers in turn, repeating the last.
-func sequence(hs ...http.HandlerFunc) http.HandlerFunc {
-	var mu sync.Mutex
-	n := 0
-	return func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		h := hs[min(n, len(hs)-1)]
-		n++
-		mu.Unlock()
-		h(w, r)
-	}
-}
+var sequence = fixturetest.Sequence
 
 func xrpcErr(status int, name, msg string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/redact"
 )
 
 // assumedPause is the RetryAfter given to a web refusal that asks us to
@@ -319,15 +319,6 @@ func secretForms(secret string) []string {
 	return forms
 }
 
-func redactString(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "REDACTED")
-		}
-	}
-	return s
-}
-
 // scrubbedError hides a secret in an error's text and keeps the chain for
 // errors.Is/As.
 type scrubbedError struct {
@@ -344,64 +335,9 @@ func (c *Collector) scrub(err error) error {
 		return err
 	}
 	msg := err.Error()
-	clean := redactString(msg, secretForms(c.token))
+	clean := redact.String(msg, secretForms(c.token))
 	if clean == msg {
 		return err
 	}
 	return &scrubbedError{err: err, msg: clean}
-}
-
-// redactHandler is a slog.Handler that takes secrets out of the message and
-// every attribute before passing the record on.
-type redactHandler struct {
-	h       slog.Handler
-	secrets []string
-}
-
-func newRedactHandler(h slog.Handler, secrets []string) slog.Handler {
-	return &redactHandler{h: h, secrets: secrets}
-}
-
-func (r *redactHandler) Enabled(ctx context.Context, l slog.Level) bool { return r.h.Enabled(ctx, l) }
-
-func (r *redactHandler) Handle(ctx context.Context, rec slog.Record) error {
-	out := slog.NewRecord(rec.Time, rec.Level, redactString(rec.Message, r.secrets), rec.PC)
-	rec.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(r.attr(a))
-		return true
-	})
-	return r.h.Handle(ctx, out)
-}
-
-func (r *redactHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	clean := make([]slog.Attr, len(as))
-	for i, a := range as {
-		clean[i] = r.attr(a)
-	}
-	return &redactHandler{h: r.h.WithAttrs(clean), secrets: r.secrets}
-}
-
-func (r *redactHandler) WithGroup(name string) slog.Handler {
-	return &redactHandler{h: r.h.WithGroup(name), secrets: r.secrets}
-}
-
-func (r *redactHandler) attr(a slog.Attr) slog.Attr {
-	v := a.Value.Resolve()
-	switch v.Kind() {
-	case slog.KindString:
-		return slog.String(a.Key, redactString(v.String(), r.secrets))
-	case slog.KindGroup:
-		g := v.Group()
-		clean := make([]any, len(g))
-		for i, ga := range g {
-			clean[i] = r.attr(ga)
-		}
-		return slog.Group(a.Key, clean...)
-	case slog.KindAny:
-		s := fmt.Sprint(v.Any())
-		if c := redactString(s, r.secrets); c != s {
-			return slog.String(a.Key, c)
-		}
-	}
-	return slog.Attr{Key: a.Key, Value: v}
 }

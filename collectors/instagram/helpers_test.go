@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/fixturetest"
 )
 
 // Values verified in the fixture files.
@@ -89,14 +89,7 @@ func (f *fakeServer) count(path string) int {
 	return n
 }
 
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var readTestdata = fixturetest.Read
 
 // serve answers with a body, a status and a content type.
 func serve(body []byte, status int, contentType string) http.HandlerFunc {
@@ -127,17 +120,7 @@ func jsonBody(t *testing.T, v any, status int) http.HandlerFunc {
 }
 
 // sequence answers with the handlers in turn, repeating the last.
-func sequence(hs ...http.HandlerFunc) http.HandlerFunc {
-	var mu sync.Mutex
-	n := 0
-	return func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		h := hs[min(n, len(hs)-1)]
-		n++
-		mu.Unlock()
-		h(w, r)
-	}
-}
+var sequence = fixturetest.Sequence
 
 // requireAppID answers like Instagram when the x-ig-app-id header is
 // missing or wrong: 400 "useragent mismatch".

@@ -61,13 +61,14 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/opts"
+	"github.com/nanoscout/nanoscout/collectors/internal/redact"
 	"github.com/nanoscout/nanoscout/model"
 )
 
@@ -151,17 +152,13 @@ func New(env collectors.Env) (collectors.Collector, error) {
 	return newCollector(env)
 }
 
-func newCollector(env collectors.Env, opts ...httpx.Option) (*Collector, error) {
+func newCollector(env collectors.Env, hopts ...httpx.Option) (*Collector, error) {
 	cfg := env.Config
-	for k := range cfg.Options {
-		if !slices.Contains(knownOptions, k) {
-			return nil, fmt.Errorf("unknown instagram option %q (known: %s)", k, strings.Join(knownOptions, ", "))
-		}
+	if err := opts.Known(Platform, cfg.Options, knownOptions); err != nil {
+		return nil, err
 	}
-	for k := range cfg.Credentials {
-		if k != "access_token" {
-			return nil, fmt.Errorf("instagram credentials: unknown key %q (only access_token is used)", k)
-		}
+	if err := opts.OnlyCredential(Platform, cfg.Credentials, "access_token"); err != nil {
+		return nil, err
 	}
 	o := cfg.Options
 	source := strings.TrimSpace(o["source"])
@@ -204,35 +201,30 @@ func newCollector(env collectors.Env, opts ...httpx.Option) (*Collector, error) 
 	if source == SourceGraph && igUserID == "" {
 		return nil, fmt.Errorf("instagram source graph needs option ig_user_id (the id of your Instagram business or creator account)")
 	}
-	commentPages, err := intOption(o, "comment_pages", DefaultCommentPages, 1, 100)
+	commentPages, err := opts.Int(Platform, o, "comment_pages", DefaultCommentPages, 1, 100)
 	if err != nil {
 		return nil, err
 	}
-	childThreads, err := intOption(o, "child_threads", DefaultChildThreads, 0, 100)
+	childThreads, err := opts.Int(Platform, o, "child_threads", DefaultChildThreads, 0, 100)
 	if err != nil {
 		return nil, err
 	}
-	mediaLimit, err := intOption(o, "media_limit", DefaultMediaLimit, 1, 100)
+	mediaLimit, err := opts.Int(Platform, o, "media_limit", DefaultMediaLimit, 1, 100)
 	if err != nil {
 		return nil, err
 	}
-	comments := true
-	if v := strings.TrimSpace(o["comments"]); v != "" {
-		if comments, err = strconv.ParseBool(v); err != nil {
-			return nil, fmt.Errorf("instagram option comments %q: want true or false", v)
-		}
+	comments, err := opts.Bool(Platform, o, "comments", true)
+	if err != nil {
+		return nil, err
 	}
 
 	token := env.Secret("access_token")
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := opts.Logger(env.Logger)
 	if token != "" {
 		// httpx redacts access_token= in the URLs it logs; scrub every log
 		// line anyway, so no error text that quotes a URL (a transport
 		// *url.Error, say) can carry the token out.
-		log = slog.New(newRedactHandler(log.Handler(), secretForms(token)))
+		log = slog.New(redact.NewHandler(log.Handler(), secretForms(token)))
 	}
 	// Follow ordinary redirects, but stop at a login or challenge page so
 	// that it is seen as what it is (ErrLoginWall).
@@ -245,10 +237,10 @@ func newCollector(env collectors.Env, opts ...httpx.Option) (*Collector, error) 
 		}
 		return nil
 	}}
-	opts = append([]httpx.Option{httpx.WithHTTPClient(hc)}, opts...)
+	hopts = append([]httpx.Option{httpx.WithHTTPClient(hc)}, hopts...)
 	return &Collector{
 		source:       source,
-		http:         httpx.New(cfg, env.UserAgent, log, opts...),
+		http:         httpx.New(cfg, env.UserAgent, log, hopts...),
 		log:          log.With("platform", Platform),
 		now:          time.Now,
 		base:         base,
@@ -365,28 +357,11 @@ func profileURL(username string) string {
 
 // rootURL validates an API root and drops trailing slashes.
 func rootURL(name, raw, def string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		raw = def
-	}
-	raw = strings.TrimRight(raw, "/")
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	raw = opts.CleanRoot(raw, def)
+	if _, ok := opts.HTTPURL(raw); !ok {
 		return "", fmt.Errorf("instagram %s %q: want an http(s) URL such as %s", name, raw, def)
 	}
 	return raw, nil
-}
-
-func intOption(opts map[string]string, name string, def, lo, hi int) (int, error) {
-	v := strings.TrimSpace(opts[name])
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("instagram option %s %q: want an integer in %d..%d", name, v, lo, hi)
-	}
-	return n, nil
 }
 
 func isDigits(s string) bool {

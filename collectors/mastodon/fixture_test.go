@@ -1,19 +1,16 @@
 package mastodon
 
 import (
-	"bufio"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nanoscout/nanoscout/collectors"
+	"github.com/nanoscout/nanoscout/collectors/internal/fixturetest"
 )
 
 // recordedHost is the server the Mastodon.py cassettes were recorded against;
@@ -33,45 +30,12 @@ type fixture struct {
 // is a 200 with a JSON content type.
 func loadFixture(t *testing.T, name string) fixture {
 	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx := fixture{status: http.StatusOK, header: http.Header{}, body: body}
-	f, err := os.Open(filepath.Join("testdata", name+".headers.txt"))
-	if os.IsNotExist(err) {
+	fx := fixture{status: http.StatusOK, header: http.Header{}, body: fixturetest.Read(t, name+".json")}
+	if _, err := os.Stat(filepath.Join("testdata", name+".headers.txt")); os.IsNotExist(err) {
 		fx.header.Set("Content-Type", "application/json; charset=utf-8")
 		return fx
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "" || strings.HasPrefix(line, "#"):
-		case strings.HasPrefix(line, "HTTP "):
-			code, err := strconv.Atoi(strings.Fields(line)[1])
-			if err != nil {
-				t.Fatalf("%s.headers.txt: bad status line %q", name, line)
-			}
-			fx.status = code
-		default:
-			k, v, ok := strings.Cut(line, ":")
-			if !ok {
-				t.Fatalf("%s.headers.txt: bad header line %q", name, line)
-			}
-			if strings.EqualFold(k, "content-length") {
-				continue // net/http sets it
-			}
-			fx.header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	fx.status, fx.header = fixturetest.ReadHeaders(t, name+".headers.txt")
 	return fx
 }
 
@@ -128,31 +92,9 @@ func clone(t *testing.T, m map[string]any) map[string]any {
 
 // server is a test Mastodon: handle answers each request; every request is
 // recorded.
-type server struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []*http.Request
-}
+type server = fixturetest.Server
 
-func newServer(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, n int)) *server {
-	t.Helper()
-	s := &server{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.reqs = append(s.reqs, r.Clone(r.Context()))
-		n := len(s.reqs)
-		s.mu.Unlock()
-		handle(w, r, n)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *server) requests() []*http.Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]*http.Request(nil), s.reqs...)
-}
+var newServer = fixturetest.NewServer
 
 const testUA = "nanoscout-test/1.0 (+https://example.invalid)"
 

@@ -42,6 +42,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/opts"
 	"github.com/nanoscout/nanoscout/model"
 )
 
@@ -86,17 +87,14 @@ func New(env collectors.Env) (collectors.Collector, error) {
 	if base == "" {
 		base = DefaultBaseURL
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if _, ok := opts.HTTPURL(base); !ok {
 		return nil, fmt.Errorf("mastodon base_url %q: want an http(s) URL such as %s", env.Config.BaseURL, DefaultBaseURL)
 	}
 	if len(env.Config.Options) > 0 {
 		return nil, fmt.Errorf("mastodon options: unknown keys %v (none are defined)", slices.Sorted(maps.Keys(env.Config.Options)))
 	}
-	for k := range env.Config.Credentials {
-		if k != "access_token" {
-			return nil, fmt.Errorf("mastodon credentials: unknown key %q (only access_token is used)", k)
-		}
+	if err := opts.OnlyCredential(Platform, env.Config.Credentials, "access_token"); err != nil {
+		return nil, err
 	}
 	return &Collector{
 		base:  base,

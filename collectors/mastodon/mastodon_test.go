@@ -86,7 +86,7 @@ func TestProfileLookup(t *testing.T) {
 	if cr.Followers != 0 || cr.Following != 0 || cr.PostsCount != 0 || cr.Links != nil {
 		t.Errorf("counts/links = %d %d %d %v, want zeros and no links (plain-text fields)", cr.Followers, cr.Following, cr.PostsCount, cr.Links)
 	}
-	r := srv.requests()[0]
+	r := srv.Requests()[0]
 	if ua := r.Header.Get("User-Agent"); ua != testUA {
 		t.Errorf("User-Agent = %q, want %q", ua, testUA)
 	}
@@ -145,7 +145,7 @@ func TestProfileByIDWithToken(t *testing.T) {
 		!strings.HasSuffix(cr.Bio, "avatar by @dzuk") || strings.Contains(cr.Bio, "<") {
 		t.Errorf("Bio = %q", cr.Bio)
 	}
-	if a := srv.requests()[0].Header.Get("Authorization"); a != "Bearer s3cr3t-token" {
+	if a := srv.Requests()[0].Header.Get("Authorization"); a != "Bearer s3cr3t-token" {
 		t.Errorf("Authorization = %q, want the bearer token", a)
 	}
 }
@@ -162,7 +162,7 @@ func TestProfileNotFound(t *testing.T) {
 	if !strings.Contains(err.Error(), "Record not found") {
 		t.Errorf("err = %v, want the server's message", err)
 	}
-	if n := len(srv.requests()); n != 1 {
+	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("%d requests, want 1 (a 404 is not retried)", n)
 	}
 }
@@ -481,7 +481,7 @@ func TestRelated(t *testing.T) {
 	if want := []string{testAccountID, "23634"}; !slices.Equal(ids, want) {
 		t.Errorf("ids = %v, want %v", ids, want)
 	}
-	if n := len(srv.requests()); n != 2 {
+	if n := len(srv.Requests()); n != 2 {
 		t.Errorf("%d requests, want 2", n)
 	}
 }
@@ -531,7 +531,7 @@ func Test429BeyondMaxRetryWait(t *testing.T) {
 	if rl.RetryAfter < 59*time.Minute {
 		t.Errorf("RetryAfter = %v, want about an hour", rl.RetryAfter)
 	}
-	if n := len(srv.requests()); n != 1 {
+	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
@@ -568,7 +568,7 @@ func Test500ThenSuccessTokenNotLogged(t *testing.T) {
 	if strings.Contains(logs.String(), "s3cr3t") {
 		t.Errorf("token logged: %s", logs.String())
 	}
-	for _, r := range srv.requests() {
+	for _, r := range srv.Requests() {
 		if r.Header.Get("Authorization") != "Bearer s3cr3t-token" {
 			t.Errorf("Authorization = %q", r.Header.Get("Authorization"))
 		}

@@ -43,10 +43,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,6 +55,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/opts"
 )
 
 // Platform is the registry name of this collector.
@@ -139,41 +140,31 @@ func New(env collectors.Env) (collectors.Collector, error) {
 	return newCollector(env)
 }
 
-func newCollector(env collectors.Env, opts ...httpx.Option) (*Collector, error) {
+func newCollector(env collectors.Env, hopts ...httpx.Option) (*Collector, error) {
 	cfg := env.Config
-	for k := range cfg.Options {
-		if !slices.Contains(knownOptions, k) {
-			return nil, fmt.Errorf("unknown tiktok option %q (known: %s)", k, strings.Join(knownOptions, ", "))
-		}
+	if err := opts.Known(Platform, cfg.Options, knownOptions); err != nil {
+		return nil, err
 	}
 	if len(cfg.Credentials) > 0 {
-		keys := make([]string, 0, len(cfg.Credentials))
-		for k := range cfg.Credentials {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		return nil, fmt.Errorf("tiktok credentials: unknown keys %v (none are used: only public pages are read)", keys)
+		return nil, fmt.Errorf("tiktok credentials: unknown keys %v (none are used: only public pages are read)", slices.Sorted(maps.Keys(cfg.Credentials)))
 	}
 	raw := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+	u, ok := opts.HTTPURL(raw)
+	if !ok || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("tiktok base_url %q: want an http(s) URL such as %s", cfg.BaseURL, DefaultBaseURL)
 	}
-	commentPages, err := intOption(cfg.Options, "comment_pages", DefaultCommentPages, 1, 20)
+	commentPages, err := opts.Int(Platform, cfg.Options, "comment_pages", DefaultCommentPages, 1, 20)
 	if err != nil {
 		return nil, err
 	}
-	replyThreads, err := intOption(cfg.Options, "reply_threads", DefaultReplyThreads, 0, 100)
+	replyThreads, err := opts.Int(Platform, cfg.Options, "reply_threads", DefaultReplyThreads, 0, 100)
 	if err != nil {
 		return nil, err
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := opts.Logger(env.Logger)
 	c := &Collector{
 		base:         raw,
 		baseURL:      u,
@@ -189,7 +180,7 @@ func newCollector(env collectors.Env, opts ...httpx.Option) (*Collector, error) 
 	// One http.Client for pages and JSON: it keeps the cookies TikTok sets on
 	// anonymous visitors and decides which redirects to follow.
 	hc := &http.Client{Jar: newJar(), CheckRedirect: c.checkRedirect}
-	c.http = httpx.New(cfg, env.UserAgent, log, append([]httpx.Option{httpx.WithHTTPClient(hc)}, opts...)...)
+	c.http = httpx.New(cfg, env.UserAgent, log, append([]httpx.Option{httpx.WithHTTPClient(hc)}, hopts...)...)
 	if c.scraper, err = c.newScraper(); err != nil {
 		return nil, err
 	}
@@ -202,15 +193,3 @@ func (c *Collector) Platform() string { return Platform }
 // Stats returns the request counters of every request the collector made:
 // robots.txt, profile pages (through colly) and the JSON endpoints.
 func (c *Collector) Stats() collectors.RequestStats { return c.http.Stats() }
-
-func intOption(opts map[string]string, name string, def, lo, hi int) (int, error) {
-	v := strings.TrimSpace(opts[name])
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("tiktok option %s %q: want an integer in %d..%d", name, v, lo, hi)
-	}
-	return n, nil
-}

@@ -3,16 +3,13 @@ package youtube
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/fixturetest"
 )
 
 // testKey is the fake API key; no error or log line may contain it.
@@ -32,14 +29,7 @@ const (
 )
 
 // fixture reads testdata/<name>.
-func fixture(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var fixture = fixturetest.Read
 
 // decode reads a JSON fixture into generic values, for variants derived
 // from the real objects.
@@ -82,31 +72,9 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // server is a test YouTube: handle answers each request (n counts from 1);
 // every request is recorded.
-type server struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []*http.Request
-}
+type server = fixturetest.Server
 
-func newServer(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, n int)) *server {
-	t.Helper()
-	s := &server{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.reqs = append(s.reqs, r.Clone(r.Context()))
-		n := len(s.reqs)
-		s.mu.Unlock()
-		handle(w, r, n)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *server) requests() []*http.Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]*http.Request(nil), s.reqs...)
-}
+var newServer = fixturetest.NewServer
 
 // routes serves fixture bodies by Data API resource ("channels", …) or
 // "feed", failing the test on anything else.

@@ -62,17 +62,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/opts"
 )
 
 // Platform is the registry name of this collector.
@@ -141,17 +139,13 @@ func New(env collectors.Env) (collectors.Collector, error) {
 	return newCollector(env)
 }
 
-func newCollector(env collectors.Env, opts ...httpx.Option) (*Collector, error) {
+func newCollector(env collectors.Env, hopts ...httpx.Option) (*Collector, error) {
 	cfg := env.Config
-	for k := range cfg.Options {
-		if !slices.Contains(knownOptions, k) {
-			return nil, fmt.Errorf("unknown youtube option %q (known: %s)", k, strings.Join(knownOptions, ", "))
-		}
+	if err := opts.Known(Platform, cfg.Options, knownOptions); err != nil {
+		return nil, err
 	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.Credentials)) {
-		if k != "api_key" {
-			return nil, fmt.Errorf("youtube credentials: unknown key %q (only api_key is used)", k)
-		}
+	if err := opts.OnlyCredential(Platform, cfg.Credentials, "api_key"); err != nil {
+		return nil, err
 	}
 	base, err := rootURL("base_url", cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
@@ -161,34 +155,28 @@ func newCollector(env collectors.Env, opts ...httpx.Option) (*Collector, error) 
 	if err != nil {
 		return nil, err
 	}
-	daily, err := intOption(cfg.Options, "daily_quota", DefaultDailyQuota, 1, 1<<30)
+	daily, err := opts.Int(Platform, cfg.Options, "daily_quota", DefaultDailyQuota, 1, 1<<30)
 	if err != nil {
 		return nil, err
 	}
-	searchCost, err := intOption(cfg.Options, "search_cost", DefaultSearchCost, 1, 10000)
+	searchCost, err := opts.Int(Platform, cfg.Options, "search_cost", DefaultSearchCost, 1, 10000)
 	if err != nil {
 		return nil, err
 	}
-	threadPages, err := intOption(cfg.Options, "thread_pages", DefaultThreadPages, 1, 100)
+	threadPages, err := opts.Int(Platform, cfg.Options, "thread_pages", DefaultThreadPages, 1, 100)
 	if err != nil {
 		return nil, err
 	}
-	replyPages, err := intOption(cfg.Options, "reply_pages", DefaultReplyPages, 0, 1000)
+	replyPages, err := opts.Int(Platform, cfg.Options, "reply_pages", DefaultReplyPages, 0, 1000)
 	if err != nil {
 		return nil, err
 	}
-	rssOnly := false
-	if v := strings.TrimSpace(cfg.Options["rss_only"]); v != "" {
-		if rssOnly, err = strconv.ParseBool(v); err != nil {
-			return nil, fmt.Errorf("youtube option rss_only %q: want true or false", v)
-		}
+	rssOnly, err := opts.Bool(Platform, cfg.Options, "rss_only", false)
+	if err != nil {
+		return nil, err
 	}
 	key := strings.TrimSpace(env.Secret("api_key"))
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	log = redactLogger(log, key)
+	log := redactLogger(opts.Logger(env.Logger), key)
 	u, _ := url.Parse(base) // validated by rootURL
 	c := &Collector{
 		base:        base,
@@ -206,7 +194,7 @@ func newCollector(env collectors.Env, opts ...httpx.Option) (*Collector, error) 
 	}
 	c.quota = newQuota(daily, func() time.Time { return c.now() })
 	hc := &http.Client{Transport: &keyTransport{c: c, next: http.DefaultTransport}}
-	c.http = httpx.New(cfg, env.UserAgent, log, append([]httpx.Option{httpx.WithHTTPClient(hc)}, opts...)...)
+	c.http = httpx.New(cfg, env.UserAgent, log, append([]httpx.Option{httpx.WithHTTPClient(hc)}, hopts...)...)
 	return c, nil
 }
 
@@ -240,28 +228,11 @@ func (c *Collector) RSSOnly() bool { return c.rssOnly }
 
 // rootURL validates a root URL and drops trailing slashes.
 func rootURL(name, raw, def string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		raw = def
-	}
-	raw = strings.TrimRight(raw, "/")
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+	raw = opts.CleanRoot(raw, def)
+	if u, ok := opts.HTTPURL(raw); !ok || u.RawQuery != "" {
 		return "", fmt.Errorf("youtube %s %q: want an http(s) URL such as %s", name, raw, def)
 	}
 	return raw, nil
-}
-
-func intOption(opts map[string]string, name string, def, lo, hi int) (int, error) {
-	v := strings.TrimSpace(opts[name])
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("youtube option %s %q: want an integer in %d..%d", name, v, lo, hi)
-	}
-	return n, nil
 }
 
 // isChannelID reports whether s has the form of a channel id: "UC" and 22

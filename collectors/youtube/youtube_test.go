@@ -121,7 +121,7 @@ func TestProfileChannelsList(t *testing.T) {
 	if got := c.uploads[gdChannel]; got != gdUploads {
 		t.Errorf("uploads playlist = %q, want %q", got, gdUploads)
 	}
-	r := srv.requests()[0]
+	r := srv.Requests()[0]
 	q := r.URL.Query()
 	if r.URL.Path != "/youtube/v3/channels" || q.Get("part") != "snippet,statistics,contentDetails" || q.Get("id") != gdChannel || q.Has("forHandle") {
 		t.Errorf("request = %s", r.URL)
@@ -149,7 +149,7 @@ func TestProfileByHandleAndUploadsFromContentDetails(t *testing.T) {
 			t.Errorf("ID = %q", cr.ID)
 		}
 	}
-	for _, r := range srv.requests() {
+	for _, r := range srv.Requests() {
 		if q := r.URL.Query(); q.Get("forHandle") != "@googledevelopers" || q.Has("id") {
 			t.Errorf("request = %s, want forHandle=@googledevelopers", r.URL.RawQuery)
 		}
@@ -163,7 +163,7 @@ func TestProfileByHandleAndUploadsFromContentDetails(t *testing.T) {
 	if _, err := c.Posts(context.Background(), model.Creator{ID: gdChannel}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv2.requests()[0].URL.Query().Get("playlistId"); got != "UUcustomUploads" {
+	if got := srv2.Requests()[0].URL.Query().Get("playlistId"); got != "UUcustomUploads" {
 		t.Errorf("Posts read playlist %q, want the one Profile saw", got)
 	}
 }
@@ -275,7 +275,7 @@ func TestPostsVerbatimPlaylistPaging(t *testing.T) {
 	if len(page.Posts) != 0 {
 		t.Errorf("posts = %+v, want none", page.Posts)
 	}
-	reqs := srv.requests()
+	reqs := srv.Requests()
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests, want playlistItems + one videos.list", len(reqs))
 	}
@@ -292,7 +292,7 @@ func TestPostsVerbatimPlaylistPaging(t *testing.T) {
 	if _, err := c.Posts(context.Background(), cr, page.Next); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.requests()[2].URL.Query().Get("pageToken"); got != "CAoQAA" {
+	if got := srv.Requests()[2].URL.Query().Get("pageToken"); got != "CAoQAA" {
 		t.Errorf("page 2 pageToken = %q", got)
 	}
 	if used := c.QuotaUsed(); used != 4 {
@@ -335,7 +335,7 @@ func TestPostsVideosList(t *testing.T) {
 		p.Hashtags[18] != "actions on google how to" {
 		t.Errorf("Hashtags = %q", p.Hashtags)
 	}
-	if got := srv.requests()[1].URL.Query().Get("id"); !strings.HasPrefix(got, "CvTApw9X8aA,"+gdVideo+",S-MbpQiwfls") {
+	if got := srv.Requests()[1].URL.Query().Get("id"); !strings.HasPrefix(got, "CvTApw9X8aA,"+gdVideo+",S-MbpQiwfls") {
 		t.Errorf("videos.list id = %q", got)
 	}
 }
@@ -415,9 +415,9 @@ func TestDiscoverSearchList(t *testing.T) {
 	if page.Next != "CBkQAA" {
 		t.Errorf("Next = %q, want CBkQAA", page.Next)
 	}
-	q := srv.requests()[0].URL.Query()
+	q := srv.Requests()[0].URL.Query()
 	if q.Get("part") != "snippet" || q.Get("q") != "surfing" || q.Get("type") != "channel" || q.Get("maxResults") != "50" || q.Has("pageToken") {
-		t.Errorf("search request = %s", srv.requests()[0].URL.RawQuery)
+		t.Errorf("search request = %s", srv.Requests()[0].URL.RawQuery)
 	}
 	if used := c.QuotaUsed(); used != 100 {
 		t.Errorf("QuotaUsed = %d after one search, want 100", used)
@@ -425,7 +425,7 @@ func TestDiscoverSearchList(t *testing.T) {
 	if _, err := c.Discover(context.Background(), "surfing", "CBkQAA"); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.requests()[1].URL.Query().Get("pageToken"); got != "CBkQAA" {
+	if got := srv.Requests()[1].URL.Query().Get("pageToken"); got != "CBkQAA" {
 		t.Errorf("page 2 pageToken = %q", got)
 	}
 	// A channel result carries its id in id.channelId.
@@ -479,12 +479,12 @@ func TestThreadWithReplies(t *testing.T) {
 		if got := summarize(cs); !slices.Equal(got, tc.want) {
 			t.Errorf("creator %s: comments = %+v\nwant %+v", tc.creator, got, tc.want)
 		}
-		if len(srv.requests()) != 1 {
-			t.Errorf("%d requests, want 1 (totalReplyCount 1 = replies embedded, no next page)", len(srv.requests()))
+		if len(srv.Requests()) != 1 {
+			t.Errorf("%d requests, want 1 (totalReplyCount 1 = replies embedded, no next page)", len(srv.Requests()))
 		}
-		q := srv.requests()[0].URL.Query()
+		q := srv.Requests()[0].URL.Query()
 		if q.Get("part") != "snippet,replies" || q.Get("videoId") != gdVideo || q.Get("maxResults") != "100" || q.Get("order") != "time" {
-			t.Errorf("commentThreads request = %s", srv.requests()[0].URL.RawQuery)
+			t.Errorf("commentThreads request = %s", srv.Requests()[0].URL.RawQuery)
 		}
 		top, r := cs[0], cs[1]
 		if top.Text != "Actions.ai" || top.AuthorHandle != "Loren Robilio" || model.Val(top.Likes) != 0 || top.Likes == nil || top.PostID != gdVideo ||
@@ -567,7 +567,7 @@ func TestThreadPagesAndReplyFetch(t *testing.T) {
 		!cs[0].CreatedAt.Equal(time.Date(2019, 11, 26, 15, 51, 44, 0, time.UTC)) || cs[1].AuthorHandle != "el bojo loco" {
 		t.Errorf("texts = %q / %q / %q", cs[0].Text, cs[2].Text, cs[4].Text)
 	}
-	if n := len(srv.requests()); n != 3 {
+	if n := len(srv.Requests()); n != 3 {
 		t.Errorf("%d requests, want 2 commentThreads pages + 1 comments.list", n)
 	}
 	if used := c.QuotaUsed(); used != 3 {
@@ -587,7 +587,7 @@ func TestThreadCaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.requests()); n != 2 {
+	if n := len(srv.Requests()); n != 2 {
 		t.Errorf("%d requests, want thread_pages = 2 and no comments.list", n)
 	}
 	if len(cs) != 10 {
@@ -609,7 +609,7 @@ func TestThreadCommentsDisabled(t *testing.T) {
 	if err != nil || len(cs) != 0 {
 		t.Errorf("comments = %v, err = %v; want none and no error", cs, err)
 	}
-	if n := len(srv.requests()); n != 1 {
+	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("%d requests, want 1 (a 403 is not retried)", n)
 	}
 }
@@ -631,8 +631,8 @@ func TestQuotaExceeded403(t *testing.T) {
 	}
 	// Further calls fail at once, without a request, until the Pacific day changes.
 	_, err = c.Posts(context.Background(), model.Creator{ID: gdChannel}, "")
-	if !errors.Is(err, collectors.ErrQuota) || len(srv.requests()) != 1 {
-		t.Errorf("second call: err = %v, %d requests; want ErrQuota and no new request", err, len(srv.requests()))
+	if !errors.Is(err, collectors.ErrQuota) || len(srv.Requests()) != 1 {
+		t.Errorf("second call: err = %v, %d requests; want ErrQuota and no new request", err, len(srv.Requests()))
 	}
 	if s := c.Stats(); s.Throttled != 1 || s.ByStatus[403] != 1 {
 		t.Errorf("stats = %+v", s)
@@ -641,8 +641,8 @@ func TestQuotaExceeded403(t *testing.T) {
 	if used, _ := c.Quota(); used != 0 {
 		t.Errorf("after the reset QuotaUsed = %d", used)
 	}
-	if _, err := c.Profile(context.Background(), gdChannel); !errors.Is(err, collectors.ErrQuota) || len(srv.requests()) != 2 {
-		t.Errorf("after the reset: err = %v, %d requests; want a new request", err, len(srv.requests()))
+	if _, err := c.Profile(context.Background(), gdChannel); !errors.Is(err, collectors.ErrQuota) || len(srv.Requests()) != 2 {
+		t.Errorf("after the reset: err = %v, %d requests; want a new request", err, len(srv.Requests()))
 	}
 }
 
@@ -664,7 +664,7 @@ func TestDailyQuotaStopsBeforeTheLimit(t *testing.T) {
 	if !strings.Contains(err.Error(), "daily_quota of 3") {
 		t.Errorf("err = %v", err)
 	}
-	if n := len(srv.requests()); n != 3 {
+	if n := len(srv.Requests()); n != 3 {
 		t.Errorf("%d requests, want 3 (the 4th refused before sending)", n)
 	}
 	if used, limit := c.Quota(); used != 3 || limit != 3 {
@@ -676,8 +676,8 @@ func TestDailyQuotaStopsBeforeTheLimit(t *testing.T) {
 	if _, err := c.Discover(context.Background(), "surf", ""); err != nil {
 		t.Fatal(err)
 	}
-	before := len(srv.requests())
-	if _, err := c.Discover(context.Background(), "surf", "CBkQAA"); !errors.Is(err, collectors.ErrQuota) || len(srv.requests()) != before {
+	before := len(srv.Requests())
+	if _, err := c.Discover(context.Background(), "surf", "CBkQAA"); !errors.Is(err, collectors.ErrQuota) || len(srv.Requests()) != before {
 		t.Errorf("second search: err = %v; want ErrQuota without a request", err)
 	}
 	if _, err := c.Profile(context.Background(), gdChannel); err != nil {
@@ -795,7 +795,7 @@ func TestRetry500Then200(t *testing.T) {
 	if used := c.QuotaUsed(); used != 2 {
 		t.Errorf("QuotaUsed = %d, want 2 (the retried attempt is charged)", used)
 	}
-	for _, r := range srv.requests() {
+	for _, r := range srv.Requests() {
 		if r.URL.Query().Get("key") != testKey {
 			t.Errorf("attempt without the key: %s", r.URL.Path)
 		}
@@ -831,8 +831,8 @@ func Test429(t *testing.T) {
 		if !errors.As(err, &rl) || rl.RetryAfter < 59*time.Minute {
 			t.Errorf("err = %v, want a RateLimitError of about an hour", err)
 		}
-		if len(srv.requests()) != 1 {
-			t.Errorf("%d requests", len(srv.requests()))
+		if len(srv.Requests()) != 1 {
+			t.Errorf("%d requests", len(srv.Requests()))
 		}
 	})
 	t.Run("403 rateLimitExceeded", func(t *testing.T) {
@@ -974,7 +974,7 @@ func TestRSSOnly(t *testing.T) {
 	if _, err := c.Profile(ctx, "@digitalfoundry"); !errors.Is(err, collectors.ErrAuthRequired) {
 		t.Errorf("handle in RSS mode: err = %v, want ErrAuthRequired", err)
 	}
-	reqs := srv.requests()
+	reqs := srv.Requests()
 	if len(reqs) != 1 {
 		t.Errorf("%d requests, want 1 (Posts reuses the feed Profile read)", len(reqs))
 	}
@@ -985,16 +985,16 @@ func TestRSSOnly(t *testing.T) {
 		t.Errorf("QuotaUsed = %d, feeds cost no quota", used)
 	}
 	// Posts without a preceding Profile fetches the feed itself.
-	if page, err := c.Posts(ctx, cr, ""); err != nil || len(page.Posts) != 15 || len(srv.requests()) != 2 {
-		t.Errorf("second Posts: %d posts, err %v, %d requests", len(page.Posts), err, len(srv.requests()))
+	if page, err := c.Posts(ctx, cr, ""); err != nil || len(page.Posts) != 15 || len(srv.Requests()) != 2 {
+		t.Errorf("second Posts: %d posts, err %v, %d requests", len(page.Posts), err, len(srv.Requests()))
 	}
 	// So does a Posts call long after the Profile.
 	if _, err := c.Profile(ctx, dfChannel); err != nil {
 		t.Fatal(err)
 	}
 	c.now = func() time.Time { return testNow.Add(feedCacheTTL + time.Second) }
-	if _, err := c.Posts(ctx, cr, ""); err != nil || len(srv.requests()) != 4 {
-		t.Errorf("stale cache: err %v, %d requests; want a fresh feed", err, len(srv.requests()))
+	if _, err := c.Posts(ctx, cr, ""); err != nil || len(srv.Requests()) != 4 {
+		t.Errorf("stale cache: err %v, %d requests; want a fresh feed", err, len(srv.Requests()))
 	}
 	if page, err := c.Posts(ctx, cr, "x"); err != nil || len(page.Posts) != 0 || page.Next != "" {
 		t.Errorf("page 2 of a feed = %+v, %v; want empty", page, err)
