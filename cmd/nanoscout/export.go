@@ -156,7 +156,9 @@ configured outreach tool instead (signed, retried, logged).`,
 				w = file
 			}
 			bw := bufio.NewWriter(w)
-			n, err := export.Write(ctx, bw, f, src)
+			counted, stopProgress := withExportProgress(src, cmd.ErrOrStderr(), newLogger(cmd.ErrOrStderr(), cfg), subject)
+			n, err := export.Write(ctx, bw, f, counted)
+			stopProgress()
 			if ferr := bw.Flush(); err == nil {
 				err = ferr
 			}
