@@ -19,16 +19,7 @@ func newCreatorCmd(g *globals) *cobra.Command {
 		Short:   "Show one creator's profile and score breakdown",
 		Example: "  nanoscout creator bluesky:did:plc:abc123\n  nanoscout creator mastodon:109876 --json",
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
 			rec, err := st.Creator(cmd.Context(), args[0])
 			if err != nil {
 				return fmt.Errorf("creator %q: %w", args[0], err)
@@ -75,7 +66,7 @@ func newCreatorCmd(g *globals) *cobra.Command {
 				}
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd

@@ -257,16 +257,7 @@ func newExportDeliveriesCmd(g *globals) *cobra.Command {
 		Use:   "deliveries",
 		Short: "Show the webhook delivery log, newest first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: g.withStore(func(cmd *cobra.Command, _ []string, st store.Store) error {
 			sc, ok := st.(store.Scout)
 			if !ok {
 				return errors.New("this store keeps no delivery log")
@@ -285,7 +276,7 @@ func newExportDeliveriesCmd(g *globals) *cobra.Command {
 					d.Items, d.Status, d.Attempts, d.StatusCode, trunc(d.Error, 40), trunc(d.Subject, 40))
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&limit, "limit", 50, "rows")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

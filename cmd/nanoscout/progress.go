@@ -24,9 +24,9 @@ const progressInterval = 10 * time.Second
 
 // progress shows a long command's progress per platform: a bar each with
 // counts, rate and ETA when stdout is a terminal, else a log line per
-// platform every progressInterval. Long commands (run, demo, and later
-// collect, score, exports) start one with startProgress and pass
-// progress.option() to the pipeline.
+// platform every progressInterval. Pipeline commands (run, demo) start one
+// with startProgress and pass progress.option() to the pipeline; exports
+// have their own counter (export_progress.go).
 type progress struct {
 	mu       sync.Mutex
 	tty      bool

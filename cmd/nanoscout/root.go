@@ -71,6 +71,23 @@ func (g *globals) loadConfig() (config.Config, error) {
 	return cfg, nil
 }
 
+// withStore is the RunE of a command that only reads the store: it loads
+// the config, opens the store, runs f and closes the store.
+func (g *globals) withStore(f func(cmd *cobra.Command, args []string, st store.Store) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		cfg, err := g.loadConfig()
+		if err != nil {
+			return err
+		}
+		st, err := openStore(cmd.Context(), cfg)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return f(cmd, args, st)
+	}
+}
+
 // openStore opens the backend the config selects.
 func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	st, _, err := backend.Open(ctx, cfg.DataDir, cfg.Mongo.URI, cfg.Mongo.Database)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nanoscout/nanoscout/store"
 )
 
 func init() { addCommand(newRunsCmd) }
@@ -16,16 +18,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 		Use:   "runs",
 		Short: "List recent runs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: g.withStore(func(cmd *cobra.Command, _ []string, st store.Store) error {
 			runs, err := st.Runs(cmd.Context(), limit)
 			if err != nil {
 				return fmt.Errorf("listing runs: %w", err)
@@ -47,7 +40,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 					(time.Duration(r.DurationMS) * time.Millisecond).Round(time.Second), col, fail, req, thr, len(r.Errors))
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&limit, "limit", 20, "rows")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -55,16 +48,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "Show one run with its per-platform counters and errors",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
 			r, err := st.Run(cmd.Context(), args[0])
 			if err != nil {
 				return fmt.Errorf("run %q: %w", args[0], err)
@@ -83,7 +67,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", e.At.Format(time.TimeOnly), e.Platform, e.Creator, e.Stage, e.Reason)
 			}
 			return nil
-		},
+		}),
 	}
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(show)

@@ -27,16 +27,7 @@ func newTopCmd(g *globals) *cobra.Command {
 		Example: `  nanoscout top --platform bluesky --tier nano
   nanoscout top --tier nano --min-er 3 --limit 20 --json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: g.withStore(func(cmd *cobra.Command, _ []string, st store.Store) error {
 			recs, err := st.Top(cmd.Context(), q)
 			if err != nil {
 				return fmt.Errorf("querying top creators: %w", err)
@@ -46,7 +37,7 @@ func newTopCmd(g *globals) *cobra.Command {
 			}
 			printTop(cmd.OutOrStdout(), recs, nil)
 			return nil
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.StringVar(&q.Platform, "platform", "", "only this platform")
