@@ -1,4 +1,6 @@
 # nanoscout — the two set-up commands are `make demo` and `make test`.
+# The toolchain the module proxy serves here with the security fixes (govulncheck clean).
+export GOTOOLCHAIN := go1.27.3
 GO       ?= go
 BIN      := bin/nanoscout
 PKGS     := ./...
