@@ -90,10 +90,6 @@ func clone(t *testing.T, m map[string]any) map[string]any {
 	return out
 }
 
-// server is a test Mastodon: handle answers each request; every request is
-// recorded.
-type server = fixturetest.Server
-
 var newServer = fixturetest.NewServer
 
 const testUA = "nanoscout-test/1.0 (+https://example.invalid)"

@@ -70,10 +70,6 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
-// server is a test YouTube: handle answers each request (n counts from 1);
-// every request is recorded.
-type server = fixturetest.Server
-
 var newServer = fixturetest.NewServer
 
 // routes serves fixture bodies by Data API resource ("channels", …) or

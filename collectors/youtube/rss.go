@@ -15,13 +15,6 @@ import (
 	"github.com/nanoscout/nanoscout/model"
 )
 
-// XML namespaces of the channel feed.
-const (
-	nsAtom  = "http://www.w3.org/2005/Atom"
-	nsYT    = "http://www.youtube.com/xml/schemas/2015"
-	nsMedia = "http://search.yahoo.com/mrss/"
-)
-
 // Profile keeps the feed it read for the Posts call that follows it: at most
 // feedCacheSize feeds, each for feedCacheTTL.
 const (
