@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/sign"
 )
 
 // ReplayWindow is how far a conversion webhook's sent_at may be from now.
@@ -49,7 +49,7 @@ func ParseWebhook(secret, body []byte, signature string, now time.Time) (Convers
 	if len(body) > maxWebhookBytes {
 		return Conversion{}, fmt.Errorf("body over %d KiB", maxWebhookBytes>>10)
 	}
-	if !export.Verify(secret, body, strings.TrimSpace(signature)) {
+	if !sign.Verify(secret, body, strings.TrimSpace(signature)) {
 		return Conversion{}, ErrSignature
 	}
 	var w WebhookBody

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/sign"
 )
 
 func TestParseWebhook(t *testing.T) {
@@ -16,7 +16,7 @@ func TestParseWebhook(t *testing.T) {
 		return []byte(`{"sent_at":"` + sentAt + `","order_id":"W-1","time":"2026-03-02T11:59:00Z","amount":"49.90","currency":"usd","code":"ALICE-ABCD"` + extra + `}`)
 	}
 	good := body("2026-03-02T11:58:00Z", "")
-	cv, err := ParseWebhook(secret, good, export.Sign(secret, good), now)
+	cv, err := ParseWebhook(secret, good, sign.Sign(secret, good), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,8 +30,8 @@ func TestParseWebhook(t *testing.T) {
 		msg  string
 	}{
 		"no signature":     {good, "", ErrSignature, ""},
-		"wrong secret":     {good, export.Sign([]byte("other"), good), ErrSignature, ""},
-		"body changed":     {body("2026-03-02T11:58:00Z", `,"refunded":"1"`), export.Sign(secret, good), ErrSignature, ""},
+		"wrong secret":     {good, sign.Sign([]byte("other"), good), ErrSignature, ""},
+		"body changed":     {body("2026-03-02T11:58:00Z", `,"refunded":"1"`), sign.Sign(secret, good), ErrSignature, ""},
 		"replayed later":   {body("2026-03-02T11:54:59Z", ""), "", ErrReplay, ""},
 		"from the future":  {body("2026-03-02T12:05:01Z", ""), "", ErrReplay, ""},
 		"unknown field":    {body("2026-03-02T11:58:00Z", `,"evil":1`), "", nil, "unknown field"},
@@ -42,7 +42,7 @@ func TestParseWebhook(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			sig := tc.sig
 			if sig == "" && tc.want != ErrSignature {
-				sig = export.Sign(secret, tc.body)
+				sig = sign.Sign(secret, tc.body)
 			}
 			_, err := ParseWebhook(secret, tc.body, sig, now)
 			if err == nil {
@@ -56,7 +56,7 @@ func TestParseWebhook(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ParseWebhook(nil, good, export.Sign(nil, good), now); err == nil {
+	if _, err := ParseWebhook(nil, good, sign.Sign(nil, good), now); err == nil {
 		t.Error("accepted with no secret configured")
 	}
 	// The same order twice is one sale.

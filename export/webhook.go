@@ -3,9 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	crand "crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/sign"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -34,18 +33,12 @@ const (
 // maxRetryAfter caps how long a 429's Retry-After makes a delivery wait.
 const maxRetryAfter = time.Minute
 
-// Sign returns the X-Nanoscout-Signature value of body.
-func Sign(secret, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
-}
+// Sign returns the X-Nanoscout-Signature value of body (see package sign).
+func Sign(secret, body []byte) string { return sign.Sign(secret, body) }
 
 // Verify checks an X-Nanoscout-Signature value in constant time, as a
 // receiver does.
-func Verify(secret, body []byte, signature string) bool {
-	return hmac.Equal([]byte(Sign(secret, body)), []byte(signature))
-}
+func Verify(secret, body []byte, signature string) bool { return sign.Verify(secret, body, signature) }
 
 // Option configures webhooks and CheckAlerts.
 type Option func(*options)
