@@ -1,0 +1,218 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nanoscout/nanoscout/campaign"
+	"github.com/nanoscout/nanoscout/store"
+)
+
+// Schema version 6: campaigns (one JSON document each), the codes they
+// reserve (one row per code: the primary key makes a code one campaign's)
+// and the imported conversions (one row per order id).
+func init() {
+	registerMigration(6,
+		`CREATE TABLE campaigns (
+			id         TEXT PRIMARY KEY,
+			created_at INTEGER NOT NULL, -- unix microseconds
+			json       TEXT NOT NULL
+		)`,
+		`CREATE TABLE campaign_codes (
+			code        TEXT PRIMARY KEY, -- store.CodeKey
+			campaign_id TEXT NOT NULL
+		) WITHOUT ROWID`,
+		`CREATE TABLE conversions (
+			order_id TEXT PRIMARY KEY,
+			json     TEXT NOT NULL
+		) WITHOUT ROWID`,
+	)
+}
+
+var _ store.Campaigns = (*Store)(nil)
+
+// reserveCodes reserves the campaign's codes inside tx: ErrCodeTaken when one
+// belongs to another campaign.
+func reserveCodes(ctx context.Context, tx *sql.Tx, c campaign.Campaign) error {
+	for _, code := range store.CampaignCodes(c) {
+		var owner string
+		err := tx.QueryRowContext(ctx, `SELECT campaign_id FROM campaign_codes WHERE code = ?`, code).Scan(&owner)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_codes(code, campaign_id) VALUES(?, ?)`, code, c.ID); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case owner != c.ID:
+			return fmt.Errorf("%s: %w (%s)", code, store.ErrCodeTaken, owner)
+		}
+	}
+	return nil
+}
+
+// CreateCampaign stores a new campaign and reserves its codes.
+func (s *Store) CreateCampaign(ctx context.Context, c campaign.Campaign) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM campaigns WHERE id = ?`, c.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return store.ErrExists
+		}
+		if err := reserveCodes(ctx, tx, c); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO campaigns(id, created_at, json) VALUES(?, ?, ?)`, c.ID, micros(c.CreatedAt), string(b))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("creating campaign %q: %w", c.ID, err)
+	}
+	return nil
+}
+
+// SaveCampaign replaces a stored campaign.
+func (s *Store) SaveCampaign(ctx context.Context, c campaign.Campaign) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := reserveCodes(ctx, tx, c); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE campaigns SET json = ? WHERE id = ?`, string(b), c.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, store.ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("saving campaign %q: %w", c.ID, err)
+	}
+	return nil
+}
+
+// Campaign returns one campaign.
+func (s *Store) Campaign(ctx context.Context, id string) (campaign.Campaign, error) {
+	var js string
+	err := s.db.QueryRowContext(ctx, `SELECT json FROM campaigns WHERE id = ?`, id).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return campaign.Campaign{}, fmt.Errorf("campaign %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return campaign.Campaign{}, fmt.Errorf("reading campaign %q: %w", id, err)
+	}
+	var c campaign.Campaign
+	if err := json.Unmarshal([]byte(js), &c); err != nil {
+		return campaign.Campaign{}, fmt.Errorf("decoding campaign %q: %w", id, err)
+	}
+	return c, nil
+}
+
+// ListCampaigns returns every campaign, newest first.
+func (s *Store) ListCampaigns(ctx context.Context) ([]campaign.Campaign, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT json FROM campaigns ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("listing campaigns: %w", err)
+	}
+	defer rows.Close()
+	out := []campaign.Campaign{}
+	for rows.Next() {
+		var js string
+		if err := rows.Scan(&js); err != nil {
+			return nil, err
+		}
+		var c campaign.Campaign
+		if err := json.Unmarshal([]byte(js), &c); err != nil {
+			return nil, fmt.Errorf("decoding a campaign: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CodeTaken tells whether a code or affiliate id is reserved.
+func (s *Store) CodeTaken(ctx context.Context, code string) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM campaign_codes WHERE code = ?`, store.CodeKey(code)).Scan(&n); err != nil {
+		return false, fmt.Errorf("looking up code %q: %w", code, err)
+	}
+	return n > 0, nil
+}
+
+// PutConversions merges conversions by order id in one transaction.
+func (s *Store) PutConversions(ctx context.Context, cs []campaign.Conversion) (changed, duplicates int, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		changed, duplicates = 0, 0
+		for _, cv := range cs {
+			var js string
+			var existing []campaign.Conversion
+			switch err := tx.QueryRowContext(ctx, `SELECT json FROM conversions WHERE order_id = ?`, cv.OrderID).Scan(&js); {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return err
+			default:
+				var old campaign.Conversion
+				if err := json.Unmarshal([]byte(js), &old); err != nil {
+					return fmt.Errorf("decoding conversion %q: %w", cv.OrderID, err)
+				}
+				existing = []campaign.Conversion{old}
+			}
+			merged, dup := campaign.Merge(existing, []campaign.Conversion{cv})
+			if dup > 0 {
+				duplicates++
+				continue
+			}
+			b, err := json.Marshal(merged[0])
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO conversions(order_id, json) VALUES(?, ?)
+				ON CONFLICT(order_id) DO UPDATE SET json = excluded.json`, cv.OrderID, string(b)); err != nil {
+				return err
+			}
+			changed++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("storing %d conversions: %w", len(cs), err)
+	}
+	return changed, duplicates, nil
+}
+
+// Conversions returns every stored conversion, by order id.
+func (s *Store) Conversions(ctx context.Context) ([]campaign.Conversion, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT json FROM conversions ORDER BY order_id`)
+	if err != nil {
+		return nil, fmt.Errorf("reading conversions: %w", err)
+	}
+	defer rows.Close()
+	out := []campaign.Conversion{}
+	for rows.Next() {
+		var js string
+		if err := rows.Scan(&js); err != nil {
+			return nil, err
+		}
+		var c campaign.Conversion
+		if err := json.NewDecoder(strings.NewReader(js)).Decode(&c); err != nil {
+			return nil, fmt.Errorf("decoding a conversion: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
