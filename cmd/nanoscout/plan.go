@@ -52,16 +52,12 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 			a.Creators.CommentShare, a.Creators.AnsweredShare = cs/100, as/100
 			a.Mega.CommentShare, a.Mega.AnsweredShare = megaCS/100, megaAS/100
 			a.Mega.Followers = megaFollows
-			if feeTier != "" {
-				a.FeeByTier = map[string]float64{}
-				for _, part := range strings.Split(feeTier, ",") {
-					tier, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-					fee, err := strconv.ParseFloat(v, 64)
-					if !ok || err != nil || !validTier(tier) {
-						return fmt.Errorf("--fee-tier %q: want tier=fee pairs such as nano=100,micro=500", part)
-					}
-					a.FeeByTier[tier] = fee
-				}
+			fees, err := parseFeeTier("--fee-tier", feeTier)
+			if err != nil {
+				return err
+			}
+			if fees != nil {
+				a.FeeByTier = fees
 			}
 			if err := a.Validate(); err != nil {
 				return err
