@@ -98,7 +98,7 @@ func WriteShopifyOrders(w io.Writer, creators []SaleCreator, o SalesOptions) (ma
 		col[h] = i
 	}
 	products := []struct {
-		name string
+		name  string
 		cents int
 	}{{"Glow serum 30 ml", 3490}, {"Lip balm trio", 1890}, {"Night cream 50 ml", 4290}, {"Travel kit", 2590}}
 	for i, od := range orders {
