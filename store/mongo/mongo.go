@@ -161,6 +161,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		colSnapshots: {keys("creatorKey", "day")},
 		colPostSnaps: {keys("postKey", "ageHours")},
 		colRuns:      {keys("-startedAt", "-_id")},
+		colMarkers:   {keys("ns", "id")},
 	}
 	// One index per command: FerretDB 1.24 panics (and drops the connection)
 	// when one createIndexes command holds two or more indexes that exist
