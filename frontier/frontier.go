@@ -1,0 +1,291 @@
+// Package frontier shares one run's work between worker processes through
+// the store, so that machines with their own rate budgets can collect one
+// run together. The run's creators (its frontier) are split into batches;
+// a worker claims a batch with a lease (one owner at a time, renewed by a
+// heartbeat, lapsing when the worker dies), records each creator it has
+// collected with an insert-only marker (so no creator is collected twice in
+// a run, even when a batch changes hands), and marks the batch done.
+//
+// Everything is built on two store primitives proven to have exactly one
+// winner on both backends, SQLite and MongoDB (FerretDB included): leases
+// (store.Leaser) and insert-only markers (store.Markers).
+package frontier
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nanoscout/nanoscout/store"
+)
+
+// Store is what the frontier needs of a store.
+type Store interface {
+	store.Leaser
+	store.Markers
+}
+
+// Marker namespaces.
+const (
+	nsBatch     = "frontier"   // RUN/PLATFORM/NNNNN → the batch's creator keys
+	nsDone      = "batch-done" // RUN/PLATFORM/NNNNN → the worker's stats
+	nsCollected = "collected"  // RUN/CREATORKEY → the worker that collected it
+)
+
+// Batch is a slice of a run's frontier on one platform.
+type Batch struct {
+	Run      string   `json:"run"`
+	Platform string   `json:"platform"`
+	ID       string   `json:"id"` // RUN/PLATFORM/NNNNN
+	Keys     []string `json:"keys"`
+}
+
+func (b Batch) job() string { return "claim/" + b.ID }
+
+// Seed splits a platform's frontier into batches of size and stores them.
+// Seeding the same run and platform again adds nothing (the batch markers
+// exist), so a restarted coordinator may seed again.
+func Seed(ctx context.Context, st Store, run, platform string, keys []string, size int, owner string) (int, error) {
+	if strings.ContainsAny(run+platform, "/") || run == "" || platform == "" {
+		return 0, fmt.Errorf("seeding run %q platform %q: %w: ids must be non-empty and free of '/'", run, platform, store.ErrInvalid)
+	}
+	if size < 1 {
+		return 0, fmt.Errorf("seeding run %q: batch size %d must be positive", run, size)
+	}
+	n := 0
+	for i := 0; i < len(keys); i += size {
+		b := Batch{Run: run, Platform: platform, ID: fmt.Sprintf("%s/%s/%05d", run, platform, i/size), Keys: keys[i:min(i+size, len(keys))]}
+		data, err := json.Marshal(b.Keys)
+		if err != nil {
+			return n, err
+		}
+		if _, _, err := st.Mark(ctx, store.Marker{NS: nsBatch, ID: b.ID, Owner: owner, Data: string(data), At: time.Now()}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Batches returns the run's batches (all platforms), by id.
+func Batches(ctx context.Context, st Store, run string) ([]Batch, error) {
+	ms, err := st.ListMarkers(ctx, nsBatch, run+"/")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Batch, 0, len(ms))
+	for _, m := range ms {
+		rest := strings.TrimPrefix(m.ID, run+"/")
+		platform, _, _ := strings.Cut(rest, "/")
+		b := Batch{Run: run, Platform: platform, ID: m.ID}
+		if err := json.Unmarshal([]byte(m.Data), &b.Keys); err != nil {
+			return nil, fmt.Errorf("batch %s: %w", m.ID, err)
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// Stats are what a worker reports for a batch it finished.
+type Stats struct {
+	Worker      string        `json:"worker"`
+	Creators    int           `json:"creators"` // collected by this worker (not skipped)
+	Skipped     int           `json:"skipped"`  // already collected in the run by someone else
+	Failed      int           `json:"failed"`
+	Requests    int64         `json:"requests"`
+	Throttled   int64         `json:"throttled"` // 429s
+	LimiterWait time.Duration `json:"limiterWait"`
+}
+
+// Worker claims and works batches of one run.
+type Worker struct {
+	st    Store
+	run   string
+	owner string
+	ttl   time.Duration
+}
+
+// NewWorker returns a worker named owner (unique per process) on run; its
+// claims lapse ttl after its last heartbeat.
+func NewWorker(st Store, run, owner string, ttl time.Duration) *Worker {
+	return &Worker{st: st, run: run, owner: owner, ttl: ttl}
+}
+
+// Claim takes a batch that is not done and not held by a live worker;
+// ok is false when there is none right now (all done, or all held).
+func (w *Worker) Claim(ctx context.Context, platforms ...string) (b Batch, ok bool, err error) {
+	bs, err := Batches(ctx, w.st, w.run)
+	if err != nil {
+		return Batch{}, false, err
+	}
+	done, err := doneSet(ctx, w.st, w.run)
+	if err != nil {
+		return Batch{}, false, err
+	}
+	for _, b := range bs {
+		if done[b.ID] || (len(platforms) > 0 && !contains(platforms, b.Platform)) {
+			continue
+		}
+		got, err := w.st.Acquire(ctx, b.job(), w.owner, w.ttl)
+		if err != nil {
+			return Batch{}, false, err
+		}
+		if got {
+			// It may have been finished between the listing and the claim.
+			if fin, _, err := w.isDone(ctx, b.ID); err != nil || fin {
+				_ = w.st.Release(ctx, b.job(), w.owner)
+				if err != nil {
+					return Batch{}, false, err
+				}
+				continue
+			}
+			return b, true, nil
+		}
+	}
+	return Batch{}, false, nil
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *Worker) isDone(ctx context.Context, id string) (bool, store.Marker, error) {
+	ms, err := w.st.ListMarkers(ctx, nsDone, id)
+	if err != nil {
+		return false, store.Marker{}, err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return true, m, nil
+		}
+	}
+	return false, store.Marker{}, nil
+}
+
+// Heartbeat renews the worker's claim on b. An error wrapping
+// store.ErrLeaseLost means the claim lapsed and another worker may have the
+// batch: stop working on it.
+func (w *Worker) Heartbeat(ctx context.Context, b Batch) error {
+	return w.st.Renew(ctx, b.job(), w.owner, w.ttl)
+}
+
+// Take records that the worker has collected key in this run. won is false
+// when another worker already did (skip it: it is collected). Call it after
+// the creator's data is stored, so a worker that dies midway leaves the
+// creator to the batch's next owner.
+func (w *Worker) Take(ctx context.Context, key string) (won bool, err error) {
+	won, _, err = w.st.Mark(ctx, store.Marker{NS: nsCollected, ID: w.run + "/" + key, Owner: w.owner, At: time.Now()})
+	return won, err
+}
+
+// Collected tells whether key is already collected in this run.
+func (w *Worker) Collected(ctx context.Context, key string) (bool, error) {
+	id := w.run + "/" + key
+	ms, err := w.st.ListMarkers(ctx, nsCollected, id) // a prefix: longer keys may match too
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// ErrNotHeld is returned by Done when the worker's claim on the batch has
+// lapsed; another worker finishes it.
+var ErrNotHeld = errors.New("batch claim lapsed")
+
+// Done marks b finished with the worker's stats and gives up the claim.
+func (w *Worker) Done(ctx context.Context, b Batch, s Stats) error {
+	if err := w.st.Renew(ctx, b.job(), w.owner, w.ttl); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			return fmt.Errorf("finishing %s: %w", b.ID, ErrNotHeld)
+		}
+		return err
+	}
+	s.Worker = w.owner
+	data, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	if _, _, err := w.st.Mark(ctx, store.Marker{NS: nsDone, ID: b.ID, Owner: w.owner, Data: string(data), At: time.Now()}); err != nil {
+		return err
+	}
+	return w.st.Release(ctx, b.job(), w.owner)
+}
+
+func doneSet(ctx context.Context, st Store, run string) (map[string]bool, error) {
+	ms, err := st.ListMarkers(ctx, nsDone, run+"/")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		out[m.ID] = true
+	}
+	return out, nil
+}
+
+// Status is how far a run's frontier is.
+type Status struct {
+	Batches   int              `json:"batches"`
+	Done      int              `json:"done"`
+	Collected int              `json:"collected"` // creators, over all batches
+	Workers   map[string]Stats `json:"workers"`   // summed per worker over its finished batches
+}
+
+// Drained reports whether every batch is done.
+func (s Status) Drained() bool { return s.Done >= s.Batches }
+
+// RunStatus reads a run's frontier status.
+func RunStatus(ctx context.Context, st Store, run string) (Status, error) {
+	n, err := st.CountMarkers(ctx, nsBatch, run+"/")
+	if err != nil {
+		return Status{}, err
+	}
+	done, err := st.ListMarkers(ctx, nsDone, run+"/")
+	if err != nil {
+		return Status{}, err
+	}
+	col, err := st.CountMarkers(ctx, nsCollected, run+"/")
+	if err != nil {
+		return Status{}, err
+	}
+	s := Status{Batches: n, Done: len(done), Collected: col, Workers: map[string]Stats{}}
+	for _, m := range done {
+		var b Stats
+		if err := json.Unmarshal([]byte(m.Data), &b); err != nil {
+			return s, fmt.Errorf("stats of %s: %w", m.ID, err)
+		}
+		a := s.Workers[b.Worker]
+		a.Worker = b.Worker
+		a.Creators += b.Creators
+		a.Skipped += b.Skipped
+		a.Failed += b.Failed
+		a.Requests += b.Requests
+		a.Throttled += b.Throttled
+		a.LimiterWait += b.LimiterWait
+		s.Workers[b.Worker] = a
+	}
+	return s, nil
+}
+
+// Prune deletes a finished run's frontier markers.
+func Prune(ctx context.Context, st Store, run string) error {
+	for _, ns := range []string{nsBatch, nsDone, nsCollected} {
+		if _, err := st.DeleteMarkers(ctx, ns, run+"/"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
