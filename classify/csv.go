@@ -70,11 +70,15 @@ func ReadComments(r io.Reader, source string) ([]LabeledComment, error) {
 	return rows, nil
 }
 
-// LabeledAccount is one row of the Instagram fake-account file.
+// LabeledAccount is one labelled account: a row of the Instagram
+// fake-account file or of a generic account CSV.
 type LabeledAccount struct {
-	Line     int // 1-based record number in the file, header = 1
-	Features AccountFeatures
-	Fake     bool
+	Line    int // 1-based record number in the file, header = 1
+	Profile Profile
+	Fake    bool
+	// Label is the file's label when it says more than fake or not (e.g.
+	// "inactive"); empty otherwise.
+	Label string
 }
 
 // accountColumns are the header names of the Instagram fake/spammer/genuine
@@ -144,22 +148,23 @@ func ReadAccounts(r io.Reader) ([]LabeledAccount, error) {
 			}
 			return int64(v[i]), nil
 		}
-		f := &row.Features
+		f := &row.Profile
+		f.Known = FieldsTrained
 		var errs [12]error
-		f.ProfilePic, errs[0] = flag(0)
-		f.DigitsRatioUsername = v[1]
+		f.HasAvatar, errs[0] = flag(0)
+		f.HandleDigitsRatio = v[1]
 		var words, bio int64
 		words, errs[2] = count(2)
-		f.FullnameWords = int(words)
-		f.DigitsRatioFullname = v[3]
-		f.NameEqualsUsername, errs[4] = flag(4)
+		f.NameWords = int(words)
+		f.NameDigitsRatio = v[3]
+		f.NameIsHandle, errs[4] = flag(4)
 		bio, errs[5] = count(5)
 		f.BioLength = int(bio)
-		f.ExternalURL, errs[6] = flag(6)
+		f.HasLink, errs[6] = flag(6)
 		f.Private, errs[7] = flag(7)
 		f.Posts, errs[8] = count(8)
 		f.Followers, errs[9] = count(9)
-		f.Follows, errs[10] = count(10)
+		f.Following, errs[10] = count(10)
 		row.Fake, errs[11] = flag(11)
 		for _, i := range []int{1, 3} {
 			if v[i] < 0 || v[i] > 1 {

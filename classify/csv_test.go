@@ -63,8 +63,8 @@ func TestReadAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []LabeledAccount{
-		{Line: 2, Features: AccountFeatures{ProfilePic: true, DigitsRatioUsername: 0.27, BioLength: 53, Posts: 32, Followers: 1000, Follows: 955}},
-		{Line: 3, Fake: true, Features: AccountFeatures{FullnameWords: 1, DigitsRatioFullname: 0.5, NameEqualsUsername: true, ExternalURL: true, Private: true, Followers: 15338538, Follows: 7500}},
+		{Line: 2, Profile: Profile{Known: FieldsTrained, HasAvatar: true, HandleDigitsRatio: 0.27, BioLength: 53, Posts: 32, Followers: 1000, Following: 955}},
+		{Line: 3, Fake: true, Profile: Profile{Known: FieldsTrained, NameWords: 1, NameDigitsRatio: 0.5, NameIsHandle: true, HasLink: true, Private: true, Followers: 15338538, Following: 7500}},
 	}
 	if len(rows) != 2 || rows[0] != want[0] || rows[1] != want[1] {
 		t.Fatalf("got %+v\nwant %+v", rows, want)
@@ -74,7 +74,7 @@ func TestReadAccounts(t *testing.T) {
 	in = `"FAKE","#follows","#followers","#posts","private","external URL","description length","name==username","nums/length fullname","fullname words","nums/length username","profile pic"` + "\n" +
 		"1,7,3,0,0,0,0,0,0,0,0.5,1\n"
 	rows, err = ReadAccounts(strings.NewReader(in))
-	if err != nil || len(rows) != 1 || !rows[0].Fake || rows[0].Features.Follows != 7 || rows[0].Features.Followers != 3 || rows[0].Features.DigitsRatioUsername != 0.5 || !rows[0].Features.ProfilePic {
+	if err != nil || len(rows) != 1 || !rows[0].Fake || rows[0].Profile.Following != 7 || rows[0].Profile.Followers != 3 || rows[0].Profile.HandleDigitsRatio != 0.5 || !rows[0].Profile.HasAvatar {
 		t.Errorf("reordered: %+v, %v", rows, err)
 	}
 

@@ -3,8 +3,12 @@
 //
 //   - CommentModel scores a comment as spam/bot from its text and author name
 //     only (logistic regression on hashed word and character n-grams);
-//   - AccountModel scores an account as fake from the public profile features
-//     every platform shows (a deterministic random forest).
+//   - AccountModel classifies an account as real, fake (bought/bot/spam) or
+//     inactive from public profile fields that mean the same on every
+//     platform (Account; a field the platform does not show is nil =
+//     unknown). It holds one monotone logistic scorecard per set of known
+//     fields, so an unknown field is never imputed; Predict returns
+//     calibrated probabilities and reason codes (AccountVerdict).
 //
 // The shipped models live in models/ and are embedded with go:embed; scoring
 // does no other I/O. They are rebuilt byte for byte from the data in data/ by

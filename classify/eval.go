@@ -15,15 +15,6 @@ func EvalComments(m *CommentModel, rows []LabeledComment) Metrics {
 	return c.Metrics()
 }
 
-// EvalAccounts scores rows with m and compares IsFake with the labels.
-func EvalAccounts(m *AccountModel, rows []LabeledAccount) Metrics {
-	var c Confusion
-	for _, r := range rows {
-		c.Add(m.IsFake(r.Features), r.Fake)
-	}
-	return c.Metrics()
-}
-
 // CommentFold is the result of one leave-one-source-out fold.
 type CommentFold struct {
 	Held    string  // the held-out source (video)
@@ -67,52 +58,6 @@ func CrossValidateComments(rows []LabeledComment, opts CommentTrainOptions) ([]C
 		pooled = pooled.Plus(met)
 	}
 	return folds, pooled, nil
-}
-
-// AccountCV is the result of a k-fold cross-validation of the account model.
-type AccountCV struct {
-	Folds  []Metrics // per fold
-	Pooled Metrics   // all held-out predictions together
-	// MeanAccuracy and MeanF1 average the per-fold figures.
-	MeanAccuracy, MeanF1 float64
-}
-
-// CrossValidateAccounts runs stratified k-fold cross-validation: the rows of
-// each class are shuffled with opts.Seed and dealt round-robin into k folds;
-// each fold is scored by a forest trained on the other k−1.
-func CrossValidateAccounts(rows []LabeledAccount, k int, opts AccountTrainOptions) (AccountCV, error) {
-	if k < 2 || k > len(rows) {
-		return AccountCV{}, fmt.Errorf("cross-validating accounts: k=%d for %d rows", k, len(rows))
-	}
-	labels := make([]bool, len(rows))
-	for i, r := range rows {
-		labels[i] = r.Fake
-	}
-	var cv AccountCV
-	for f, test := range stratifiedFolds(labels, k, opts.Seed) {
-		in := make([]bool, len(rows))
-		held := make([]LabeledAccount, 0, len(test))
-		for _, i := range test {
-			in[i] = true
-			held = append(held, rows[i])
-		}
-		train := make([]LabeledAccount, 0, len(rows)-len(test))
-		for i, r := range rows {
-			if !in[i] {
-				train = append(train, r)
-			}
-		}
-		m, err := TrainAccounts(train, opts)
-		if err != nil {
-			return AccountCV{}, fmt.Errorf("fold %d: %w", f+1, err)
-		}
-		met := EvalAccounts(m, held)
-		cv.Folds = append(cv.Folds, met)
-		cv.Pooled = cv.Pooled.Plus(met)
-		cv.MeanAccuracy += met.Accuracy / float64(k)
-		cv.MeanF1 += met.F1 / float64(k)
-	}
-	return cv, nil
 }
 
 // stratifiedFolds deals the indices of each class, shuffled with seed, into

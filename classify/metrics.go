@@ -15,6 +15,9 @@ type Metrics struct {
 	Recall         float64
 	F1             float64
 	MCC            float64 // Matthews correlation coefficient, in [-1, 1]
+	Specificity    float64 // TN ÷ (TN + FP): the share of negatives (real accounts, ham) kept
+	// BalancedAccuracy is the mean of recall and specificity.
+	BalancedAccuracy float64
 }
 
 // NewMetrics derives the figures from confusion counts.
@@ -25,6 +28,8 @@ func NewMetrics(tp, tn, fp, fn int) Metrics {
 	m.Precision = ratio(float64(tp), float64(tp+fp))
 	m.Recall = ratio(float64(tp), float64(tp+fn))
 	m.F1 = ratio(float64(2*tp), float64(2*tp+fp+fn))
+	m.Specificity = ratio(float64(tn), float64(tn+fp))
+	m.BalancedAccuracy = (m.Recall + m.Specificity) / 2
 	d := math.Sqrt(float64(tp+fp) * float64(tp+fn) * float64(tn+fp) * float64(tn+fn))
 	m.MCC = ratio(float64(float64(tp)*float64(tn))-float64(float64(fp)*float64(fn)), d)
 	return m

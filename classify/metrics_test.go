@@ -122,22 +122,3 @@ func TestRNG(t *testing.T) {
 		}
 	}
 }
-
-func TestMidpoint(t *testing.T) {
-	for _, c := range []struct {
-		lo, hi float64
-		log    bool
-		want   float64
-	}{
-		{0, 1, false, 0.5},
-		{0, 3, true, 1},       // √(1·4)−1
-		{99, 9999, true, 999}, // √(100·10000)−1
-		{0.25, 0.5, false, 0.375},
-		{1, math.Nextafter(1, 2), false, 1},
-	} {
-		got := midpoint(c.lo, c.hi, c.log)
-		if got != c.want || got < c.lo || got >= c.hi {
-			t.Errorf("midpoint(%v, %v, %v) = %v, want %v", c.lo, c.hi, c.log, got, c.want)
-		}
-	}
-}

@@ -348,7 +348,7 @@ func evalAccountsFiles(w io.Writer, paths []string, asJSON bool) error {
 	var results []fileResult
 	var pooled classify.Metrics
 	for i, rows := range sets {
-		met := classify.EvalAccounts(m, rows)
+		met := classify.EvalAccounts(m, rows, 0).Metrics
 		results = append(results, fileResult{File: paths[i], Training: isTraining[i], Metrics: met})
 		pooled = pooled.Plus(met)
 	}
@@ -356,8 +356,8 @@ func evalAccountsFiles(w io.Writer, paths []string, asJSON bool) error {
 		return writeJSON(w, map[string]any{"model": m.Info(), "threshold": m.Threshold(), "files": results, "pooled": pooled})
 	}
 	info := m.Info()
-	fmt.Fprintf(w, "Account model: classify/models/%s (random forest, %d trees, %d training accounts, threshold %.2f); positive class = fake\n\n",
-		training.AccountsFile, info.Trees, info.Rows, m.Threshold())
+	fmt.Fprintf(w, "Account model: classify/models/%s (monotone scorecards, %d field sets, %d training accounts, threshold %.2f); positive class = fake\n\n",
+		training.AccountsFile, info.Submodels, info.Rows, m.Threshold())
 	printMetricsTable(w, "FILE", results, pooled, len(results) > 1)
 	if anyTrue(isTraining) {
 		fmt.Fprintln(w, "\n* a training file of the shipped model: its figures are resubstitution figures, not estimates (use --cv).")
@@ -367,6 +367,9 @@ func evalAccountsFiles(w io.Writer, paths []string, asJSON bool) error {
 
 // accountTarget is the target: 10-fold accuracy ≥ 0.92.
 const accountTarget = 0.92
+
+// accountCVSeed deals the cross-validation folds.
+const accountCVSeed = 20200527
 
 func evalAccountsCV(w io.Writer, paths []string, k int, asJSON bool) error {
 	var rows []classify.LabeledAccount
@@ -386,11 +389,11 @@ func evalAccountsCV(w io.Writer, paths []string, k int, asJSON bool) error {
 		}
 	}
 	opts := classify.DefaultAccountTrainOptions()
-	cv, err := classify.CrossValidateAccounts(rows, k, opts)
+	cv, err := classify.CrossValidateAccounts(rows, k, accountCVSeed, opts, 0)
 	if err != nil {
 		return err
 	}
-	met := cv.Pooled.Accuracy >= accountTarget
+	met := cv.Pooled.Metrics.Accuracy >= accountTarget
 	if asJSON {
 		out := map[string]any{"protocol": fmt.Sprintf("stratified %d-fold", k), "options": opts, "folds": cv.Folds,
 			"pooled": cv.Pooled, "mean_accuracy": cv.MeanAccuracy, "mean_f1": cv.MeanF1, "target_accuracy": accountTarget, "target_met": met}
@@ -399,7 +402,7 @@ func evalAccountsCV(w io.Writer, paths []string, k int, asJSON bool) error {
 		}
 		return writeJSON(w, out)
 	}
-	fmt.Fprintf(w, "Stratified %d-fold cross-validation of the account model (%d accounts, seed %d); positive class = fake.\n\n", k, len(rows), opts.Seed)
+	fmt.Fprintf(w, "Stratified %d-fold cross-validation of the account model (%d accounts, seed %d); positive class = fake.\n\n", k, len(rows), accountCVSeed)
 	tw := newTable(w)
 	fmt.Fprintln(tw, "FOLD\tN\tACC\tPREC\tRECALL\tF1\tMCC\tTP\tTN\tFP\tFN")
 	row := func(name string, m classify.Metrics) {
@@ -407,9 +410,9 @@ func evalAccountsCV(w io.Writer, paths []string, k int, asJSON bool) error {
 			name, m.N(), m.Accuracy, m.Precision, m.Recall, m.F1, m.MCC, m.TP, m.TN, m.FP, m.FN)
 	}
 	for i, m := range cv.Folds {
-		row(fmt.Sprint(i+1), m)
+		row(fmt.Sprint(i+1), m.Metrics)
 	}
-	row("pooled", cv.Pooled)
+	row("pooled", cv.Pooled.Metrics)
 	tw.Flush()
 	fmt.Fprintf(w, "mean over folds: accuracy %.4f, F1 %.4f\n", cv.MeanAccuracy, cv.MeanF1)
 	verdict := "met"
@@ -425,7 +428,7 @@ func evalAccountsCV(w io.Writer, paths []string, k int, asJSON bool) error {
 	fmt.Fprintln(w)
 	tw = newTable(w)
 	fmt.Fprintln(tw, "METHOD\tACC\tNOTE")
-	fmt.Fprintf(tw, "nanoscout random forest (%d-fold CV on train.csv)\t%.3f\tF1 %.3f\n", k, cv.Pooled.Accuracy, cv.Pooled.F1)
+	fmt.Fprintf(tw, "nanoscout scorecards (%d-fold CV on train.csv)\t%.3f\tF1 %.3f\n", k, cv.Pooled.Metrics.Accuracy, cv.Pooled.Metrics.F1)
 	for _, b := range training.AccountBaselines {
 		fmt.Fprintf(tw, "%s\t%.3f\t%s\n", b.Method, b.Accuracy, b.Note)
 	}
