@@ -23,13 +23,48 @@ func TestCommentLeaveOneVideoOutTarget(t *testing.T) {
 	if len(folds) != 3 {
 		t.Fatalf("%d folds, want one per video (3)", len(folds))
 	}
+	// Floors a little under what the shipped options reach (0.968, 0.948,
+	// 0.926; pooled 0.945): the goal is 0.95 on every video, which
+	// LMFAO misses (its labels count "like this comment" begging as spam,
+	// which the other two videos hardly contain).
+	floor := map[string]float64{"Youtube01-Psy": 0.96, "Youtube02-KatyPerry": 0.94, "Youtube03-LMFAO": 0.92}
 	for _, f := range folds {
 		t.Logf("held out %-20s train %4d  λ=%-6g %v", f.Held, f.Train, f.Lambda, f.Metrics)
-		if f.Metrics.F1 < 0.92 {
-			t.Errorf("%s: leave-one-video-out F1 %.4f < 0.92", f.Held, f.Metrics.F1)
+		if f.Metrics.F1 < floor[f.Held] {
+			t.Errorf("%s: leave-one-video-out F1 %.4f < %.2f", f.Held, f.Metrics.F1, floor[f.Held])
 		}
 	}
 	t.Logf("pooled %v", pooled)
+	if pooled.F1 < 0.94 {
+		t.Errorf("pooled F1 %.4f < 0.94", pooled.F1)
+	}
+}
+
+// TestAccountCrossValidation: stratified 10-fold accuracy with every field
+// known, and with bio and display name unknown (the held-out source that
+// shows neither), where the old model flagged a third of real accounts.
+func TestAccountCrossValidation(t *testing.T) {
+	rows, err := training.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		hide          classify.Field
+		acc, minSpec float64
+	}{
+		{0, 0.93, 0.93},
+		{classify.FieldBio | classify.FieldDisplayName, 0.92, 0.93},
+	} {
+		cv, err := classify.CrossValidateAccounts(rows, 10, 20200527, classify.DefaultAccountTrainOptions(), c.hide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := cv.Pooled.Metrics
+		t.Logf("hide %v: %v; Brier %.4f ECE %.4f", c.hide, m, cv.Pooled.Brier, cv.Pooled.ECE)
+		if m.Accuracy < c.acc || m.Specificity < c.minSpec || cv.Pooled.Brier > 0.07 {
+			t.Errorf("hide %v: accuracy %.4f (want ≥ %.2f), specificity %.4f (want ≥ %.2f), Brier %.4f", c.hide, m.Accuracy, c.acc, m.Specificity, c.minSpec, cv.Pooled.Brier)
+		}
+	}
 }
 
 // TestCrossValidationIsHonest checks the protocol rather than the figures:

@@ -17,10 +17,12 @@ func EvalComments(m *CommentModel, rows []LabeledComment) Metrics {
 
 // CommentFold is the result of one leave-one-source-out fold.
 type CommentFold struct {
-	Held    string  // the held-out source (video)
-	Train   int     // training comments (all other sources)
-	Lambda  float64 // L2 strength chosen inside the training sources
-	Metrics Metrics // on the held-out source
+	Held   string  // the held-out source (video)
+	Train  int     // training comments (all other sources)
+	Lambda float64 // L2 strength chosen inside the training sources
+	// Threshold is the spam threshold chosen inside the training sources.
+	Threshold float64
+	Metrics   Metrics // on the held-out source
 }
 
 // CrossValidateComments runs leave-one-source-out cross-validation: for each
@@ -54,7 +56,7 @@ func CrossValidateComments(rows []LabeledComment, opts CommentTrainOptions) ([]C
 			return nil, Metrics{}, fmt.Errorf("fold %s: %w", held, err)
 		}
 		met := EvalComments(m, bySource[held])
-		folds = append(folds, CommentFold{Held: held, Train: len(train), Lambda: m.info.Lambda, Metrics: met})
+		folds = append(folds, CommentFold{Held: held, Train: len(train), Lambda: m.info.Lambda, Threshold: m.threshold, Metrics: met})
 		pooled = pooled.Plus(met)
 	}
 	return folds, pooled, nil

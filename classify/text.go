@@ -6,13 +6,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // featureVersion names the feature extraction below; it is stored in the
 // model file, and a model built for another version is refused, so a change
 // here cannot silently pair with stale weights. Bump it with any change to
 // normalisation, tokenisation or hashing, then run make train.
-const featureVersion = 1
+const featureVersion = 2
 
 const (
 	hashBits   = 20
@@ -27,6 +29,10 @@ const (
 	// code point, and private-use code points are removed from the input, so
 	// it cannot be typed.
 	urlRune = '\ue000'
+	// videoRune stands for a link to a YouTube video (youtu.be/…,
+	// youtube.com/watch…): the share button and timestamps write those, so
+	// they are not counted as URLs.
+	videoRune = '\ue001'
 )
 
 // Feature kinds: each is a different hash seed, so a word and a character
@@ -73,6 +79,7 @@ var (
 	metaDigits = metaBuckets("digits", 5) // bits.Len(digits), capped
 	metaADigit = metaBucket("author-digit")
 	metaANone  = metaBucket("author-empty")
+	metaBait   = metaBucket("engagement-bait")
 )
 
 func metaBucket(name string) uint32 { return bucket(hashString(hashStart(kindMeta), name)) }
@@ -96,7 +103,7 @@ type features struct {
 // scratch holds the reusable buffers of one extraction.
 type scratch struct {
 	features
-	runes, out []rune
+	runes, joined, out []rune
 }
 
 func (s *scratch) reset() {
@@ -158,7 +165,10 @@ func stripTags(s string) string {
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // normalize decodes, cleans and lower-cases s into dst: HTML tags become a
-// space, HTML entities are decoded, invisible characters are dropped, every
+// space, HTML entities are decoded, the text is put in Unicode NFKC form (so
+// full-width "ｗｗｗ．ｅｂａｙ．ｃｏｍ", ligatures and mathematical letters
+// become their plain forms), Cyrillic and Greek look-alikes inside Latin
+// words become Latin letters, invisible characters are dropped, every
 // run of white space becomes one space, runs of more than three identical
 // characters are cut to three ("loooove" → "looove"), and the result is
 // trimmed and cut at maxRunes runes. Upper-case letters and digits are
@@ -170,6 +180,9 @@ func normalize(dst []rune, s string) ([]rune, textStats) {
 	}
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
+	}
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
 	}
 	dst = dst[:0]
 	for _, r := range s {
@@ -217,7 +230,184 @@ func normalize(dst []rune, s string) ([]rune, textStats) {
 	if n := len(dst); n > 0 && dst[n-1] == ' ' {
 		dst = dst[:n-1]
 	}
+	foldLookalikes(dst)
 	return dst, st
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lookalikes maps lower-case Cyrillic and Greek letters that look like
+// Latin ones (the usual spam obfuscation "frее mоnеy") to those.
+var lookalikes = map[rune]rune{
+	'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j',
+	'ѕ': 's', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'һ': 'h', 'ո': 'n', 'ν': 'v', 'ο': 'o', 'α': 'a',
+	'ι': 'i', 'κ': 'k', 'ρ': 'p', 'τ': 't', 'υ': 'u', 'χ': 'x', 'ε': 'e',
+}
+
+// foldLookalikes replaces look-alike letters inside words that also hold
+// ASCII letters; words wholly in another script are left alone.
+func foldLookalikes(rs []rune) {
+	for i := 0; i < len(rs); {
+		j, latin, other := i, false, false
+		for j < len(rs) && (unicode.IsLetter(rs[j]) || rs[j] >= '0' && rs[j] <= '9') {
+			if rs[j] >= 'a' && rs[j] <= 'z' {
+				latin = true
+			} else if _, ok := lookalikes[rs[j]]; ok {
+				other = true
+			}
+			j++
+		}
+		if latin && other {
+			for k := i; k < j; k++ {
+				if r, ok := lookalikes[rs[k]]; ok {
+					rs[k] = r
+				}
+			}
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+}
+
+// joinSpacedHosts undoes the usual ways of writing a host so that it is not
+// a link: "www . site . com", "site .com", "site. com", "site dot com",
+// "site (dot) com" and "site [dot] net" become "site.com" etc. A run of
+// space-separated pieces is joined only when the result is a host whose
+// last label is a common TLD and whose other labels hold a letter (so
+// "1. it is" and "ok . it" stay); short TLDs that are also words ("in",
+// "me", "it") need a leading "www".
+func joinSpacedHosts(dst, src []rune) []rune {
+	toks := strings.Split(string(src), " ")
+	dst = dst[:0]
+	emit := func(s string) {
+		if len(dst) > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, []rune(s)...)
+	}
+	for i := 0; i < len(toks); {
+		if j, host, ok := spacedHost(toks, i); ok {
+			emit(host)
+			i = j
+			continue
+		}
+		emit(toks[i])
+		i++
+	}
+	return dst
+}
+
+func isDotWord(t string) bool {
+	switch t {
+	case ".", "dot", "(dot)", "[dot]", "{dot}", "(.)", "[.]":
+		return true
+	}
+	return false
+}
+
+func isLabel(t string) bool {
+	if t == "" || len(t) > 63 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func hasLetter(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] >= 'a' && t[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// spacedHost tries to read a spaced-out host starting at toks[i]: pieces
+// glued by a dot word ("dot", "(dot)", " . ") or by a dot at the end of one
+// piece or the start of the next. It takes the longest run that makes a
+// host (see joinSpacedHosts) and returns the index after it and the joined
+// text.
+func spacedHost(toks []string, i int) (int, string, bool) {
+	if !hasLetter(toks[i]) {
+		return 0, "", false
+	}
+	type cand struct {
+		j     int
+		text  string
+		loose bool // glued at a sentence-like "word. word"
+	}
+	var cands []cand
+	cur, loose := toks[i], false
+	for j := i + 1; j < len(toks); {
+		t := toks[j]
+		switch {
+		case isDotWord(t) && j+1 < len(toks) && !strings.HasSuffix(cur, "."):
+			cur += "." + toks[j+1]
+			j += 2
+		case strings.HasSuffix(cur, ".") != strings.HasPrefix(t, "."):
+			loose = loose || strings.HasSuffix(cur, ".")
+			cur += t
+			j++
+		default:
+			j = len(toks) + 1 // stop
+			continue
+		}
+		cands = append(cands, cand{j, cur, loose})
+		if strings.ContainsAny(cur, "/?#\\") {
+			break
+		}
+	}
+	for k := len(cands) - 1; k >= 0; k-- {
+		c := cands[k]
+		// "views. com on" reads as a sentence; "www.youtube. com/watch" and
+		// "tv. mtvema. com/vote" do not.
+		if c.loose && !strings.HasPrefix(c.text, "www.") && !strings.ContainsAny(c.text, "/\\") {
+			continue
+		}
+		if isSpacedHost(c.text) {
+			return cands[k].j, cands[k].text, true
+		}
+	}
+	return 0, "", false
+}
+
+// isSpacedHost reports whether s (up to a path) is a host made of labels
+// with letters ending in a common TLD.
+func isSpacedHost(s string) bool {
+	h := s
+	if k := strings.IndexAny(h, "/?#\\"); k >= 0 {
+		h = h[:k]
+	}
+	h = strings.TrimRight(h, ".,!?;)")
+	labels := strings.Split(h, ".")
+	if len(labels) < 2 || !commonTLD[labels[len(labels)-1]] {
+		return false
+	}
+	// "the end. in the…", "love it. me too": short TLDs that are also words
+	// only count after "www".
+	if labels[0] != "www" && !spacedTLD[labels[len(labels)-1]] {
+		return false
+	}
+	for _, l := range labels {
+		if !isLabel(l) || !hasLetter(l) {
+			return false
+		}
+	}
+	return true
 }
 
 // replaceURLs copies src to dst with every URL replaced by urlRune and, when
@@ -242,10 +432,14 @@ func replaceURLs(dst, src []rune, sc *scratch) ([]rune, int) {
 		if maybe {
 			if at, h, ok := findURL(string(chunk)); ok {
 				dst = append(dst, chunk[:runeIndex(chunk, at)]...)
-				dst = append(dst, urlRune)
-				urls++
-				if h != "" && sc != nil {
-					sc.addHost(h)
+				if isVideoLink(string(chunk[runeIndex(chunk, at):]), h) {
+					dst = append(dst, videoRune)
+				} else {
+					dst = append(dst, urlRune)
+					urls++
+					if h != "" && sc != nil {
+						sc.addHost(h)
+					}
 				}
 				chunk = nil
 			}
@@ -257,6 +451,17 @@ func replaceURLs(dst, src []rune, sc *scratch) ([]rune, int) {
 		i = j + 1
 	}
 	return dst, urls
+}
+
+// isVideoLink reports a link to one YouTube video.
+func isVideoLink(u, host string) bool {
+	switch host {
+	case "youtu.be":
+		return true
+	case "youtube.com", "m.youtube.com":
+		return strings.Contains(u, "/watch?v=") || strings.Contains(u, "/watch?") && strings.Contains(u, "v=")
+	}
+	return false
 }
 
 // runeIndex converts a byte offset in string(rs) to a rune offset.
@@ -284,7 +489,7 @@ func findURL(c string) (at int, host string, ok bool) {
 		return at, urlHost(c[at:]), true
 	}
 	h := urlHost(c)
-	if i := strings.LastIndexByte(h, '.'); i > 0 && commonTLD[h[i+1:]] && validHost(h) {
+	if i := strings.LastIndexByte(h, '.'); i > 0 && commonTLD[h[i+1:]] && validHost(h) && labelsHaveLetters(h[:i]) {
 		return 0, h, true
 	}
 	return 0, "", false
@@ -293,7 +498,7 @@ func findURL(c string) (at int, host string, ok bool) {
 func urlHost(u string) string {
 	u = strings.TrimPrefix(u, "http://")
 	u = strings.TrimPrefix(u, "https://")
-	if i := strings.IndexAny(u, "/?#:"); i >= 0 {
+	if i := strings.IndexAny(u, "/?#:\\"); i >= 0 {
 		u = u[:i]
 	}
 	u = strings.TrimPrefix(u, "www.")
@@ -302,6 +507,17 @@ func urlHost(u string) string {
 		return ""
 	}
 	return u
+}
+
+// labelsHaveLetters reports whether every dot-separated label of s holds a
+// letter: "1.it" (a list number) and "2.0.com" are not hosts.
+func labelsHaveLetters(s string) bool {
+	for _, l := range strings.Split(s, ".") {
+		if !hasLetter(l) {
+			return false
+		}
+	}
+	return true
 }
 
 func validHost(h string) bool {
@@ -325,18 +541,21 @@ var commonTLD = map[string]bool{
 	"eu": true, "xyz": true, "site": true, "online": true, "club": true, "top": true,
 }
 
+// spacedTLD are the TLDs a spaced-out host may end in without "www" first.
+var spacedTLD = map[string]bool{"com": true, "net": true, "org": true, "info": true, "biz": true, "ru": true, "xyz": true, "ly": true}
+
 // isWordRune reports runes that belong to words.
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
 	}
-	return r != urlRune && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+	return r != urlRune && r != videoRune && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
 }
 
 // isSymbolToken reports runes that are a token on their own: the URL marker
 // and symbols such as emoji.
 func isSymbolToken(r rune) bool {
-	return r == urlRune || r >= utf8.RuneSelf && unicode.Is(unicode.So, r)
+	return r == urlRune || r == videoRune || r >= utf8.RuneSelf && unicode.Is(unicode.So, r)
 }
 
 // extract fills sc.features for one comment.
@@ -344,7 +563,8 @@ func extract(sc *scratch, author, text string) {
 	sc.reset()
 	var st textStats
 	sc.runes, st = normalize(sc.runes, text)
-	sc.out, st.urls = replaceURLs(sc.out, sc.runes, sc)
+	sc.joined = joinSpacedHosts(sc.joined, sc.runes)
+	sc.out, st.urls = replaceURLs(sc.out, sc.joined, sc)
 	t := sc.out
 
 	// Words and word bigrams.
@@ -444,12 +664,34 @@ func extract(sc *scratch, author, text string) {
 		sc.meta = append(sc.meta, metaCaps[k])
 	}
 	sc.meta = append(sc.meta, metaDigits[min(bits.Len(uint(st.digits)), len(metaDigits)-1)])
+	if isBait(t) {
+		sc.meta = append(sc.meta, metaBait)
+	}
 	switch {
 	case len(sc.runes) == 0:
 		sc.meta = append(sc.meta, metaANone)
 	case containsDigit(sc.runes):
 		sc.meta = append(sc.meta, metaADigit)
 	}
+}
+
+// baitPhrases ask for likes or thumbs rather than say anything about the
+// video ("like this comment if…", "thumbs up if…"), which YouTube's spam
+// policy counts as engagement bait.
+var baitPhrases = []string{
+	"like this comment", "like my comment", "like this if", "like if ", "likes if ", "like for ",
+	"thumbs up if", "thumbs up for", "thumb up if", "give it a like", "give this a like",
+	"give this comment", "👍 if", "like this post",
+}
+
+func isBait(t []rune) bool {
+	s := string(t) + " "
+	for _, p := range baitPhrases {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // addHost adds the features of a URL host: the host without "www.", and
@@ -474,10 +716,11 @@ func containsDigit(rs []rune) bool {
 
 // NormalizeText returns the text a CommentModel reads from a comment: HTML
 // tags removed, entities decoded, invisible characters dropped, white space
-// collapsed, lower-cased, and every URL replaced by "<url>". It is for
+// collapsed, lower-cased, and every URL replaced by "<url>" ("<video>" for
+// a link to a YouTube video). It is for
 // inspection; scoring does the same without building the string.
 func NormalizeText(text string) string {
 	rs, _ := normalize(nil, text)
-	out, _ := replaceURLs(nil, rs, nil)
-	return strings.ReplaceAll(string(out), string(urlRune), "<url>")
+	out, _ := replaceURLs(nil, joinSpacedHosts(nil, rs), nil)
+	return strings.NewReplacer(string(urlRune), "<url>", string(videoRune), "<video>").Replace(string(out))
 }

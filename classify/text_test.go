@@ -14,7 +14,10 @@ func TestNormalizeText(t *testing.T) {
 		{"loooooove it!!!!!!", "looove it!!!"},
 		{"ÉCOUTE ÇA", "écoute ça"},
 		{"visit http://www.example.com/page?x=1 now", "visit <url> now"},
-		{"Check out this video on YouTube:http://youtu.be/abc", "check out this video on youtube:<url>"},
+		{"Check out this video on YouTube:http://youtu.be/abc", "check out this video on youtube:<video>"},
+		{"PSY - GANGNAM STYLE M/V: http://youtu.be/9bZkp7q19f0", "psy - gangnam style m/v: <video>"},
+		{`<a href="http://www.youtube.com/watch?v=KQ6zr6kCPj8&amp;t=2m19s">2:19</a> best part`, "2:19 best part"},
+		{"my channel youtube.com/user/promokid", "my channel <url>"},
 		{"go to www.site.net, or murdev.com and on.mtv.com/Ut15kX.", "go to <url> or <url> and <url>"},
 		{"1.000.000 views... lol.ok", "1.000.000 views... lol.ok"},
 		{"&#65279;hidden&#8203;entity", "hiddenentity"},
@@ -75,5 +78,40 @@ func TestExtractDeterministicAndBounded(t *testing.T) {
 	// character n-grams.
 	if want := 1 + 3*(maxRunes+2) - 9; n != want {
 		t.Errorf("%d text features for a %d-rune word, want %d", n, maxRunes, want)
+	}
+}
+
+func TestNormalizeObfuscation(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		// NFKC: full-width and mathematical letters are plain letters.
+		{"ｈｔｔｐ://ｗｗｗ.ｅｂａｙ.ｃｏｍ", "<url>"},
+		{"ｗｗｗ．ｅｂａｙ．ｃｏｍ now", "<url> now"},
+		{"𝐟𝐫𝐞𝐞 𝐦𝐨𝐧𝐞𝐲", "free money"},
+		{"ﬁnally", "finally"},
+		// Look-alike Cyrillic letters inside Latin words; whole Cyrillic words stay.
+		{"frее mоnеy сlick", "free money click"},
+		{"привет всем", "привет всем"},
+		// Backslash for slash.
+		{`bit.ly\xyz`, "<url>"},
+		{`go to bit.ly\abc now`, "go to <url> now"},
+		// Spaced and spelled-out dots.
+		{"www . site . com", "<url>"},
+		{"visit www. mysite. net/page please", "visit <url> please"},
+		{"tv.  mtvema. com/vote", "<url>"},
+		{"www.youtube. com/watch?v=TQ046FuAu00", "<video>"},
+		{"www.sitе. com/free", "<url>"}, // Cyrillic е
+		{"mysite dot com", "<url>"},
+		{"mysite (dot) com and shop [dot] net", "<url> and <url>"},
+		{"bit . ly/abc", "<url>"},
+		// Not hosts.
+		{"1.it is about", "1.it is about"},
+		{"2. it is the end. in the end", "2. it is the end. in the end"},
+		{"love it. me too", "love it. me too"},
+		{"version 2.0 dot com", "version 2.0 dot com"},
+		{"1.000.000 views. com on", "1.000.000 views. com on"}, // "views.com" would be a host; digits-only pieces never are
+	} {
+		if got := NormalizeText(c.in); got != c.want {
+			t.Errorf("NormalizeText(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }
