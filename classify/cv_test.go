@@ -49,7 +49,7 @@ func TestAccountCrossValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		hide          classify.Field
+		hide         classify.Field
 		acc, minSpec float64
 	}{
 		{0, 0.93, 0.93},
