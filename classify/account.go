@@ -1,7 +1,9 @@
 package classify
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -75,6 +77,26 @@ func (f Field) String() string {
 		return "none"
 	}
 	return strings.Join(s, ",")
+}
+
+// ParseFields reads field names as Field.String writes them
+// ("bio,display_name" or separate names); an unknown name is an error.
+func ParseFields(names ...string) (Field, error) {
+	var out Field
+	for _, list := range names {
+		for _, s := range strings.Split(list, ",") {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				continue
+			}
+			i := slices.Index(fieldNames, s)
+			if i < 0 {
+				return 0, fmt.Errorf("unknown field %q (want one of %s)", s, strings.Join(fieldNames, ", "))
+			}
+			out |= 1 << i
+		}
+	}
+	return out, nil
 }
 
 // Has reports whether every field of g is in f.

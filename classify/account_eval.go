@@ -86,13 +86,13 @@ func CrossValidateAccounts(rows []LabeledAccount, k int, seed uint64, opts Accou
 		cv.MeanAccuracy += e.Metrics.Accuracy / float64(k)
 		cv.MeanF1 += e.Metrics.F1 / float64(k)
 	}
-	cv.Pooled = poolEvals(cv.Folds)
+	cv.Pooled = PoolAccountEvals(cv.Folds)
 	return cv, nil
 }
 
-// poolEvals pools fold results: counts add up, Brier and ECE are weighted by
+// PoolAccountEvals pools results: counts add up, Brier and ECE are weighted by
 // fold size (ECE pooled this way is an upper bound of the pooled-bin ECE).
-func poolEvals(folds []AccountEval) AccountEval {
+func PoolAccountEvals(folds []AccountEval) AccountEval {
 	p := AccountEval{Classes: map[AccountClass]int{}}
 	n := 0
 	for _, f := range folds {
@@ -126,4 +126,159 @@ func splitRows(rows []LabeledAccount, test []int) (held, train []LabeledAccount)
 		}
 	}
 	return held, train
+}
+
+// RobustnessCheck is one robustness check of the account model on the
+// training data: a protocol, what it changes, and the pooled held-out
+// result.
+type RobustnessCheck struct {
+	Group string      `json:"group"` // "fields", "leave-one-field-out", "split", "leave-one-class-group-out"
+	Name  string      `json:"name"`
+	Eval  AccountEval `json:"eval"`
+	// Note says what the figure means when that is not the plain metrics
+	// (e.g. recall on the left-out group only).
+	Note string `json:"note,omitempty"`
+}
+
+// AccountRobustness runs the robustness checks reported by `nanoscout eval
+// accounts --cv`:
+//
+//   - fields: k-fold cross-validation with sets of fields unknown at test
+//     time, as other sources show them (the model answers with the
+//     submodel for the fields shown), and once with bio and display name
+//     read as EMPTY instead of unknown — the failure of the previous model;
+//   - leave-one-field-out: k-fold with one field unknown;
+//   - split: one stratified 80/20 train/test split;
+//   - leave-one-class-group-out: a kind of fake account (no posts, no
+//     avatar, private, …) is left out of training and tested against
+//     genuine accounts also unseen; the recall is on that kind only.
+func AccountRobustness(rows []LabeledAccount, k int, seed uint64, opts AccountTrainOptions) ([]RobustnessCheck, error) {
+	var out []RobustnessCheck
+	cv := func(group, name string, hide Field) error {
+		c, err := CrossValidateAccounts(rows, k, seed, opts, hide)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, RobustnessCheck{Group: group, Name: name, Eval: c.Pooled})
+		return nil
+	}
+	trained := FieldsTrained
+	for _, s := range []struct {
+		name string
+		hide Field
+	}{
+		{"all fields", 0},
+		{"bio, display name unknown", FieldBio | FieldDisplayName},
+		{"bio, display name, avatar unknown", FieldBio | FieldDisplayName | FieldAvatar},
+		{"posts, followers, following, avatar, private only (SRF-like)", trained &^ (FieldPosts | FieldFollowers | FieldFollowing | FieldAvatar | FieldPrivate)},
+		{"no display name, no link (InstaFake-like)", FieldDisplayName | FieldLink},
+		{"posts, followers, following only", trained &^ (FieldPosts | FieldFollowers | FieldFollowing)},
+		{"handle and avatar only (commenter-like)", trained &^ (FieldUsername | FieldAvatar)},
+	} {
+		if err := cv("fields", s.name, s.hide); err != nil {
+			return nil, err
+		}
+	}
+	// The old failure: unknown bio and display name read as empty.
+	empty, err := crossValidateMutated(rows, k, seed, opts, func(p *Profile) {
+		p.BioLength, p.NameWords, p.NameDigitsRatio, p.NameIsHandle = 0, 0, 0, false
+	})
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, RobustnessCheck{Group: "fields", Name: "bio, display name read as EMPTY (wrong)", Eval: empty,
+		Note: "what reading unknown as empty does"})
+	for i, n := range fieldNames[:9] {
+		if err := cv("leave-one-field-out", n+" unknown", Field(1)<<i); err != nil {
+			return nil, err
+		}
+	}
+	// One stratified 80/20 split: the first of five folds is the test set.
+	labels := make([]bool, len(rows))
+	for i, r := range rows {
+		labels[i] = r.Fake
+	}
+	test, train := splitRows(rows, stratifiedFolds(labels, 5, seed)[0])
+	m, err := TrainAccountsFor(train, opts, FieldsTrained)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, RobustnessCheck{Group: "split", Name: fmt.Sprintf("stratified 80/20 split (%d train, %d test)", len(train), len(test)),
+		Eval: EvalAccounts(m, test, 0)})
+	for _, g := range []struct {
+		name string
+		in   func(p *Profile) bool
+	}{
+		{"fakes with no posts", func(p *Profile) bool { return p.Posts == 0 }},
+		{"fakes with posts", func(p *Profile) bool { return p.Posts > 0 }},
+		{"fakes without avatar", func(p *Profile) bool { return !p.HasAvatar }},
+		{"fakes with avatar", func(p *Profile) bool { return p.HasAvatar }},
+		{"private fakes", func(p *Profile) bool { return p.Private }},
+		{"public fakes", func(p *Profile) bool { return !p.Private }},
+	} {
+		e, n, err := leaveClassGroupOut(rows, seed, opts, g.in)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.name, err)
+		}
+		out = append(out, RobustnessCheck{Group: "leave-one-class-group-out", Name: fmt.Sprintf("%s (%d) left out of training", g.name, n), Eval: e,
+			Note: "recall = share of the left-out kind caught; specificity on unseen genuine accounts"})
+	}
+	return out, nil
+}
+
+// crossValidateMutated is k-fold cross-validation with mutate applied to
+// the held-out rows' profiles.
+func crossValidateMutated(rows []LabeledAccount, k int, seed uint64, opts AccountTrainOptions, mutate func(*Profile)) (AccountEval, error) {
+	labels := make([]bool, len(rows))
+	for i, r := range rows {
+		labels[i] = r.Fake
+	}
+	var folds []AccountEval
+	for _, test := range stratifiedFolds(labels, k, seed) {
+		held, train := splitRows(rows, test)
+		m, err := TrainAccountsFor(train, opts, FieldsTrained)
+		if err != nil {
+			return AccountEval{}, err
+		}
+		for i := range held {
+			mutate(&held[i].Profile)
+		}
+		folds = append(folds, EvalAccounts(m, held, 0))
+	}
+	return PoolAccountEvals(folds), nil
+}
+
+// leaveClassGroupOut trains on half of the genuine accounts and on the
+// fakes outside the group, and tests on the other half of the genuine
+// accounts and the fakes of the group.
+func leaveClassGroupOut(rows []LabeledAccount, seed uint64, opts AccountTrainOptions, in func(*Profile) bool) (AccountEval, int, error) {
+	var genuine []int
+	for i, r := range rows {
+		if !r.Fake {
+			genuine = append(genuine, i)
+		}
+	}
+	newRNG(seed).shuffle(genuine)
+	testGenuine := map[int]bool{}
+	for _, i := range genuine[:len(genuine)/2] {
+		testGenuine[i] = true
+	}
+	var train, test []LabeledAccount
+	n := 0
+	for i, r := range rows {
+		switch {
+		case r.Fake && in(&rows[i].Profile):
+			test = append(test, r)
+			n++
+		case !r.Fake && testGenuine[i]:
+			test = append(test, r)
+		default:
+			train = append(train, r)
+		}
+	}
+	m, err := TrainAccountsFor(train, opts, FieldsTrained)
+	if err != nil {
+		return AccountEval{}, 0, err
+	}
+	return EvalAccounts(m, test, 0), n, nil
 }

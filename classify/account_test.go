@@ -346,3 +346,16 @@ func TestTrainAccountsDeterministic(t *testing.T) {
 		t.Error("a training row with an unknown field: no error")
 	}
 }
+
+func TestParseFields(t *testing.T) {
+	f, err := ParseFields("bio,display_name", " avatar ", "")
+	if err != nil || f != FieldBio|FieldDisplayName|FieldAvatar {
+		t.Errorf("ParseFields = %v, %v", f, err)
+	}
+	if f, err := ParseFields(FieldsAll.String()); err != nil || f != FieldsAll {
+		t.Errorf("round trip: %v, %v", f, err)
+	}
+	if _, err := ParseFields("bio,fullname"); err == nil || !strings.Contains(err.Error(), "fullname") {
+		t.Errorf("unknown name: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // LabeledComment is one row of a YouTube Spam Collection file. Only the
@@ -67,7 +68,37 @@ func ReadComments(r io.Reader, source string) ([]LabeledComment, error) {
 		}
 		rows = append(rows, row)
 	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("reading %s: a header and no rows", source)
+	}
 	return rows, nil
+}
+
+// InvalidUTF8 counts the bytes of b that are not part of valid UTF-8 and
+// returns the 1-based line of the first one (0 when there is none).
+func InvalidUTF8(b []byte) (count, firstLine int) {
+	line := 1
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c == '\n' {
+				line++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			if count == 0 {
+				firstLine = line
+			}
+			count++
+			i++
+			continue
+		}
+		i += n
+	}
+	return count, firstLine
 }
 
 // LabeledAccount is one labelled account: a row of the Instagram

@@ -99,3 +99,28 @@ func TestReadAccounts(t *testing.T) {
 		t.Error("empty: no error")
 	}
 }
+
+func TestInvalidUTF8(t *testing.T) {
+	for _, c := range []struct {
+		in          string
+		count, line int
+	}{
+		{"plain\nascii\n", 0, 0},
+		{"ok é ü 🎵\n", 0, 0},
+		{"a\nb\xff\nc\xc3\n", 2, 2},
+		{"\xe2\x82\n", 2, 1}, // a cut 3-byte sequence: each byte counts
+		{"", 0, 0},
+	} {
+		n, l := InvalidUTF8([]byte(c.in))
+		if n != c.count || l != c.line {
+			t.Errorf("InvalidUTF8(%q) = %d, %d; want %d, %d", c.in, n, l, c.count, c.line)
+		}
+	}
+}
+
+func TestReadCommentsHeaderOnly(t *testing.T) {
+	_, err := ReadComments(strings.NewReader("COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n"), "dir/x.csv")
+	if err == nil || !strings.Contains(err.Error(), "dir/x.csv") || !strings.Contains(err.Error(), "no rows") {
+		t.Errorf("header only: %v", err)
+	}
+}

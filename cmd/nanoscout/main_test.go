@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -212,5 +213,31 @@ func TestEvalDatasetsCommands(t *testing.T) {
 	out = runCLI(t, "eval", "accounts", "--cv")
 	if !strings.Contains(out, "ccuracy") {
 		t.Errorf("eval accounts --cv output:\n%s", out)
+	}
+}
+
+func TestEvalAccountsFlags(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "acc.csv")
+	if err := os.WriteFile(p, []byte("username,bio,followers,following,posts,created_at,label\nanna.k,photos,950,400,150,2018-05-05,real\nx8812345,,3,1800,0,2024-01-01,fake\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := runCLI(t, "eval", "accounts", "--hide", "bio", "--observed-at", "2024-06-01", p)
+	for _, want := range []string{"BAL ACC", "Hidden (treated as unknown) in every row: bio", "fields known: followers,following,posts,username,age;"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, args := range [][]string{
+		{"eval", "accounts", "--hide", "fullname", p},
+		{"eval", "accounts", "--observed-at", "June", p},
+	} {
+		cmd := newRootCmd()
+		cmd.SetArgs(args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.ExecuteContext(context.Background()); err == nil {
+			t.Errorf("%v: no error", args)
+		}
 	}
 }
