@@ -27,10 +27,14 @@ type Account struct {
 
 	HasAvatar   *bool   // has a profile picture (not the platform's default one)
 	Bio         *string // bio / description / note, as plain text
-	Username    *string // handle, without the leading @ and, on Bluesky, without the domain suffix
+	Username    *string // handle; a leading @ and an @instance part are dropped; drop Bluesky's domain suffix (.bsky.social) before
 	DisplayName *string // full / display name
 	Private     *bool   // private / locked account
 	HasLink     *bool   // an external link in the profile (website field, link in bio)
+	// DeclaredBot is the platform's "automated account" flag (Mastodon's
+	// bot). A declared bot is not a real person in an audience, so it is
+	// classed fake with certainty; false or nil changes nothing.
+	DeclaredBot *bool
 
 	CreatedAt  *time.Time // account creation, where shown
 	LastPostAt *time.Time // time of the latest post, where shown (Mastodon last_status_at)
@@ -117,6 +121,7 @@ type Profile struct {
 	NameIsHandle                bool    // display name equals the handle (needs both known)
 	Private                     bool
 	HasLink                     bool
+	DeclaredBot                 bool    // the platform flags it as automated (not a Field: false when not shown)
 	AgeDays                     float64 // account age in days at observation (FieldAge)
 	DaysSinceLastPost           float64 // FieldLastPost
 }
@@ -152,6 +157,9 @@ func (a Account) Profile() Profile {
 	if a.Username != nil {
 		p.Known |= FieldUsername
 		handle = strings.TrimPrefix(strings.TrimSpace(*a.Username), "@")
+		if i := strings.IndexByte(handle, '@'); i >= 0 {
+			handle = handle[:i] // user@instance (Mastodon)
+		}
 		p.HandleDigitsRatio = digitsRatio(handle)
 	}
 	if a.DisplayName != nil {
@@ -160,6 +168,7 @@ func (a Account) Profile() Profile {
 		p.NameWords = len(strings.Fields(name))
 		p.NameDigitsRatio = digitsRatio(name)
 	}
+	p.DeclaredBot = a.DeclaredBot != nil && *a.DeclaredBot
 	if a.Username != nil && a.DisplayName != nil {
 		p.NameIsHandle = name != "" && name == handle
 	}
@@ -224,6 +233,7 @@ const (
 	ReasonNameSignal    = "display_name"   // no display name, or it equals the handle, or holds digits
 	ReasonNoLink        = "no_link"        // no external link
 	ReasonPrivate       = "private"        // private account (or public, when that pushed)
+	ReasonDeclaredBot   = "declared_bot"   // the platform flags the account as automated
 	ReasonStalePosting  = "stale"          // inactive: no post for a long time
 	ReasonRarelyPosting = "rarely_posting" // inactive: under one post a year of account age
 )

@@ -221,8 +221,14 @@ func (m *AccountModel) PFake(p Profile) float64 {
 // fields. The rest, 1 − PFake, is split between real and inactive by the
 // InactiveRule; when nothing about posting is known it is split by the
 // share of inactive accounts among the genuine training accounts. The
-// class is fake when PFake ≥ 0.5, else the larger of the other two.
+// class is fake when PFake ≥ 0.5, else the larger of the other two. An
+// account the platform flags as automated (DeclaredBot) is fake with
+// PFake = 1.
 func (m *AccountModel) PredictProfile(p Profile) AccountVerdict {
+	if p.DeclaredBot {
+		return AccountVerdict{PFake: 1, Class: ClassFake, Known: p.Known,
+			Reasons: []Reason{{Code: ReasonDeclaredBot, Text: "flagged as automated by the platform"}}}
+	}
 	s := m.sub(p.Known)
 	x := indicators(&p, s.Features)
 	pf := sigmoid(s.logit(x) + m.shift)

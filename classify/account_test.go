@@ -50,6 +50,9 @@ func TestAccountProfile(t *testing.T) {
 	if p := (Account{CreatedAt: ptr(now.Add(time.Hour)), ObservedAt: now}).Profile(); p.Known != 0 {
 		t.Errorf("created in the future: %v", p.Known)
 	}
+	if p := (Account{Username: ptr("@alice99@mastodon.social")}).Profile(); p.HandleDigitsRatio != 0.29 {
+		t.Errorf("user@instance: digits ratio %v, want 2/7 of alice99", p.HandleDigitsRatio)
+	}
 	if s := (FieldPosts | FieldBio).String(); s != "posts,bio" {
 		t.Errorf("Field.String = %q", s)
 	}
@@ -118,6 +121,15 @@ func TestAccountModelSanity(t *testing.T) {
 	lurker := Account{HasAvatar: ptr(true), Posts: ptr[int64](0), Followers: ptr[int64](800), Following: ptr[int64](300), Bio: ptr("dad, runner, coffee"), HasLink: ptr(true)}
 	if v := m.Predict(lurker); v.Class != ClassInactive || len(v.Reasons) != 1 || v.Reasons[0].Code != ReasonNoPosts {
 		t.Errorf("lurker: %+v", v)
+	}
+	// A declared bot is fake whatever else it shows.
+	real.DeclaredBot = ptr(true)
+	if v := m.Predict(real); v.Class != ClassFake || v.PFake != 1 || v.Reasons[0].Code != ReasonDeclaredBot {
+		t.Errorf("declared bot: %+v", v)
+	}
+	real.DeclaredBot = ptr(false)
+	if v := m.Predict(real); v.Class != ClassReal {
+		t.Errorf("bot flag false: %+v", v)
 	}
 	// Nothing known: the training prior, and the inactive share of genuine
 	// training accounts.
