@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	"html"
 	"math/bits"
 	"strings"
@@ -104,6 +105,7 @@ type features struct {
 type scratch struct {
 	features
 	runes, joined, out []rune
+	buf                []byte
 }
 
 func (s *scratch) reset() {
@@ -182,7 +184,7 @@ func normalize(dst []rune, s string) ([]rune, textStats) {
 		s = html.UnescapeString(s)
 	}
 	if !isASCII(s) {
-		s = norm.NFKC.String(s)
+		s = norm.NFKC.String(s) // returns s itself when already normal
 	}
 	dst = dst[:0]
 	for _, r := range s {
@@ -286,8 +288,11 @@ func foldLookalikes(rs []rune) {
 // "1. it is" and "ok . it" stay); short TLDs that are also words ("in",
 // "me", "it") need a leading "www".
 func joinSpacedHosts(dst, src []rune) []rune {
-	toks := strings.Split(string(src), " ")
 	dst = dst[:0]
+	if !mayHaveSpacedHost(src) {
+		return append(dst, src...)
+	}
+	toks := strings.Split(string(src), " ")
 	emit := func(s string) {
 		if len(dst) > 0 {
 			dst = append(dst, ' ')
@@ -304,6 +309,43 @@ func joinSpacedHosts(dst, src []rune) []rune {
 		i++
 	}
 	return dst
+}
+
+// mayHaveSpacedHost is a cheap filter for joinSpacedHosts: src has a
+// space-separated piece that is, or starts with, a TLD after an optional
+// dot ("com", ".net/x", "ly/abc"), not at the start — one of spacedTLD, or
+// any common TLD when "www" occurs.
+func mayHaveSpacedHost(src []rune) bool {
+	var b [8]byte
+	for i := 1; i < len(src); i++ {
+		if src[i-1] != ' ' {
+			continue
+		}
+		j := i
+		if src[j] == '.' {
+			j++
+		}
+		n := 0
+		for j < len(src) && n < len(b) && src[j] >= 'a' && src[j] <= 'z' {
+			b[n] = byte(src[j])
+			n++
+			j++
+		}
+		if n >= 2 && n < len(b) && (j == len(src) || src[j] == ' ' || src[j] == '/' || src[j] == '\\' || src[j] == '.' || src[j] == ',' || src[j] == '!') &&
+			(spacedTLD[string(b[:n])] || commonTLD[string(b[:n])] && hasWWW(src)) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasWWW(src []rune) bool {
+	for i := 0; i+2 < len(src); i++ {
+		if src[i] == 'w' && src[i+1] == 'w' && src[i+2] == 'w' {
+			return true
+		}
+	}
+	return false
 }
 
 func isDotWord(t string) bool {
@@ -430,9 +472,9 @@ func replaceURLs(dst, src []rune, sc *scratch) ([]rune, int) {
 		}
 		chunk := src[i:j]
 		if maybe {
-			if at, h, ok := findURL(string(chunk)); ok {
+			if at, h, video, ok := findURL(string(chunk)); ok {
 				dst = append(dst, chunk[:runeIndex(chunk, at)]...)
-				if isVideoLink(string(chunk[runeIndex(chunk, at):]), h) {
+				if video {
 					dst = append(dst, videoRune)
 				} else {
 					dst = append(dst, urlRune)
@@ -477,8 +519,8 @@ func runeIndex(rs []rune, byteOff int) int {
 }
 
 // findURL finds a URL in a lower-cased chunk without spaces: its byte
-// offset and its host (without "www.").
-func findURL(c string) (at int, host string, ok bool) {
+// offset, its host (without "www.") and whether it links a YouTube video.
+func findURL(c string) (at int, host string, video, ok bool) {
 	at = -1
 	for _, p := range [...]string{"http://", "https://", "www."} {
 		if i := strings.Index(c, p); i >= 0 && (at < 0 || i < at) {
@@ -486,13 +528,14 @@ func findURL(c string) (at int, host string, ok bool) {
 		}
 	}
 	if at >= 0 {
-		return at, urlHost(c[at:]), true
+		h := urlHost(c[at:])
+		return at, h, isVideoLink(c[at:], h), true
 	}
 	h := urlHost(c)
 	if i := strings.LastIndexByte(h, '.'); i > 0 && commonTLD[h[i+1:]] && validHost(h) && labelsHaveLetters(h[:i]) {
-		return 0, h, true
+		return 0, h, isVideoLink(c, h), true
 	}
-	return 0, "", false
+	return 0, "", false, false
 }
 
 func urlHost(u string) string {
@@ -664,7 +707,7 @@ func extract(sc *scratch, author, text string) {
 		sc.meta = append(sc.meta, metaCaps[k])
 	}
 	sc.meta = append(sc.meta, metaDigits[min(bits.Len(uint(st.digits)), len(metaDigits)-1)])
-	if isBait(t) {
+	if sc.isBait(t) {
 		sc.meta = append(sc.meta, metaBait)
 	}
 	switch {
@@ -684,10 +727,22 @@ var baitPhrases = []string{
 	"give this comment", "👍 if", "like this post",
 }
 
-func isBait(t []rune) bool {
-	s := string(t) + " "
-	for _, p := range baitPhrases {
-		if strings.Contains(s, p) {
+var baitBytes = func() [][]byte {
+	out := make([][]byte, len(baitPhrases))
+	for i, p := range baitPhrases {
+		out[i] = []byte(p)
+	}
+	return out
+}()
+
+func (sc *scratch) isBait(t []rune) bool {
+	sc.buf = sc.buf[:0]
+	for _, r := range t {
+		sc.buf = utf8.AppendRune(sc.buf, r)
+	}
+	sc.buf = append(sc.buf, ' ')
+	for _, p := range baitBytes {
+		if bytes.Contains(sc.buf, p) {
 			return true
 		}
 	}
