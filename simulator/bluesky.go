@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,7 @@ func init() {
 				x("GET", "app.bsky.actor.getProfile", b.getProfile),
 				x("GET", "app.bsky.actor.getProfiles", b.getProfiles),
 				x("GET", "app.bsky.feed.getAuthorFeed", b.getAuthorFeed),
+				x("GET", "app.bsky.feed.getPosts", b.getPosts),
 				x("GET", "app.bsky.feed.getPostThread", b.getPostThread),
 				x("GET", "app.bsky.graph.getFollows", b.getFollows),
 				x("GET", "app.bsky.feed.searchPosts", b.searchPosts),
@@ -423,6 +425,36 @@ func (b *bsky) getProfiles(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"profiles": out})
 }
 
+// getPosts answers app.bsky.feed.getPosts?uris=…: the postViews of up to
+// 25 posts, in the order asked, as getPostThread shows them; posts that do
+// not exist (deleted, never made, of a vanished account) are left out, as
+// the AppView does.
+func (b *bsky) getPosts(w http.ResponseWriter, r *http.Request) {
+	uris := r.URL.Query()["uris"]
+	if len(uris) > 25 {
+		xrpcError(w, http.StatusBadRequest, "InvalidRequest", "Error: uris must not have more than 25 elements")
+		return
+	}
+	for _, u := range uris {
+		if _, _, _, ok := parseAtURI(u); !ok {
+			xrpcError(w, http.StatusBadRequest, "InvalidRequest", "Error: uris/"+strconv.Itoa(slices.Index(uris, u))+" must be a valid at-uri")
+			return
+		}
+	}
+	now := b.now().UnixMilli()
+	c := b.cache()
+	out := []bskyPostView{}
+	for _, u := range uris {
+		a, s, ok := b.findPost(u)
+		if !ok || s.ms > now || a.vanished {
+			continue
+		}
+		c.put(a)
+		out = append(out, b.postView(c, a, &s, now))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"posts": out})
+}
+
 func (b *bsky) resolveHandle(w http.ResponseWriter, r *http.Request) {
 	a, ok := b.lookup(r.URL.Query().Get("handle"))
 	if !ok || a.vanished || strings.HasPrefix(r.URL.Query().Get("handle"), "did:") {
@@ -504,25 +536,37 @@ func (b *bsky) embeds(a *account, s *slot, c *content) (any, any) {
 func (b *bsky) postView(c *accounts, a *account, s *slot, now int64) bskyPostView {
 	pv := bskyPostView{
 		URI: b.postURI(a, s), CID: cid("bafyrei", s.key), Author: b.basic(a),
-		Record:    bskyRecord{Type: bskyPostNSID, CreatedAt: isoMs(s.ms), Langs: []string{a.lang}},
 		IndexedAt: isoMs(s.ms + int64(s.key%1500)), Labels: []any{},
 	}
+	pv.Record, pv.Embed = b.postRecord(c, a, s)
 	switch s.kind {
 	case slotPost:
-		ct := s.content()
-		pv.Record.Text = ct.text
-		pv.Record.Facets = facets(ct.text, ct.link)
-		pv.Record.Langs = []string{ct.lang}
-		pv.Record.Embed, pv.Embed = b.embeds(a, s, &ct)
 		m := s.metrics(now)
 		pv.LikeCount, pv.ReplyCount, pv.RepostCount, pv.QuoteCount = m.likes, m.replies, m.reposts, m.quotes
 	case slotReply:
-		pv.Record.Text = s.replyText()
-		ref := b.replyTarget(c, s)
-		pv.Record.Reply = &bskyReplyRef{Parent: ref, Root: ref}
 		pv.LikeCount = int64(s.key % 4)
 	}
 	return pv
+}
+
+// postRecord is the app.bsky.feed.post record of an own post or a reply
+// slot (as getPosts and the Jetstream show it), and the embed's view.
+func (b *bsky) postRecord(c *accounts, a *account, s *slot) (bskyRecord, any) {
+	rec := bskyRecord{Type: bskyPostNSID, CreatedAt: isoMs(s.ms), Langs: []string{a.lang}}
+	var view any
+	switch s.kind {
+	case slotPost:
+		ct := s.content()
+		rec.Text = ct.text
+		rec.Facets = facets(ct.text, ct.link)
+		rec.Langs = []string{ct.lang}
+		rec.Embed, view = b.embeds(a, s, &ct)
+	case slotReply:
+		rec.Text = s.replyText()
+		ref := b.replyTarget(c, s)
+		rec.Reply = &bskyReplyRef{Parent: ref, Root: ref}
+	}
+	return rec, view
 }
 
 // replyTarget is the strong ref of the post a reply slot answers.
@@ -538,7 +582,7 @@ func (b *bsky) replyTarget(c *accounts, s *slot) bskyStrongRef {
 // "parent".
 func (b *bsky) parentView(c *accounts, s *slot, now int64) (any, *bskyPostView) {
 	ta, ts, ok := s.target()
-	if !ok {
+	if !ok || ts.gone(now) {
 		ref := b.replyTarget(c, s)
 		return bskyNotFound{Type: bskyNotFoundType, URI: ref.URI, NotFound: true}, nil
 	}
@@ -552,7 +596,7 @@ func (b *bsky) feedItem(c *accounts, a *account, s *slot, now int64) (bskyFeedIt
 	switch s.kind {
 	case slotRepost:
 		ta, ts, ok := s.target()
-		if !ok {
+		if !ok || ts.gone(now) {
 			return bskyFeedItem{}, false
 		}
 		return bskyFeedItem{Post: b.postView(c, ta, &ts, now), Reason: &bskyReason{Type: bskyRepostType, By: b.basic(a), IndexedAt: isoMs(s.ms)}}, true
@@ -657,7 +701,7 @@ func (b *bsky) findPost(uri string) (*account, slot, bool) {
 		return nil, slot{}, false
 	}
 	s := a.slot(a.slotIndex(floorDiv(us, 1000)))
-	if s.us != us || s.clock != clock || (s.kind != slotPost && s.kind != slotReply) || s.ms < a.createdMs {
+	if s.us != us || s.clock != clock || (s.kind != slotPost && s.kind != slotReply) || s.ms < a.createdMs || s.gone(b.now().UnixMilli()) {
 		return nil, slot{}, false
 	}
 	return a, s, true

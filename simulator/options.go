@@ -22,7 +22,29 @@ type Options struct {
 	// day (days end at midnight America/Los_Angeles, as Google's do). 0
 	// means DefaultYouTubeQuota; negative means no quota.
 	YouTubeQuota int
+	// Jetstream configures the /jetstream/subscribe endpoint.
+	Jetstream JetstreamOptions
 }
+
+// JetstreamOptions configure the simulated Jetstream.
+type JetstreamOptions struct {
+	// Retention is how far back a cursor can replay; an older cursor starts
+	// at the oldest retained event, as the real service does. 0 means
+	// DefaultJetstreamRetention.
+	Retention time.Duration
+	// Rate caps the events per second sent on one connection (the real
+	// service caps each subscriber too); 0 means as fast as the client
+	// reads (flat out, for benchmarks). Live tail is further bounded by the
+	// simulated clock (Options.Now): events are sent when their time comes.
+	Rate float64
+	// Poll is how often a connection at the live edge looks at the clock
+	// again; 0 means 20 ms.
+	Poll time.Duration
+}
+
+// DefaultJetstreamRetention is how much history the simulated Jetstream
+// replays (the public instances keep about three days).
+const DefaultJetstreamRetention = 72 * time.Hour
 
 // DefaultYouTubeQuota is Google's default allocation: 10,000 units per day.
 const DefaultYouTubeQuota = 10_000
@@ -74,18 +96,39 @@ func DefaultLimits() map[string]Limit {
 // the share of requests to the web endpoints of TikTok and Instagram that
 // meet a login wall instead of data (drawn before, and instead of, the other
 // faults; other platforms and endpoints have no wall).
+//
+// The Jetstream faults are drawn per event sent on a /subscribe connection:
+// StreamDropRate closes the connection right after the event without a
+// close frame; StreamDupRate sends the event again a few events later;
+// StreamDisorderRate holds the event back and sends it 1–5 s (of event
+// time) late, after newer events; StreamMalformedRate and
+// StreamOversizeRate send an extra bad frame before the event (invalid
+// JSON, or a valid commit of about 1.2 MB from an account outside the
+// population). None of them loses an event: a consumer that skips bad
+// frames, applies duplicates idempotently and resumes from its cursor
+// minus a few seconds sees every event. PostDeleteRate and UnlikeRate are
+// not transport faults but Bluesky behaviour: that share of own posts (of
+// likes) is deleted again later, which the stream shows as delete commits
+// and the XRPC endpoints as posts gone and lower like counts.
 type Faults struct {
 	ErrorRate, TruncateRate, MalformedRate, DriftRate float64
 	Latency                                           time.Duration
 	VanishRate                                        float64
 	LoginWallRate                                     float64
+
+	StreamDropRate, StreamDupRate, StreamDisorderRate float64
+	StreamMalformedRate, StreamOversizeRate           float64
+	PostDeleteRate, UnlikeRate                        float64
 }
 
-var faultKeys = []string{"5xx", "latency", "truncate", "malformed", "drift", "vanish", "loginwall"}
+var faultKeys = []string{"5xx", "latency", "truncate", "malformed", "drift", "vanish", "loginwall",
+	"jsdrop", "jsdup", "jsdisorder", "jsmalformed", "jsoversize", "postdelete", "unlike"}
 
 // ParseFaults parses "5xx=0.05,latency=20ms,truncate=0.01,malformed=0.01,
-// drift=0.01,vanish=0.01,loginwall=0.02". The empty string means no faults. An unknown key
-// is an error that names it.
+// drift=0.01,vanish=0.01,loginwall=0.02,jsdrop=0.0001,jsdup=0.001,
+// jsdisorder=0.001,jsmalformed=0.001,jsoversize=0.0005,postdelete=0.02,
+// unlike=0.02". The empty string means no faults. An unknown key is an
+// error that names it.
 func ParseFaults(s string) (Faults, error) {
 	var f Faults
 	s = strings.TrimSpace(s)
@@ -124,6 +167,20 @@ func ParseFaults(s string) (Faults, error) {
 			dst = &f.VanishRate
 		case "loginwall":
 			dst = &f.LoginWallRate
+		case "jsdrop":
+			dst = &f.StreamDropRate
+		case "jsdup":
+			dst = &f.StreamDupRate
+		case "jsdisorder":
+			dst = &f.StreamDisorderRate
+		case "jsmalformed":
+			dst = &f.StreamMalformedRate
+		case "jsoversize":
+			dst = &f.StreamOversizeRate
+		case "postdelete":
+			dst = &f.PostDeleteRate
+		case "unlike":
+			dst = &f.UnlikeRate
 		default:
 			return Faults{}, fmt.Errorf("unknown fault %q (known: %s)", k, strings.Join(faultKeys, ", "))
 		}
@@ -156,5 +213,12 @@ func (f Faults) String() string {
 	add("drift", f.DriftRate)
 	add("vanish", f.VanishRate)
 	add("loginwall", f.LoginWallRate)
+	add("jsdrop", f.StreamDropRate)
+	add("jsdup", f.StreamDupRate)
+	add("jsdisorder", f.StreamDisorderRate)
+	add("jsmalformed", f.StreamMalformedRate)
+	add("jsoversize", f.StreamOversizeRate)
+	add("postdelete", f.PostDeleteRate)
+	add("unlike", f.UnlikeRate)
 	return strings.Join(parts, ",")
 }

@@ -84,9 +84,12 @@ type Population struct {
 	audience int
 	vanish   float64
 	now      func() time.Time
-	names    []string
-	plats    map[string]*platform
-	keys     map[string]uint64
+	// Bluesky deletions (Faults.PostDeleteRate, Faults.UnlikeRate): the
+	// share of own posts and of likes their authors delete again.
+	postDeleteRate, unlikeRate float64
+	names                      []string
+	plats                      map[string]*platform
+	keys                       map[string]uint64
 }
 
 func newPopulation(seed int64, size int, vanish float64, now func() time.Time) *Population {

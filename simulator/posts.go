@@ -44,7 +44,11 @@ type slot struct {
 	viewsF                      float64 // views once settled (0: the post shows none)
 	comments                    int64   // direct replies once settled
 	likesHidden, commentsOff    bool    // the like count is hidden; comments are turned off
+	delMs                       int64   // when the author deletes the post (0: never; Bluesky, Faults.PostDeleteRate)
 }
+
+// gone reports whether the post has been deleted by now.
+func (s *slot) gone(now int64) bool { return s.delMs > 0 && s.delMs <= now }
 
 func (a *account) slotStart(m int64) int64 { return epochMs + m*a.periodMs + a.phaseMs }
 
@@ -128,6 +132,10 @@ func (a *account) slot(m int64) slot {
 	if pl.commentsOffShare > 0 && unit(hashv(s.key, tagHidden, 1)) < pl.commentsOffShare {
 		s.commentsOff, s.comments = true, 0
 	}
+	if rate := a.pop.postDeleteRate; rate > 0 && pl.name == "bluesky" && unit(hashv(s.key, tagDelete)) < rate {
+		// Deleted between 10 minutes and 48 hours after posting.
+		s.delMs = s.ms + 600_000 + int64(unit(hashv(s.key, tagDelete, 1))*float64(48*3600_000-600_000))
+	}
 	return s
 }
 
@@ -186,7 +194,7 @@ func (s *slot) metrics(now int64) metrics {
 	f := maturity(float64(now-s.ms)/3.6e6, s.a.tauH)
 	r := newRNG(hashv(s.key, tagRound))
 	m := metrics{
-		likes:   stochRound(s.likesF*f, r.float()),
+		likes:   stochRound(s.likesF*f, r.float()) - s.unliked(now),
 		reposts: stochRound(s.repostsF*f, r.float()),
 		quotes:  stochRound(s.quotesF*f, r.float()),
 		replies: s.visibleComments(f),
@@ -373,7 +381,7 @@ func (it *slotIter) next() {
 			break
 		}
 		s := it.a.slot(it.m)
-		if s.kind == slotEmpty || s.ms > it.now || s.ms < it.lo || s.id() >= it.before {
+		if s.kind == slotEmpty || s.ms > it.now || s.ms < it.lo || s.id() >= it.before || s.gone(it.now) {
 			continue
 		}
 		if it.match != nil && !it.match(&s) {
@@ -403,7 +411,7 @@ func (a *account) eachSlotAfter(now int64, after uint64, fn func(*slot) bool) {
 	from := max(lo, int64(after>>16))
 	for m := a.slotIndex(from); a.slotStart(m) <= now; m++ {
 		s := a.slot(m)
-		if s.kind == slotEmpty || s.ms > now || s.ms < lo || s.id() <= after {
+		if s.kind == slotEmpty || s.ms > now || s.ms < lo || s.id() <= after || s.gone(now) {
 			continue
 		}
 		if !fn(&s) {

@@ -35,6 +35,14 @@ const (
 	tagForm
 	tagMedia
 	tagQuota
+	tagDelete
+	tagLike
+	tagRepost
+	tagQuote
+	tagFollowEv
+	tagIdentity
+	tagJitter
+	tagStream
 )
 
 // mix64 is the splitmix64 finaliser.

@@ -21,6 +21,7 @@ type Server struct {
 	faults    Faults
 	pop       *Population
 	sites     map[string]*site
+	js        *jetstream
 	handler   http.Handler
 }
 
@@ -40,7 +41,15 @@ func New(opts Options) *Server {
 		opts.YouTubeQuota = DefaultYouTubeQuota
 	}
 	s := &Server{opts: opts, now: opts.Now, cursorTTL: opts.CursorTTL, faults: opts.Faults, sites: map[string]*site{}}
+	if opts.Jetstream.Retention <= 0 {
+		opts.Jetstream.Retention = DefaultJetstreamRetention
+	}
+	if opts.Jetstream.Poll <= 0 {
+		opts.Jetstream.Poll = 20 * time.Millisecond
+	}
+	s.opts = opts
 	s.pop = newPopulation(opts.Seed, opts.Creators, opts.Faults.VanishRate, opts.Now)
+	s.pop.postDeleteRate, s.pop.unlikeRate = opts.Faults.PostDeleteRate, opts.Faults.UnlikeRate
 	defaults := DefaultLimits()
 	mux := http.NewServeMux()
 	for _, name := range s.pop.names {
@@ -53,6 +62,9 @@ func New(opts Options) *Server {
 		s.sites[name] = st
 		mux.Handle(st.prefix+"/", http.StripPrefix(st.prefix, st.handler()))
 	}
+	s.js = newJetstream(s)
+	mux.HandleFunc("GET /jetstream/subscribe", s.js.serveSubscribe)
+	mux.HandleFunc("GET /__jetstream", s.serveJetstreamCount)
 	mux.HandleFunc("GET /__stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Stats()) })
 	mux.HandleFunc("GET /__truth", s.serveTruth)
 	mux.HandleFunc("GET /robots.txt", s.serveRobots)
@@ -81,6 +93,8 @@ func (s *Server) Stats() Stats {
 	for name, st := range s.sites {
 		out.Platforms[name] = st.st.snapshot()
 	}
+	js := s.js.st.snapshot()
+	out.Jetstream = &js
 	return out
 }
 

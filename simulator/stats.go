@@ -9,6 +9,7 @@ import (
 // Stats are the simulator's counters, per platform.
 type Stats struct {
 	Platforms map[string]PlatformStats `json:"platforms"`
+	Jetstream *JetstreamStats          `json:"jetstream,omitempty"`
 }
 
 // PlatformStats count one platform's traffic. Requests counts every request

@@ -58,9 +58,8 @@ func (s *slot) visible(now int64) int64 {
 // nodes as the whole thread.
 func (s *slot) threadRange(now int64, from, to int64) []node {
 	a := s.a
-	p := a.pop
 	nodes := make([]node, 0, max(0, to-from)*3/2)
-	meanLikes := 0.2 + 0.03*s.likesF/math.Max(1, float64(s.comments))
+	meanLikes := s.meanNodeLikes()
 	add := func(n node) int {
 		n.ms = min(n.ms, now)
 		nodes = append(nodes, n)
@@ -71,33 +70,10 @@ func (s *slot) threadRange(now int64, from, to int64) []node {
 		return i
 	}
 	for k := from; k < to; k++ {
-		ckey := hashv(s.key, tagComment, uint64(k))
-		r := newRNG(ckey)
-		u := r.float()
-		ms := s.ms + max(1000, int64(s.commentDelayH(k, u)*3.6e6))
-		author, kind := s.commenter(&r)
-		x := r.float()
-		state := nodeShown
-		switch {
-		case x < 0.03:
-			state = nodeHidden
-		case x < 0.04:
-			state = nodeNotFound
-		case x < 0.045:
-			state = nodeBlocked
-		}
-		likes := int64(-math.Log(1-r.float()) * meanLikes)
-		pAns := a.answerP
-		if kind == cPodBot {
-			pAns = math.Min(1, a.answerP*1.5)
-		}
-		ans, ansD := r.chance(pAns), a.answerDelayH(&r)
-		fu, fuD := r.chance(0.35), r.between(0.2, 6)
-		ans2, ans2D := r.chance(a.answerP*0.7), a.answerDelayH(&r)
-		side, sideD := r.chance(0.06), r.between(0.5, 12)
-		sideAuthor := p.fan(&r)
-		ansLikes := int64(-math.Log(1-r.float()) * meanLikes * 1.5)
-
+		d := s.drawConvo(k, meanLikes)
+		ckey, ms, author, kind, state, likes := d.key, d.ms, d.author, d.kind, d.state, d.likes
+		ans, ansD, fu, fuD, ans2, ans2D, side, sideD, sideAuthor, ansLikes := d.ans, d.ansD, d.fu, d.fuD, d.ans2, d.ans2D, d.side, d.sideD, d.sideAuthor, d.ansLikes
+		horizon := s.ms + threadHorizonMs
 		tr := newRNG(hashv(ckey, tagText))
 		text, lang := s.commentText(&tr, kind)
 		top := add(node{key: ckey, author: author, ms: ms, parent: -1, depth: 1, text: text, lang: lang, likes: likes, state: state})
@@ -106,7 +82,7 @@ func (s *slot) threadRange(now int64, from, to int64) []node {
 		}
 		if side {
 			t := ms + int64(sideD*3.6e6)
-			if t <= now {
+			if t <= now && t <= horizon {
 				tr := newRNG(hashv(ckey, tagText, 9))
 				add(node{key: hashv(ckey, 9), author: sideAuthor, ms: t, parent: top, depth: 2, text: pick(&tr, sideReplies), lang: "en"})
 			}
@@ -115,7 +91,7 @@ func (s *slot) threadRange(now int64, from, to int64) []node {
 			continue
 		}
 		t2 := ms + int64(ansD*3.6e6)
-		if t2 > now {
+		if t2 > now || t2 > horizon {
 			continue
 		}
 		ar := newRNG(hashv(ckey, tagText, 2))
@@ -125,7 +101,7 @@ func (s *slot) threadRange(now int64, from, to int64) []node {
 			continue
 		}
 		t3 := t2 + int64(fuD*3.6e6)
-		if t3 > now {
+		if t3 > now || t3 > horizon {
 			continue
 		}
 		fr := newRNG(hashv(ckey, tagText, 3))
@@ -134,7 +110,7 @@ func (s *slot) threadRange(now int64, from, to int64) []node {
 			continue
 		}
 		t4 := t3 + int64(ans2D*3.6e6)
-		if t4 > now {
+		if t4 > now || t4 > horizon {
 			continue
 		}
 		ar2 := newRNG(hashv(ckey, tagText, 4))
@@ -146,6 +122,64 @@ func (s *slot) threadRange(now int64, from, to int64) []node {
 		sort.Slice(ch, func(x, y int) bool { return nodes[ch[x]].ms < nodes[ch[y]].ms })
 	}
 	return nodes
+}
+
+// threadHorizonMs bounds a conversation: replies deeper than the direct
+// reply (answers, follow-ups, side remarks) that would come later than this
+// after the post are never written. It keeps the Jetstream sweep's look-back
+// finite (see jetstream.go).
+const threadHorizonMs = 96 * 3600 * 1000
+
+// convoDraw is every random draw behind direct reply k of a post and its
+// conversation, without the texts (which come from their own streams).
+type convoDraw struct {
+	key                 uint64
+	ms                  int64
+	author              acctRef
+	kind                int
+	state               uint8
+	likes               int64
+	ans, fu, ans2, side bool
+	ansD, fuD, ans2D    float64
+	sideD               float64
+	sideAuthor          acctRef
+	ansLikes            int64
+}
+
+// drawConvo makes the draws of direct reply k in their fixed order.
+func (s *slot) drawConvo(k int64, meanLikes float64) convoDraw {
+	a, p := s.a, s.a.pop
+	d := convoDraw{key: hashv(s.key, tagComment, uint64(k))}
+	r := newRNG(d.key)
+	u := r.float()
+	d.ms = s.ms + max(1000, int64(s.commentDelayH(k, u)*3.6e6))
+	d.author, d.kind = s.commenter(&r)
+	x := r.float()
+	switch {
+	case x < 0.03:
+		d.state = nodeHidden
+	case x < 0.04:
+		d.state = nodeNotFound
+	case x < 0.045:
+		d.state = nodeBlocked
+	}
+	d.likes = int64(-math.Log(1-r.float()) * meanLikes)
+	pAns := a.answerP
+	if d.kind == cPodBot {
+		pAns = math.Min(1, a.answerP*1.5)
+	}
+	d.ans, d.ansD = r.chance(pAns), a.answerDelayH(&r)
+	d.fu, d.fuD = r.chance(0.35), r.between(0.2, 6)
+	d.ans2, d.ans2D = r.chance(a.answerP*0.7), a.answerDelayH(&r)
+	d.side, d.sideD = r.chance(0.06), r.between(0.5, 12)
+	d.sideAuthor = p.fan(&r)
+	d.ansLikes = int64(-math.Log(1-r.float()) * meanLikes * 1.5)
+	return d
+}
+
+// meanNodeLikes is the mean like count of a direct reply under s.
+func (s *slot) meanNodeLikes() float64 {
+	return 0.2 + 0.03*s.likesF/math.Max(1, float64(s.comments))
 }
 
 // answerDelayH draws how long the account takes to answer, in hours.
