@@ -1,7 +1,9 @@
 package simulator
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -278,4 +280,103 @@ func TestHeadersLikeFixtures(t *testing.T) {
 	if r := get(h, "/mastodon/api/v1/timelines/tag/birding?max_id=1"); string(r.body) != "[]" || r.header.Get("Link") != "" {
 		t.Errorf("last tag page: %s, Link %q", r.body, r.header.Get("Link"))
 	}
+}
+
+// TestBlueskyBatchEndpoints: getProfiles and getPosts in the recorded
+// formats, consistent with getProfile and getPostThread, with the real
+// 25-item limits.
+func TestBlueskyBatchEndpoints(t *testing.T) {
+	s := newSim(t, Options{Seed: 3, Creators: 300, Faults: Faults{VanishRate: 0.1}})
+	h, p := s.Handler(), s.Population()
+	var actors []string
+	var gone string
+	for i := 0; len(actors) < 25; i++ {
+		tr := p.Creator("bluesky", i)
+		if tr.Vanished {
+			if gone == "" {
+				gone = tr.ID
+			}
+			continue
+		}
+		if i%2 == 0 {
+			actors = append(actors, tr.ID)
+		} else {
+			actors = append(actors, tr.Handle)
+		}
+	}
+	if gone == "" {
+		t.Fatal("no vanished creator")
+	}
+	ask := append(append([]string(nil), actors[:23]...), gone, "nobody.bsky.social")
+	res := get(h, "/bluesky/xrpc/app.bsky.actor.getProfiles?"+url.Values{"actors": ask}.Encode())
+	if res.status != 200 {
+		t.Fatalf("getProfiles: %d %s", res.status, res.body)
+	}
+	assertShape(t, "getProfiles", loadFixture(t, "bluesky/getProfiles.json"), res.json(t), keyRules{optional: bskyViewerOnly})
+	profiles := res.obj(t)["profiles"].([]any)
+	if len(profiles) != 23 {
+		t.Fatalf("getProfiles returned %d profiles for 23 live actors, a vanished one and an unknown one", len(profiles))
+	}
+	for i, pr := range profiles {
+		one := get(h, "/bluesky/xrpc/app.bsky.actor.getProfile?actor="+q(actors[i])).obj(t)
+		if b1, b2 := mustJSON(t, pr), mustJSON(t, one); b1 != b2 {
+			t.Errorf("getProfiles[%d] differs from getProfile:\n%s\n%s", i, b1, b2)
+		}
+	}
+	over := get(h, "/bluesky/xrpc/app.bsky.actor.getProfiles?"+url.Values{"actors": append(actors, actors[0])}.Encode())
+	if over.status != 400 || str(over.json(t), "error") != "InvalidRequest" {
+		t.Errorf("26 actors: %d %s", over.status, over.body)
+	}
+
+	// getPosts: the posts of a feed page, in the order asked; unknown URIs
+	// are left out.
+	feed := get(h, "/bluesky/xrpc/app.bsky.feed.getAuthorFeed?filter=posts_no_replies&limit=30&actor="+q(actors[0])).obj(t)
+	var uris []string
+	for _, it := range feed["feed"].([]any) {
+		if dig(it, "reason") == nil {
+			uris = append(uris, str(it, "post", "uri"))
+		}
+	}
+	if len(uris) < 5 {
+		t.Fatalf("only %d own posts", len(uris))
+	}
+	uris = uris[:min(24, len(uris))]
+	ask = append(append([]string(nil), uris...), "at://"+str(feed["feed"].([]any)[0], "post", "author", "did")+"/app.bsky.feed.post/3zzzzzzzzzzzz")
+	pr := get(h, "/bluesky/xrpc/app.bsky.feed.getPosts?"+url.Values{"uris": ask}.Encode())
+	if pr.status != 200 {
+		t.Fatalf("getPosts: %d %s", pr.status, pr.body)
+	}
+	unions := []string{"embed", "record.embed", "embed.images", "embed.external", "features[].uri", "features[].tag", "images[].aspectRatio", "external.thumb", "record.reply", "embed.media", "embed.record"}
+	assertShape(t, "getPosts", loadFixture(t, "bluesky/getPosts.json"), pr.json(t), keyRules{optional: append(bskyViewerOnly, unions...), extra: unions})
+	posts := pr.obj(t)["posts"].([]any)
+	if len(posts) != len(uris) {
+		t.Fatalf("getPosts returned %d of %d posts", len(posts), len(uris))
+	}
+	for i, pv := range posts {
+		if str(pv, "uri") != uris[i] {
+			t.Errorf("getPosts[%d] is %s, want %s", i, str(pv, "uri"), uris[i])
+		}
+		th := get(h, "/bluesky/xrpc/app.bsky.feed.getPostThread?depth=0&uri="+q(uris[i])).obj(t)
+		want := dig(th, "thread", "post").(map[string]any)
+		delete(want, "$type")
+		if b1, b2 := mustJSON(t, pv), mustJSON(t, want); b1 != b2 {
+			t.Errorf("getPosts[%d] differs from the thread's post:\n%s\n%s", i, b1, b2)
+		}
+	}
+	over = get(h, "/bluesky/xrpc/app.bsky.feed.getPosts?"+url.Values{"uris": append(uris, uris[:2]...)}.Encode())
+	if len(uris)+2 > 25 && (over.status != 400 || str(over.json(t), "error") != "InvalidRequest") {
+		t.Errorf("%d uris: %d %s", len(uris)+2, over.status, over.body)
+	}
+	if bad := get(h, "/bluesky/xrpc/app.bsky.feed.getPosts?uris=nope"); bad.status != 400 {
+		t.Errorf("malformed uri: %d", bad.status)
+	}
+}
+
+func mustJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
