@@ -63,6 +63,7 @@ func init() {
 				{"GET /api/v1/statuses/{id}", "statuses/:id", m.getStatus},
 				{"GET /api/v1/statuses/{id}/context", "statuses/:id/context", m.context},
 				{"GET /api/v1/timelines/tag/{hashtag}", "timelines/tag/:hashtag", m.tagTimeline},
+				{"GET /api/v1/timelines/public", "timelines/public", m.publicTimeline},
 			}
 		},
 	})

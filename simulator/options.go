@@ -24,6 +24,10 @@ type Options struct {
 	YouTubeQuota int
 	// Jetstream configures the /jetstream/subscribe endpoint.
 	Jetstream JetstreamOptions
+	// MastodonPublic says whether the Mastodon public timelines need a
+	// token: MastodonPublicOpen (""), MastodonPublicPreviewOff or
+	// MastodonPublicAuthorized (see mastodon_public.go).
+	MastodonPublic string
 }
 
 // JetstreamOptions configure the simulated Jetstream.

@@ -22,6 +22,7 @@ type Server struct {
 	pop       *Population
 	sites     map[string]*site
 	js        *jetstream
+	mastoPub  *mastoPublic
 	handler   http.Handler
 }
 
@@ -63,6 +64,11 @@ func New(opts Options) *Server {
 		mux.Handle(st.prefix+"/", http.StripPrefix(st.prefix, st.handler()))
 	}
 	s.js = newJetstream(s)
+	mp := &masto{s.sites["mastodon"]}
+	s.mastoPub = &mastoPublic{m: mp, windows: map[int64]*publicWindow{}}
+	mux.HandleFunc("GET /mastodon/api/v1/streaming/public", mp.streamPublic)
+	mux.HandleFunc("GET /mastodon/api/v1/streaming/public/local", mp.streamPublic)
+	mux.HandleFunc("GET /mastodon/api/v1/streaming", mp.streamPublic)
 	mux.HandleFunc("GET /jetstream/subscribe", s.js.serveSubscribe)
 	mux.HandleFunc("GET /__jetstream", s.serveJetstreamCount)
 	mux.HandleFunc("GET /__stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Stats()) })
