@@ -255,3 +255,90 @@ func TestVanishedAccounts(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitPerClient: with PerClientLimits every client named by
+// X-Nanoscout-Client (or by its bearer token) has its own window, so N
+// workers get N budgets; requests that name nobody share one.
+func TestRateLimitPerClient(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 20, 12, 0, 10, 0, time.UTC)}
+	lim := map[string]Limit{"bluesky": {Requests: 5, Window: time.Minute}, "mastodon": {Requests: 4, Window: time.Minute}}
+	s := newSim(t, Options{Seed: 1, Creators: 20, Now: clk.Now, Limits: lim, PerClientLimits: true})
+	h := s.Handler()
+	path := "/bluesky/xrpc/app.bsky.actor.getProfile?actor=" + s.Population().Creator("bluesky", 1).Handle
+	send := func(client, token string) resp {
+		hd := http.Header{}
+		if client != "" {
+			hd.Set(ClientHeader, client)
+		}
+		if token != "" {
+			hd.Set("Authorization", "Bearer "+token)
+		}
+		return do(h, "GET", path, hd, nil)
+	}
+	// Three workers in parallel, each until refused, and anonymous requests.
+	type worker struct{ client, token string }
+	workers := []worker{{"worker-1", ""}, {"worker-2", "tok-shared"}, {"", "token-of-worker-3"}, {"", ""}}
+	got := make([]int, len(workers))
+	done := make(chan int)
+	for i, w := range workers {
+		go func() {
+			for n := 0; n < 50; n++ {
+				r := send(w.client, w.token)
+				if r.status == 429 {
+					break
+				}
+				if r.status != 200 {
+					t.Errorf("worker %d: %d", i, r.status)
+					break
+				}
+				got[i]++
+			}
+			done <- i
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	for i, n := range got {
+		if n != 5 {
+			t.Errorf("worker %d (%+v) got %d requests through, want its own budget of 5", i, workers[i], n)
+		}
+	}
+	// The header wins over the token; Remaining is the client's own.
+	if r := send("worker-1", "token-of-worker-3"); r.status != 429 {
+		t.Errorf("worker-1 with another token: %d, want 429 (the header names the client)", r.status)
+	}
+	if r := send("worker-4", ""); r.status != 200 || r.header.Get("RateLimit-Remaining") != "4" {
+		t.Errorf("a new worker: %d remaining %q", r.status, r.header.Get("RateLimit-Remaining"))
+	}
+	// Budgets are per platform too.
+	mpath := "/mastodon/api/v1/accounts/lookup?acct=" + s.Population().Creator("mastodon", 1).Handle
+	hd := http.Header{ClientHeader: {"worker-1"}}
+	for i := range 4 {
+		if r := do(h, "GET", mpath, hd, nil); r.status != 200 || r.header.Get("X-RateLimit-Remaining") != strconv.Itoa(3-i) {
+			t.Fatalf("mastodon request %d of worker-1: %d %q", i, r.status, r.header.Get("X-RateLimit-Remaining"))
+		}
+	}
+	st := s.Stats().Platforms["bluesky"].Clients
+	if st["worker-1"].Requests != 7 || st["worker-1"].Rejected != 2 || st["anonymous"].Requests != 6 || st["token:toke…er-3"].Requests != 6 {
+		t.Errorf("client stats %+v", st)
+	}
+	// A new window gives everyone a fresh budget.
+	clk.Add(time.Minute)
+	if r := send("worker-1", ""); r.status != 200 {
+		t.Errorf("after the window: %d", r.status)
+	}
+
+	// Without PerClientLimits the header changes nothing: one budget.
+	s2 := newSim(t, Options{Seed: 1, Creators: 20, Now: clk.Now, Limits: lim})
+	ok := 0
+	for i := range 10 {
+		hd := http.Header{ClientHeader: {"w" + strconv.Itoa(i%3)}}
+		if do(s2.Handler(), "GET", path, hd, nil).status == 200 {
+			ok++
+		}
+	}
+	if ok != 5 || s2.Stats().Platforms["bluesky"].Clients != nil {
+		t.Errorf("shared budget: %d through, want 5", ok)
+	}
+}

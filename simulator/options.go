@@ -24,6 +24,13 @@ type Options struct {
 	YouTubeQuota int
 	// Jetstream configures the /jetstream/subscribe endpoint.
 	Jetstream JetstreamOptions
+	// PerClientLimits gives every client its own rate-limit window per
+	// platform instead of one shared by all requests: the client is named
+	// by the X-Nanoscout-Client header, else by its bearer token, else it
+	// is "anonymous" (see ClientOf). It stands in for the per-IP limits of
+	// the real platforms when several workers share one simulator. YouTube
+	// quota stays per API key, as Google's is.
+	PerClientLimits bool
 	// MastodonPublic says whether the Mastodon public timelines need a
 	// token: MastodonPublicOpen (""), MastodonPublicPreviewOff or
 	// MastodonPublicAuthorized (see mastodon_public.go).

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -60,6 +61,9 @@ func New(opts Options) *Server {
 		}
 		st := &site{srv: s, pop: s.pop, pl: s.pop.plats[name], key: s.pop.keys[name], prefix: "/" + name, st: newCounters()}
 		st.lim.limit = lim
+		if opts.PerClientLimits {
+			st.perCl = &clientWindows{limit: lim, m: map[string]*fixedWindow{}}
+		}
 		s.sites[name] = st
 		mux.Handle(st.prefix+"/", http.StripPrefix(st.prefix, st.handler()))
 	}
@@ -153,6 +157,7 @@ type site struct {
 	key    uint64
 	prefix string
 	lim    fixedWindow
+	perCl  *clientWindows // per-client limiters (Options.PerClientLimits), else nil
 	st     *counters
 	seq    atomic.Uint64
 }
@@ -214,10 +219,21 @@ func (s *site) handler() http.Handler {
 			endpoint = "other"
 		}
 		s.st.request(endpoint)
+		client := ""
+		if s.perCl != nil {
+			client = ClientOf(r)
+		}
 		if limited {
-			ok, remaining, reset := s.lim.take(s.now())
+			lim := &s.lim
+			if s.perCl != nil {
+				lim = s.perCl.get(client)
+			}
+			ok, remaining, reset := lim.take(s.now())
 			if s.pl.rateHeaders != nil {
 				s.pl.rateHeaders(w.Header(), r, s.lim.limit, remaining, reset)
+			}
+			if s.perCl != nil {
+				s.st.client(client, !ok)
 			}
 			if !ok {
 				status := http.StatusTooManyRequests
@@ -229,6 +245,9 @@ func (s *site) handler() http.Handler {
 				s.st.status(status, true)
 				return
 			}
+		}
+		if s.perCl != nil && !limited {
+			s.st.client(client, false)
 		}
 		n := s.seq.Add(1)
 		if d := s.srv.faults.Latency; d > 0 {
@@ -306,6 +325,54 @@ func (s *site) handler() http.Handler {
 		_, _ = w.Write(body)
 		s.st.status(rec.status, false)
 	})
+}
+
+// ClientHeader names the client a request comes from when
+// Options.PerClientLimits is on: it stands in for the egress IP (or session)
+// the real platforms count requests by, so several workers can each have
+// their own budget against one simulator.
+const ClientHeader = "X-Nanoscout-Client"
+
+// ClientOf is the identity a request is rate limited as with
+// Options.PerClientLimits: the X-Nanoscout-Client header, else the bearer
+// token ("token:" and its first 8 characters … last 4), else "anonymous"
+// (one budget for every request that names nobody, like one IP).
+func ClientOf(r *http.Request) string {
+	if c := strings.TrimSpace(r.Header.Get(ClientHeader)); c != "" {
+		return c
+	}
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(tok) != "" {
+		return "token:" + maskKey(strings.TrimSpace(tok))
+	}
+	return "anonymous"
+}
+
+// clientWindows are the fixed-window limiters of a platform's clients.
+type clientWindows struct {
+	mu    sync.Mutex
+	limit Limit
+	m     map[string]*fixedWindow
+}
+
+// maxClients bounds the limiters kept; beyond it the oldest-unused ones
+// are dropped (their windows restart), so memory stays bounded.
+const maxClients = 10_000
+
+func (c *clientWindows) get(client string) *fixedWindow {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f := c.m[client]
+	if f == nil {
+		if len(c.m) >= maxClients {
+			for k := range c.m { // any one: map order is random
+				delete(c.m, k)
+				break
+			}
+		}
+		f = &fixedWindow{limit: c.limit}
+		c.m[client] = f
+	}
+	return f
 }
 
 // recorder buffers a response so faults can rewrite it.

@@ -34,6 +34,15 @@ type PlatformStats struct {
 	ByEndpoint    map[string]int64 `json:"byEndpoint"`
 	QuotaUnits    map[string]int64 `json:"quotaUnits,omitempty"`
 	QuotaExceeded int64            `json:"quotaExceeded,omitempty"`
+	// Clients splits requests and refusals by client (Options.PerClientLimits only).
+	Clients map[string]ClientStats `json:"clients,omitempty"`
+}
+
+// ClientStats count one client's requests to a platform and how many the
+// rate limiter refused.
+type ClientStats struct {
+	Requests int64 `json:"requests"`
+	Rejected int64 `json:"rejected"`
 }
 
 type counters struct {
@@ -49,6 +58,27 @@ type counters struct {
 	byFault       map[string]int64
 	byEndpoint    map[string]int64
 	units         map[string]int64
+	clients       map[string]*ClientStats
+}
+
+func (c *counters) client(name string, rejected bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.clients == nil {
+		c.clients = map[string]*ClientStats{}
+	}
+	cs := c.clients[name]
+	if cs == nil {
+		if len(c.clients) >= maxClients {
+			return
+		}
+		cs = &ClientStats{}
+		c.clients[name] = cs
+	}
+	cs.Requests++
+	if rejected {
+		cs.Rejected++
+	}
 }
 
 func newCounters() *counters {
@@ -140,6 +170,12 @@ func (c *counters) snapshot() PlatformStats {
 	}
 	for k, v := range c.byEndpoint {
 		s.ByEndpoint[k] = v
+	}
+	if c.clients != nil {
+		s.Clients = map[string]ClientStats{}
+		for k, v := range c.clients {
+			s.Clients[k] = *v
+		}
 	}
 	return s
 }
