@@ -249,9 +249,22 @@ func (s *slot) unliked(now int64) int64 {
 }
 
 // arrival returns the first millisecond t > s.ms at which count(t) > k
-// (count is one of the post's monotone counts; it settles at 72 h).
-func (s *slot) arrival(k int64, count func(int64) int64) int64 {
-	lo, hi := s.ms, s.ms+int64(settleH*3.6e6)+1 // count(lo) <= k < count(hi)
+// (count is one of the post's monotone counts; it settles at 72 h). p is
+// where the k-th arrival sits in the settled count, (k+u)/total, which
+// places a first guess by inverting maturity; a bracket around it is then
+// narrowed by bisection on count itself, so the answer is exact.
+func (s *slot) arrival(k int64, p float64, count func(int64) int64) int64 {
+	first, last := s.ms, s.ms+int64(settleH*3.6e6)+1 // count(first) <= k < count(last)
+	tau := s.a.tauH
+	p = math.Min(math.Max(p, 0), 1)
+	guess := s.ms + int64(-tau*math.Log(1-p*(1-math.Exp(-settleH/tau)))*3.6e6)
+	lo, hi := max(first, guess-2), min(last, guess+2)
+	for step := int64(4); lo > first && count(lo) > k; step *= 2 {
+		lo = max(first, lo-step)
+	}
+	for step := int64(4); hi < last && count(hi) <= k; step *= 2 {
+		hi = min(last, hi+step)
+	}
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
 		if count(mid) > k {
@@ -261,6 +274,17 @@ func (s *slot) arrival(k int64, count func(int64) int64) int64 {
 		}
 	}
 	return hi
+}
+
+// roundU is the i-th rounding draw of the post's counts (likes, reposts,
+// quotes), as metrics makes them.
+func (s *slot) roundU(i int) float64 {
+	r := newRNG(hashv(s.key, tagRound))
+	u := r.float()
+	for range i {
+		u = r.float()
+	}
+	return u
 }
 
 // accountEvents appends a's events in [w0, w1).
@@ -372,16 +396,18 @@ func (g *jsGen) slotEvents(evs []jsEv, a *account, s *slot, w0, w1 int64) []jsEv
 	type counter struct {
 		kind  jsKind
 		tag   uint64
+		total float64
 		count func(int64) int64
 	}
-	for _, c := range []counter{
-		{jsLike, tagLike, s.likesAt},
-		{jsRepost, tagRepost, s.repostsAt},
-		{jsQuote, tagQuote, s.quotesAt},
+	for i, c := range []counter{
+		{jsLike, tagLike, s.likesF, s.likesAt},
+		{jsRepost, tagRepost, s.repostsF, s.repostsAt},
+		{jsQuote, tagQuote, s.quotesF, s.quotesAt},
 	} {
 		from, to := c.count(w0-1), c.count(end-1)
+		u := s.roundU(i)
 		for k := from; k < to; k++ {
-			t := s.arrival(k, c.count)
+			t := s.arrival(k, (float64(k)+u)/c.total, c.count)
 			h := hashv(s.key, c.tag, uint64(k))
 			evs = append(evs, ev(c.kind, at(t, h), g.pop.fanOf(h), int32(k), 0, 0))
 		}
@@ -389,7 +415,7 @@ func (g *jsGen) slotEvents(evs []jsEv, a *account, s *slot, w0, w1 int64) []jsEv
 	if um, ur, ud, ok := s.unlikeParams(); ok {
 		from, to := s.likesAt(w0-ud-1), s.likesAt(end-ud-1)
 		for k := from + ((ur-from)%um+um)%um; k < to; k += um {
-			t := s.arrival(k, s.likesAt) + ud
+			t := s.arrival(k, (float64(k)+s.roundU(0))/s.likesF, s.likesAt) + ud
 			h := hashv(s.key, tagLike, uint64(k))
 			evs = append(evs, ev(jsUnlike, at(t, h>>10), g.pop.fanOf(h), int32(k), 0, 0))
 		}
@@ -406,7 +432,7 @@ func (g *jsGen) slotEvents(evs []jsEv, a *account, s *slot, w0, w1 int64) []jsEv
 	for k := int64(0); k < upto; k++ {
 		d := s.drawConvo(k, mean)
 		if k >= from && k < to {
-			t := s.arrival(k, s.visible)
+			t := s.arrival(k, (float64(k)+s.commentU(k))/float64(s.comments), s.visible)
 			us := at(t, d.key)
 			evs = append(evs, ev(jsNode, us, d.author, int32(k), 0, roleTop))
 			if d.state == nodeShown {

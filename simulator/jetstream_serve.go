@@ -71,7 +71,7 @@ func (j *jetstream) window(w0 int64) []jsEv {
 		w = &jsWindow{}
 		j.windows[w0] = w
 		j.order = append(j.order, w0)
-		if len(j.order) > 6 {
+		if len(j.order) > 3 {
 			delete(j.windows, j.order[0])
 			j.order = j.order[1:]
 		}

@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -645,20 +645,75 @@ func TestJetstreamCountEndpoint(t *testing.T) {
 	}
 }
 
-var errStop = errors.New("stop")
-
+// BenchmarkJetstreamReplay generates and renders one hour of the stream of
+// 1,000 creators per op (a different hour each time).
 func BenchmarkJetstreamReplay(b *testing.B) {
 	s := newSim(b, Options{Seed: 1, Creators: 1000})
 	to := testNow.UnixMicro()
-	b.ReportAllocs()
-	n := 0
+	n, events := 0, 0
+	start := time.Now()
 	for b.Loop() {
-		// A fresh hour each time, so generation is measured too.
 		from := to - int64(n+1)*3600_000_000
-		k := 0
-		_ = s.JetstreamEvents(from, from+3600_000_000, JetstreamFilter{}, func(int64, []byte) bool { k++; return true })
+		_ = s.JetstreamEvents(from, from+3600_000_000, JetstreamFilter{}, func(int64, []byte) bool { events++; return true })
 		n++
-		b.ReportMetric(float64(k), "events/op")
 	}
-	_ = errStop
+	b.ReportMetric(float64(events)/float64(n), "events/op")
+	b.ReportMetric(float64(events)/time.Since(start).Seconds(), "events/s")
+}
+
+// BenchmarkJetstreamMemoryFlat replays 24 hours of the stream of 1,000
+// creators over a real WebSocket, flat out, and reports the live heap after
+// the first and the last six hours: it must not grow with the events sent.
+func BenchmarkJetstreamMemoryFlat(b *testing.B) {
+	for range b.N {
+		s := newSim(b, Options{Seed: 1, Creators: 1000})
+		ts := httptest.NewServer(s.Handler())
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		from := testNow.Add(-24 * time.Hour).UnixMicro()
+		c, err := dialJS(b, ctx, ts.URL, url.Values{"cursor": {strconv.FormatInt(from, 10)}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		heap := func() float64 {
+			var m runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			return float64(m.HeapInuse) / (1 << 20)
+		}
+		var marks []float64
+		next := from + 6*3600_000_000
+		events, bytes := 0, 0
+		start := time.Now()
+		end := testNow.UnixMicro() - 1_000_000
+		for {
+			_, msg, err := c.Read(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			events++
+			bytes += len(msg)
+			var head struct {
+				TimeUS int64 `json:"time_us"`
+			}
+			if json.Unmarshal(msg, &head) != nil {
+				b.Fatalf("frame %.100s", msg)
+			}
+			if head.TimeUS >= next {
+				marks = append(marks, heap())
+				next += 6 * 3600_000_000
+			}
+			if head.TimeUS >= end {
+				break
+			}
+		}
+		el := time.Since(start)
+		c.CloseNow()
+		ts.Close()
+		cancel()
+		b.ReportMetric(float64(events), "events")
+		b.ReportMetric(float64(events)/el.Seconds(), "events/s")
+		b.ReportMetric(float64(bytes)/float64(events), "bytes/event")
+		b.ReportMetric(marks[0], "heapMB@6h")
+		b.ReportMetric(marks[len(marks)-1], "heapMB@24h")
+	}
 }
