@@ -7,7 +7,8 @@
 // # Routes
 //
 //	/bluesky/xrpc/app.bsky.actor.getProfile?actor=<handle|did>
-//	/bluesky/xrpc/app.bsky.actor.getProfiles?actors=…
+//	/bluesky/xrpc/app.bsky.actor.getProfiles?actors=…(≤25)
+//	/bluesky/xrpc/app.bsky.feed.getPosts?uris=…(≤25)
 //	/bluesky/xrpc/app.bsky.feed.getAuthorFeed?actor=&limit=(50, ≤100)&cursor=&filter=
 //	/bluesky/xrpc/app.bsky.feed.getPostThread?uri=at://…&depth=(6)&parentHeight=(80)
 //	/bluesky/xrpc/app.bsky.graph.getFollows?actor=&limit=(50, ≤100)&cursor=
@@ -20,6 +21,9 @@
 //	/mastodon/api/v1/accounts/:id/following?limit=(40, ≤80)&max_id=
 //	/mastodon/api/v1/statuses/:id and /mastodon/api/v1/statuses/:id/context
 //	/mastodon/api/v1/timelines/tag/:hashtag?limit=(20, ≤40)&max_id=&since_id=&min_id=
+//	/mastodon/api/v1/timelines/public?local=&remote=&only_media=&limit=(20, ≤40)&max_id=&since_id=&min_id=
+//	/mastodon/api/v1/streaming/public                                          SSE, event: update
+//	/jetstream/subscribe?wantedCollections=&wantedDids=&cursor=<µs>&maxMessageSizeBytes=&requireHello=   WebSocket (jetstream.go)
 //	/youtube/youtube/v3/channels?part=&id=UC…[,UC…]|forHandle=@…&key=          1 unit
 //	/youtube/youtube/v3/playlistItems?part=&playlistId=UU…&maxResults=(5, 0–50)&pageToken=&key=   1 unit
 //	/youtube/youtube/v3/videos?part=&id=a,b,…(≤50)&key=                       1 unit
@@ -37,7 +41,8 @@
 //	/instagram/api/v1/media/<media_pk>/comments/<comment_pk>/child_comments/
 //	/instagram/v25.0/<ig_user_id>?fields=business_discovery.username(<u>){…,media.limit(N).after(C){…}}&access_token=
 //	/instagram/accounts/login/                                                where login walls redirect
-//	/__stats                                   counters per platform (JSON), YouTube quota units per key
+//	/__stats                                   counters per platform (JSON), YouTube quota units per key, Jetstream
+//	/__jetstream?from=<µs>&to=<µs>&wantedCollections=&wantedDids=   the stream's log: events in a range, by collection
 //	/__truth?platform=a,b&format=json|csv      ground truth
 //	/robots.txt                                every platform's robots.txt rules under its prefix
 //
