@@ -233,3 +233,13 @@ func (f Faults) String() string {
 	add("unlike", f.UnlikeRate)
 	return strings.Join(parts, ",")
 }
+
+// ScaledClock is a clock for Options.Now that starts at start and runs speed
+// times faster than the wall clock: the Jetstream's live tail (and
+// everything else) then sees speed times as many events per second.
+func ScaledClock(start time.Time, speed float64) func() time.Time {
+	wall := time.Now()
+	return func() time.Time {
+		return start.Add(time.Duration(float64(time.Since(wall)) * speed))
+	}
+}

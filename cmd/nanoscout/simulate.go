@@ -31,6 +31,11 @@ func newSimulateServeCmd(g *globals) *cobra.Command {
 		creators int
 		faults   string
 		addr     string
+		speed    float64
+		jsRate   float64
+		jsKeep   time.Duration
+		perCl    bool
+		mPublic  string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -46,7 +51,20 @@ func newSimulateServeCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sim := simulator.New(simulator.Options{Seed: seed, Creators: creators, Faults: f})
+			switch mPublic {
+			case simulator.MastodonPublicOpen, simulator.MastodonPublicPreviewOff, simulator.MastodonPublicAuthorized:
+			default:
+				return fmt.Errorf("--mastodon-public %q: want \"\", %q or %q", mPublic, simulator.MastodonPublicPreviewOff, simulator.MastodonPublicAuthorized)
+			}
+			if speed <= 0 {
+				return fmt.Errorf("--speed %g: want a positive factor", speed)
+			}
+			opts := simulator.Options{Seed: seed, Creators: creators, Faults: f, PerClientLimits: perCl, MastodonPublic: mPublic,
+				Jetstream: simulator.JetstreamOptions{Rate: jsRate, Retention: jsKeep}}
+			if speed != 1 {
+				opts.Now = simulator.ScaledClock(time.Now(), speed)
+			}
+			sim := simulator.New(opts)
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listening on %s: %w", addr, err)
@@ -56,6 +74,7 @@ func newSimulateServeCmd(g *globals) *cobra.Command {
 			for _, p := range sim.Population().Platforms() {
 				fmt.Fprintf(cmd.OutOrStdout(), "  %-10s base_url: %s/%s\n", p, base, p)
 			}
+			fmt.Fprintf(cmd.OutOrStdout(), "  %-10s %s\n", "jetstream", simulator.JetstreamURL(base))
 			fmt.Fprintf(cmd.OutOrStdout(), "  stats: %s/__stats\n", base)
 			srv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
 			go func() {
@@ -74,6 +93,11 @@ func newSimulateServeCmd(g *globals) *cobra.Command {
 	f.IntVar(&creators, "creators", 1000, "creators per platform (10–100000)")
 	f.StringVar(&faults, "faults", "", `fault injection, e.g. "5xx=0.05,latency=20ms,truncate=0.01,malformed=0.01,drift=0.01,vanish=0.01"`)
 	f.StringVar(&addr, "addr", "127.0.0.1:8089", "listen address (loopback)")
+	f.Float64Var(&speed, "speed", 1, "simulated time runs this many times faster than the wall clock (more Jetstream events per second)")
+	f.Float64Var(&jsRate, "jetstream-rate", 0, "cap on Jetstream events per second per connection (0 = as fast as the client reads)")
+	f.DurationVar(&jsKeep, "jetstream-retention", simulator.DefaultJetstreamRetention, "how far back a Jetstream cursor can replay")
+	f.BoolVar(&perCl, "per-client-limits", false, "one rate-limit budget per client (X-Nanoscout-Client header, else bearer token)")
+	f.StringVar(&mPublic, "mastodon-public", "", `Mastodon public timelines: "" (open), "preview-off" (422 without a token) or "authorized" (401)`)
 	return cmd
 }
 
