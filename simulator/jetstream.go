@@ -177,23 +177,24 @@ func (g *jsGen) window(w0 int64) []jsEv {
 		}
 		return 0
 	})
-	// time_us is unique in the real service (a monotonic clock): bump ties
-	// forward, and back again from the end should the last ones overflow
-	// the hour.
+	uniqueTimes(evs, w1*1000)
+	return evs
+}
+
+// uniqueTimes makes the sorted times strictly increasing and below end,
+// as the service's monotonic clock does: ties are bumped forward, and
+// should the last ones overflow the hour they are pulled back.
+func uniqueTimes(evs []jsEv, end int64) {
 	for i := 1; i < len(evs); i++ {
 		if evs[i].us <= evs[i-1].us {
 			evs[i].us = evs[i-1].us + 1
 		}
 	}
-	end := w1 * 1000
-	for i := len(evs) - 1; i >= 0 && evs[i].us >= end; i-- {
-		evs[i].us = end - int64(len(evs)-i)
-		if i > 0 && evs[i-1].us >= evs[i].us {
-			continue
-		}
-		break
+	limit := end - 1
+	for i := len(evs) - 1; i >= 0 && evs[i].us > limit; i-- {
+		evs[i].us = limit
+		limit--
 	}
-	return evs
 }
 
 func (e *jsEv) tiebreak() uint64 {

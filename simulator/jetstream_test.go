@@ -123,6 +123,26 @@ func TestJetstreamFramesMatchFixture(t *testing.T) {
 	}
 }
 
+func TestUniqueTimes(t *testing.T) {
+	for _, c := range []struct{ in, want []int64 }{
+		{[]int64{1, 1, 1, 5}, []int64{1, 2, 3, 5}},
+		{[]int64{7, 8, 9, 9, 9}, []int64{5, 6, 7, 8, 9}}, // end 10: the overflow is pulled back
+		{[]int64{2, 9, 9, 9}, []int64{2, 7, 8, 9}},
+		{[]int64{8, 9, 9}, []int64{7, 8, 9}},
+	} {
+		evs := make([]jsEv, len(c.in))
+		for i, us := range c.in {
+			evs[i].us = us
+		}
+		uniqueTimes(evs, 10)
+		for i := range evs {
+			if evs[i].us != c.want[i] {
+				t.Errorf("%v: got %d at %d, want %v", c.in, evs[i].us, i, c.want)
+			}
+		}
+	}
+}
+
 // TestJetstreamAgreesWithXRPC: the stream's likes (minus like deletes),
 // reposts, quotes and direct replies of a post up to T are exactly the counts
 // getPosts shows at T, and deleted posts are gone from getPosts once their
