@@ -121,16 +121,24 @@ func (k jsKind) operation() string {
 
 // jsEv is one event, compact: enough to filter it and to render it again.
 type jsEv struct {
-	us    int64   // time_us, unique and increasing within the stream
-	base  int64   // the event's own time in µs before uniqueness bumps (rkeys, revs)
-	owner acctRef // account whose slot (post) or profile the event is about
-	actor acctRef // repo the event is in (its did)
-	m     int64   // slot index, or UTC day number
+	us    int64 // time_us, unique and increasing within the stream
+	base  int64 // the event's own time in µs before uniqueness bumps (rkeys, revs)
+	owner pref  // account whose slot (post) or profile the event is about
+	actor pref  // repo the event is in (its did)
+	m     int64 // slot index, or UTC day number
 	k     int32
 	j     int32
-	role  int32
+	role  int8
 	kind  jsKind
 }
+
+// pref is an acctRef packed into 32 bits (its payload), to keep the
+// events of an hour compact.
+type pref uint32
+
+func packRef(r acctRef) pref { return pref(r.payload()) }
+
+func (p pref) ref() acctRef { return refFromPayload(uint64(p)) }
 
 // jsGen generates the stream of one population.
 type jsGen struct {
@@ -198,7 +206,7 @@ func uniqueTimes(evs []jsEv, end int64) {
 }
 
 func (e *jsEv) tiebreak() uint64 {
-	return hashv(uint64(e.kind), e.owner.payload(), uint64(e.m), uint64(e.k), uint64(e.j), uint64(e.role))
+	return hashv(uint64(e.kind), uint64(e.owner), uint64(e.m), uint64(e.k), uint64(e.j), uint64(e.role))
 }
 
 // at is the µs time of a millisecond with a per-event sub-millisecond part.
@@ -295,14 +303,14 @@ func (g *jsGen) accountEvents(evs []jsEv, a *account, w0, w1 int64) []jsEv {
 	if a.vanished {
 		t := d0 + int64(unit(hashv(a.key, tagIdentity, uint64(day), 1))*float64(dayMsI))
 		if t >= w0 && t < w1 {
-			evs = append(evs, jsEv{base: at(t, a.key), owner: a.ref, actor: a.ref, m: day, kind: jsAccount})
+			evs = append(evs, jsEv{base: at(t, a.key), owner: packRef(a.ref), actor: packRef(a.ref), m: day, kind: jsAccount})
 		}
 		return evs
 	}
 	if unit(hashv(a.key, tagIdentity, uint64(day))) < 0.005 {
 		t := d0 + int64(unit(hashv(a.key, tagIdentity, uint64(day), 2))*float64(dayMsI))
 		if t >= w0 && t < w1 && t >= a.createdMs {
-			evs = append(evs, jsEv{base: at(t, a.key>>7), owner: a.ref, actor: a.ref, m: day, kind: jsIdentity})
+			evs = append(evs, jsEv{base: at(t, a.key>>7), owner: packRef(a.ref), actor: packRef(a.ref), m: day, kind: jsIdentity})
 		}
 	}
 	if a.ref.kind == kindCreator {
@@ -345,7 +353,7 @@ func (g *jsGen) followEvents(evs []jsEv, a *account, day, w0, w1 int64) []jsEv {
 			continue
 		}
 		fan := g.pop.fanOf(hashv(a.key, tagFollowEv, uint64(day), uint64(j)))
-		evs = append(evs, jsEv{base: at(t, hashv(a.key, uint64(j))), owner: a.ref, actor: fan, m: day, k: int32(j), kind: kind})
+		evs = append(evs, jsEv{base: at(t, hashv(a.key, uint64(j))), owner: packRef(a.ref), actor: packRef(fan), m: day, k: int32(j), kind: kind})
 	}
 	return evs
 }
@@ -361,7 +369,7 @@ func (p *Population) fanOf(h uint64) acctRef {
 func (g *jsGen) slotEvents(evs []jsEv, a *account, s *slot, w0, w1 int64) []jsEv {
 	in := func(t int64) bool { return t >= w0 && t < w1 }
 	ev := func(kind jsKind, us int64, actor acctRef, k, j, role int32) jsEv {
-		return jsEv{base: us, owner: a.ref, actor: actor, m: s.m, k: k, j: j, role: role, kind: kind}
+		return jsEv{base: us, owner: packRef(a.ref), actor: packRef(actor), m: s.m, k: k, j: j, role: int8(role), kind: kind}
 	}
 	switch s.kind {
 	case slotRepost:

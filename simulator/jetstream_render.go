@@ -103,8 +103,8 @@ func (r *jsRenderer) frame(e *jsEv) []byte {
 }
 
 func (r *jsRenderer) event(e *jsEv) jsFrame {
-	f := jsFrame{Did: r.did(e.actor), TimeUS: e.us, Kind: e.kind.eventKind()}
-	owner := r.account(e.owner)
+	f := jsFrame{Did: r.did(e.actor.ref()), TimeUS: e.us, Kind: e.kind.eventKind()}
+	owner := r.account(e.owner.ref())
 	switch e.kind {
 	case jsIdentity:
 		f.Identity = &jsIdentityBody{Did: f.Did, Handle: bskyHandle(r.b.pop, owner), Seq: seqOf(e.us), Time: isoMs(e.base / 1000)}
@@ -125,7 +125,7 @@ func (r *jsRenderer) event(e *jsEv) jsFrame {
 			return f
 		}
 		f.Commit = &jsCommit{Rev: rev(e.base, h), Operation: "create", Collection: nsidFollow, RKey: tid(e.base, h>>12),
-			Record: followRecord{Type: nsidFollow, CreatedAt: isoMs(e.base / 1000), Subject: r.did(e.owner)}, CID: cid("bafyrei", h)}
+			Record: followRecord{Type: nsidFollow, CreatedAt: isoMs(e.base / 1000), Subject: r.did(e.owner.ref())}, CID: cid("bafyrei", h)}
 		return f
 	}
 	s := owner.slot(e.m)
@@ -156,7 +156,7 @@ func (r *jsRenderer) event(e *jsEv) jsFrame {
 		f.Commit = &jsCommit{Rev: rev(e.base, h>>3), Operation: "delete", Collection: nsidLike, RKey: tid(likeBase, h>>50)}
 	case jsQuote:
 		h := hashv(s.key, tagQuote, uint64(e.k))
-		fan := r.account(e.actor)
+		fan := r.account(e.actor.ref())
 		tr := newRNG(hashv(h, tagText))
 		rec := bskyRecord{Type: nsidPost, CreatedAt: isoMs(e.base / 1000), Embed: embedRecord{Type: "app.bsky.embed.record", Record: r.postRef(owner, &s)},
 			Langs: []string{fan.lang}, Text: nicheRemark(&tr, &niches[owner.niche])}
@@ -168,7 +168,7 @@ func (r *jsRenderer) event(e *jsEv) jsFrame {
 	case jsNode, jsNodeLike:
 		nodes := s.threadRange(math.MaxInt64, int64(e.k), int64(e.k)+1)
 		key := hashv(s.key, tagComment, uint64(e.k))
-		if e.role != roleTop {
+		if int32(e.role) != roleTop {
 			key = hashv(key, []uint64{0, 9, 2, 3, 4}[e.role])
 		}
 		i := 0

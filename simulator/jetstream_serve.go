@@ -99,7 +99,7 @@ func (j *jetstream) events(from, to int64, f *jsFilter, fn func(*jsEv) bool) {
 type jsFilter struct {
 	exact    map[string]bool
 	prefixes []string
-	dids     map[acctRef]bool
+	dids     map[pref]bool
 	anyDID   bool
 	maxSize  int
 }
@@ -152,7 +152,7 @@ func (j *jetstream) newFilter(colls, dids []string, maxSize int) (*jsFilter, err
 	if len(dids) > jsMaxDIDs {
 		return nil, fmt.Errorf("too many wanted DIDs: %d > %d", len(dids), jsMaxDIDs)
 	}
-	f := &jsFilter{exact: map[string]bool{}, anyDID: len(dids) == 0, dids: map[acctRef]bool{}, maxSize: max(0, maxSize)}
+	f := &jsFilter{exact: map[string]bool{}, anyDID: len(dids) == 0, dids: map[pref]bool{}, maxSize: max(0, maxSize)}
 	for _, c := range colls {
 		if p, ok := strings.CutSuffix(c, ".*"); ok {
 			if !validNSID(p, 2) {
@@ -171,7 +171,7 @@ func (j *jetstream) newFilter(colls, dids []string, maxSize int) (*jsFilter, err
 			return nil, fmt.Errorf("invalid did: %s", d)
 		}
 		if ref, ok := parseDID(j.b.key, d); ok && j.srv.pop.valid(ref) {
-			f.dids[ref] = true
+			f.dids[packRef(ref)] = true
 		}
 	}
 	return f, nil
