@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -270,4 +271,18 @@ func TestParseFaults(t *testing.T) {
 			t.Errorf("unknown key error does not name it: %v", err)
 		}
 	}
+}
+
+func TestScaledClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		now := ScaledClock(start, 3600)
+		if got := now(); !got.Equal(start) {
+			t.Errorf("starts at %v, want %v", got, start)
+		}
+		time.Sleep(20 * time.Millisecond)
+		if got := now().Sub(start); got != 72*time.Second {
+			t.Errorf("a clock 3600 times faster moved %v in 20 ms, want 72s", got)
+		}
+	})
 }
