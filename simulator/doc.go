@@ -43,6 +43,7 @@
 //	/instagram/accounts/login/                                                where login walls redirect
 //	/__stats                                   counters per platform (JSON), YouTube quota units per key, Jetstream
 //	/__jetstream?from=<µs>&to=<µs>&wantedCollections=&wantedDids=   the stream's log: events in a range, by collection
+//	/__jetstream/events?from=<µs>&to=<µs>&…    the same range's frames, NDJSON
 //	/__truth?platform=a,b&format=json|csv      ground truth
 //	/robots.txt                                every platform's robots.txt rules under its prefix
 //

@@ -593,8 +593,10 @@ func (s *Server) JetstreamEvents(fromUS, toUS int64, f JetstreamFilter, fn func(
 	return nil
 }
 
-// serveCount answers /__jetstream?from=<time_us>&to=<time_us>&wantedCollections=&wantedDids=
-// (to defaults to now) with a JetstreamCount.
+// serveJetstreamCount answers /__jetstream?from=<time_us>&to=<time_us>&wantedCollections=&wantedDids=
+// (from defaults to the start of the retention window, to to now) with a
+// JetstreamCount, and /__jetstream/events with the same range's frames as
+// newline-delimited JSON, in stream order.
 func (s *Server) serveJetstreamCount(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	parse := func(name string, def int64) (int64, bool) {
@@ -616,7 +618,20 @@ func (s *Server) serveJetstreamCount(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "range longer than 7 days"})
 		return
 	}
-	c, err := s.JetstreamCount(from, to, JetstreamFilter{WantedCollections: q["wantedCollections"], WantedDids: q["wantedDids"]})
+	flt := JetstreamFilter{WantedCollections: q["wantedCollections"], WantedDids: q["wantedDids"]}
+	if r.URL.Path == "/__jetstream/events" {
+		if _, err := s.js.newFilter(flt.WantedCollections, flt.WantedDids, 0); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		_ = s.JetstreamEvents(from, to, flt, func(_ int64, frame []byte) bool {
+			_, err := w.Write(frame)
+			return err == nil
+		})
+		return
+	}
+	c, err := s.JetstreamCount(from, to, flt)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return

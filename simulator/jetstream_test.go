@@ -663,6 +663,15 @@ func TestJetstreamCountEndpoint(t *testing.T) {
 	if r := get(h, "/__jetstream?from=abc"); r.status != 400 {
 		t.Errorf("bad from: %d", r.status)
 	}
+	// The same range's frames as NDJSON.
+	ev := get(h, "/__jetstream/events?from="+strconv.FormatInt(from, 10)+"&to="+strconv.FormatInt(to, 10)+"&wantedCollections="+nsidLike)
+	lines := strings.Split(strings.TrimSuffix(string(ev.body), "\n"), "\n")
+	if ev.status != 200 || int64(len(lines)) != n || ev.header.Get("Content-Type") != "application/x-ndjson" {
+		t.Fatalf("events: %d, %d lines for %d events", ev.status, len(lines), n)
+	}
+	if e := decodeFrame(t, []byte(lines[0])); int64(num(e, "time_us")) != c.FirstUS {
+		t.Errorf("first line at %v, first event at %d", num(e, "time_us"), c.FirstUS)
+	}
 }
 
 // BenchmarkJetstreamReplay generates and renders one hour of the stream of

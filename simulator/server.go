@@ -75,6 +75,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("GET /mastodon/api/v1/streaming", mp.streamPublic)
 	mux.HandleFunc("GET /jetstream/subscribe", s.js.serveSubscribe)
 	mux.HandleFunc("GET /__jetstream", s.serveJetstreamCount)
+	mux.HandleFunc("GET /__jetstream/events", s.serveJetstreamCount)
 	mux.HandleFunc("GET /__stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Stats()) })
 	mux.HandleFunc("GET /__truth", s.serveTruth)
 	mux.HandleFunc("GET /robots.txt", s.serveRobots)
