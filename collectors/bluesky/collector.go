@@ -21,8 +21,12 @@ func (c *Client) Profile(ctx context.Context, handleOrID string) (model.Creator,
 	if actor == "" {
 		return model.Creator{}, fmt.Errorf("fetching bluesky profile %q: %w", handleOrID, errEmptyActor)
 	}
-	var p profileViewDetailed
-	if err := c.get(ctx, c.base, nsidGetProfile, url.Values{"actor": {actor}}, nil, &p); err != nil {
+	body, err := c.fetch(ctx, c.base, nsidGetProfile, url.Values{"actor": {actor}}, nil)
+	if err != nil {
+		return model.Creator{}, fmt.Errorf("fetching bluesky profile %q: %w", actor, err)
+	}
+	p, err := parseProfile(body)
+	if err != nil {
 		return model.Creator{}, fmt.Errorf("fetching bluesky profile %q: %w", actor, err)
 	}
 	if p.DID == "" {
@@ -73,8 +77,12 @@ func (c *Client) Posts(ctx context.Context, cr model.Creator, cursor string) (co
 	if cursor != "" {
 		q.Set("cursor", cursor)
 	}
-	var resp authorFeedResponse
-	if err := c.get(ctx, c.base, nsidGetAuthorFeed, q, nil, &resp); err != nil {
+	body, err := c.fetch(ctx, c.base, nsidGetAuthorFeed, q, nil)
+	if err != nil {
+		return collectors.PostPage{}, fmt.Errorf("fetching bluesky author feed %q: %w", actor, err)
+	}
+	resp, err := parseAuthorFeed(body)
+	if err != nil {
 		return collectors.PostPage{}, fmt.Errorf("fetching bluesky author feed %q: %w", actor, err)
 	}
 	page := collectors.PostPage{Next: resp.Cursor}
@@ -146,8 +154,12 @@ func (c *Client) Thread(ctx context.Context, cr model.Creator, p model.Post) ([]
 		"depth":        {strconv.Itoa(c.threadDepth)},
 		"parentHeight": {"0"},
 	}
-	var resp postThreadResponse
-	if err := c.get(ctx, c.base, nsidGetPostThread, q, nil, &resp); err != nil {
+	body, err := c.fetch(ctx, c.base, nsidGetPostThread, q, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetching bluesky thread %q: %w", p.ID, err)
+	}
+	resp, err := parsePostThread(body)
+	if err != nil {
 		return nil, fmt.Errorf("fetching bluesky thread %q: %w", p.ID, err)
 	}
 	switch {

@@ -66,20 +66,35 @@ func xrpcURL(root, nsid string, q url.Values) string {
 // get performs one XRPC query through httpx and decodes the JSON body into
 // out. Errors wrap the collectors sentinels.
 func (c *Client) get(ctx context.Context, root, nsid string, q url.Values, header http.Header, out any) error {
+	body, err := c.fetch(ctx, root, nsid, q, header)
+	if err != nil {
+		return err
+	}
+	return decode(nsid, body, out)
+}
+
+// fetch performs one XRPC query through httpx and returns the body of a
+// successful answer. Errors wrap the collectors sentinels.
+func (c *Client) fetch(ctx context.Context, root, nsid string, q url.Values, header http.Header) ([]byte, error) {
 	resp, err := c.http.Get(ctx, xrpcURL(root, nsid, q), header)
 	if err != nil {
-		return mapError(nsid, resp, err)
+		return nil, mapError(nsid, resp, err)
 	}
-	return decode(nsid, resp.Body, out)
+	return resp.Body, nil
 }
 
 // decode unmarshals an XRPC JSON body; an HTML page or invalid JSON is
-// collectors.ErrMalformed naming the endpoint.
+// collectors.ErrMalformed naming the endpoint, and a field of the wrong type
+// a *collectors.DriftError naming the field.
 func decode(nsid string, body []byte, out any) error {
 	if httpx.IsHTML(body) {
 		return fmt.Errorf("%s: got an HTML page instead of JSON: %w", nsid, collectors.ErrMalformed)
 	}
 	if err := json.Unmarshal(body, out); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return &collectors.DriftError{Where: nsid, Field: te.Field, Got: "a " + te.Value}
+		}
 		return fmt.Errorf("%s: decoding JSON: %w: %w", nsid, collectors.ErrMalformed, err)
 	}
 	return nil
