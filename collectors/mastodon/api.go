@@ -3,6 +3,7 @@ package mastodon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -86,6 +87,36 @@ type apiError struct {
 // decodes the JSON answer into out. what names the call in errors. It returns
 // the response headers for Link pagination.
 func (c *Collector) get(ctx context.Context, what, path string, q url.Values, out any) (http.Header, error) {
+	body, h, err := c.fetch(ctx, what, path, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeJSON(what, path, body, out); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// decodeJSON unmarshals a JSON answer: an HTML page or invalid JSON is
+// collectors.ErrMalformed, a field of the wrong type a
+// *collectors.DriftError naming it.
+func decodeJSON(what, path string, body []byte, out any) error {
+	if httpx.IsHTML(body) {
+		return fmt.Errorf("%s (GET %s): got an HTML page instead of JSON: %w", what, path, collectors.ErrMalformed)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return fmt.Errorf("%s: %w", what, &collectors.DriftError{Where: "GET " + path, Field: te.Field, Got: "a " + te.Value})
+		}
+		return fmt.Errorf("%s (GET %s): decoding JSON: %w: %v", what, path, collectors.ErrMalformed, err)
+	}
+	return nil
+}
+
+// fetch gets an API path and returns the body and headers of a successful
+// answer.
+func (c *Collector) fetch(ctx context.Context, what, path string, q url.Values) ([]byte, http.Header, error) {
 	u := c.base + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -98,18 +129,12 @@ func (c *Collector) get(ctx context.Context, what, path string, q url.Values, ou
 	if err != nil {
 		if resp != nil {
 			if msg := serverMessage(resp.Body); msg != "" {
-				return nil, fmt.Errorf("%s: %w (%q)", what, err, msg)
+				return nil, nil, fmt.Errorf("%s: %w (%q)", what, err, msg)
 			}
 		}
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
 	}
-	if httpx.IsHTML(resp.Body) {
-		return nil, fmt.Errorf("%s (GET %s): got an HTML page instead of JSON: %w", what, path, collectors.ErrMalformed)
-	}
-	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return nil, fmt.Errorf("%s (GET %s): decoding JSON: %w: %v", what, path, collectors.ErrMalformed, err)
-	}
-	return resp.Header, nil
+	return resp.Body, resp.Header, nil
 }
 
 // serverMessage returns the "error" text of a Mastodon error body, if any.

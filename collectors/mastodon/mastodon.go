@@ -116,17 +116,22 @@ func (c *Collector) Stats() collectors.RequestStats { return c.http.Stats() }
 // Write "@12345" for an account whose username is all digits.
 func (c *Collector) Profile(ctx context.Context, handleOrID string) (model.Creator, error) {
 	s := strings.TrimSpace(handleOrID)
-	var a account
-	var err error
+	var what, path string
+	var q url.Values
 	switch {
 	case s == "" || s == "@":
 		return model.Creator{}, fmt.Errorf("mastodon profile: empty handle or id")
 	case isDigits(s):
-		_, err = c.get(ctx, fmt.Sprintf("fetching account %s", s), "/api/v1/accounts/"+s, nil, &a)
+		what, path = fmt.Sprintf("fetching account %s", s), "/api/v1/accounts/"+s
 	default:
 		acct := strings.TrimPrefix(s, "@")
-		_, err = c.get(ctx, fmt.Sprintf("looking up account %q", acct), "/api/v1/accounts/lookup", url.Values{"acct": {acct}}, &a)
+		what, path, q = fmt.Sprintf("looking up account %q", acct), "/api/v1/accounts/lookup", url.Values{"acct": {acct}}
 	}
+	body, _, err := c.fetch(ctx, what, path, q)
+	if err != nil {
+		return model.Creator{}, err
+	}
+	a, err := parseAccount(what, path, body)
 	if err != nil {
 		return model.Creator{}, err
 	}
@@ -185,9 +190,12 @@ func (c *Collector) Posts(ctx context.Context, cr model.Creator, cursor string) 
 	if cursor != "" {
 		q.Set("max_id", cursor)
 	}
-	var sts []status
-	h, err := c.get(ctx, fmt.Sprintf("fetching statuses of account %s", cr.ID),
-		"/api/v1/accounts/"+url.PathEscape(cr.ID)+"/statuses", q, &sts)
+	what, path := fmt.Sprintf("fetching statuses of account %s", cr.ID), "/api/v1/accounts/"+url.PathEscape(cr.ID)+"/statuses"
+	body, h, err := c.fetch(ctx, what, path, q)
+	if err != nil {
+		return collectors.PostPage{}, err
+	}
+	sts, err := parseStatuses(what, path, body)
 	if err != nil {
 		return collectors.PostPage{}, err
 	}
@@ -241,13 +249,17 @@ func (c *Collector) Thread(ctx context.Context, cr model.Creator, p model.Post) 
 	if p.ID == "" {
 		return nil, fmt.Errorf("mastodon thread: post has no id")
 	}
-	var sc statusContext
-	if _, err := c.get(ctx, fmt.Sprintf("fetching context of status %s", p.ID),
-		"/api/v1/statuses/"+url.PathEscape(p.ID)+"/context", nil, &sc); err != nil {
+	what, path := fmt.Sprintf("fetching context of status %s", p.ID), "/api/v1/statuses/"+url.PathEscape(p.ID)+"/context"
+	body, _, err := c.fetch(ctx, what, path, nil)
+	if err != nil {
 		return nil, err
 	}
-	if sc.Descendants == nil { // Mastodon always sends the key, [] when empty
-		return nil, fmt.Errorf("fetching context of status %s (GET /api/v1/statuses/%s/context): no descendants: %w", p.ID, p.ID, collectors.ErrMalformed)
+	sc, err := parseContext(what, path, body)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Descendants == nil { // "descendants": null
+		return nil, fmt.Errorf("%s (GET %s): descendants is null: %w", what, path, collectors.ErrMalformed)
 	}
 	parent := make(map[string]string, len(sc.Descendants))
 	for _, s := range sc.Descendants {
