@@ -24,11 +24,11 @@ func (e *DriftError) Error() string {
 	}
 	switch {
 	case e.Got != "":
-		return fmt.Sprintf("%s%s is %s, not what the collector reads: the response format changed", where, e.Field, e.Got)
+		return fmt.Sprintf("%s%s is %s, not what the collector reads (the response format changed)", where, e.Field, e.Got)
 	case e.Alt != "":
-		return fmt.Sprintf("%s%s is missing but %q is there: the response format changed", where, e.Field, e.Alt)
+		return fmt.Sprintf("%s%s is missing (%q is there instead: the response format changed)", where, e.Field, e.Alt)
 	default:
-		return fmt.Sprintf("%s%s is missing: the response format changed", where, e.Field)
+		return fmt.Sprintf("%s%s is missing (the response format changed)", where, e.Field)
 	}
 }
 

@@ -133,7 +133,7 @@ func (c *Collector) parseGraph(body []byte, username, cursor string, withProfile
 	endpoint := c.graphEndpoint()
 	var r graphResponse
 	if err := json.Unmarshal(body, &r); err != nil {
-		return model.Creator{}, nil, "", fmt.Errorf("%s: decoding JSON: %w: %w", endpoint, collectors.ErrMalformed, err)
+		return model.Creator{}, nil, "", decodeError(endpoint, "", err)
 	}
 	bd := r.BusinessDiscovery
 	switch {

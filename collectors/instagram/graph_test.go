@@ -253,6 +253,9 @@ func TestGraphSchemaDrift(t *testing.T) {
 			if !errors.Is(err, collectors.ErrMalformed) || !strings.Contains(err.Error(), tc.field) {
 				t.Errorf("err = %v, want ErrMalformed naming %s", err, tc.field)
 			}
+			if _, ok := collectors.DriftField(err); !ok {
+				t.Errorf("err = %v, want a *collectors.DriftError", err)
+			}
 			if strings.Contains(err.Error(), testToken) {
 				t.Errorf("token in error: %v", err)
 			}

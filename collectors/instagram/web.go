@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -194,14 +195,32 @@ func (c *Collector) webProfile(ctx context.Context, username string) (model.Crea
 // missing is the error for a field that the response should carry and does
 // not: schema drift, never a silent zero.
 func missing(endpoint, field string) error {
-	return fmt.Errorf("%s: response has no %s (schema changed?): %w", endpoint, field, collectors.ErrMalformed)
+	return &collectors.DriftError{Where: endpoint, Field: field}
+}
+
+// decodeError is the error for a body json.Unmarshal refused at path
+// ("" for the whole body): a field of the wrong type is a
+// collectors.DriftError naming it, anything else collectors.ErrMalformed.
+func decodeError(endpoint, path string, err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		field := te.Field
+		if path != "" {
+			field = path + "." + field
+		}
+		return &collectors.DriftError{Where: endpoint, Field: field, Got: "a " + te.Value}
+	}
+	if path == "" {
+		path = "JSON"
+	}
+	return fmt.Errorf("%s: decoding %s: %w: %w", endpoint, path, collectors.ErrMalformed, err)
 }
 
 // parseWebProfile reads a web_profile_info body.
 func parseWebProfile(body []byte, now time.Time) (model.Creator, []model.Post, error) {
 	var r webProfileResponse
 	if err := json.Unmarshal(body, &r); err != nil {
-		return model.Creator{}, nil, fmt.Errorf("%s: decoding JSON: %w: %w", endpointProfile, collectors.ErrMalformed, err)
+		return model.Creator{}, nil, decodeError(endpointProfile, "", err)
 	}
 	if r.Data == nil {
 		return model.Creator{}, nil, missing(endpointProfile, "data")
@@ -215,7 +234,7 @@ func parseWebProfile(body []byte, now time.Time) (model.Creator, []model.Post, e
 	}
 	var u webUser
 	if err := json.Unmarshal(rawUser, &u); err != nil {
-		return model.Creator{}, nil, fmt.Errorf("%s: decoding data.user: %w: %w", endpointProfile, collectors.ErrMalformed, err)
+		return model.Creator{}, nil, decodeError(endpointProfile, "data.user", err)
 	}
 	switch {
 	case u.ID == "":
@@ -433,7 +452,7 @@ func (t *thread) readComments(ctx context.Context) error {
 		}
 		var r commentsResponse
 		if err := json.Unmarshal(body, &r); err != nil {
-			return fmt.Errorf("%s: decoding JSON: %w: %w", endpoint, collectors.ErrMalformed, err)
+			return decodeError(endpoint, "", err)
 		}
 		if r.Comments == nil {
 			if r.CommentsDisabled {
@@ -480,7 +499,7 @@ func (t *thread) readChildren(ctx context.Context, parent string) error {
 		}
 		var r childCommentsResponse
 		if err := json.Unmarshal(body, &r); err != nil {
-			return fmt.Errorf("%s: decoding JSON: %w: %w", endpoint, collectors.ErrMalformed, err)
+			return decodeError(endpoint, "", err)
 		}
 		if r.ChildComments == nil {
 			return missing(endpoint, "child_comments")

@@ -357,6 +357,9 @@ func TestWebSchemaDrift(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), "web_profile_info") {
 				t.Errorf("err = %q, want it to name %s and the endpoint", err, tc.field)
 			}
+			if f, ok := collectors.DriftField(err); !ok || f != tc.field {
+				t.Errorf("drift field = %q (%v), want a *collectors.DriftError naming %s", f, ok, tc.field)
+			}
 		})
 	}
 }

@@ -101,11 +101,8 @@ func (c counters) lookup(key string) (int64, bool, error) {
 			continue
 		}
 		n, set, err := parseInt(raw)
-		if err != nil {
-			return 0, false, fmt.Errorf("%s.%s: %w: %v", c.where, key, collectors.ErrMalformed, err)
-		}
-		if n < 0 {
-			return 0, false, fmt.Errorf("%s.%s is negative (%d): %w", c.where, key, n, collectors.ErrMalformed)
+		if err != nil || n < 0 {
+			return 0, false, driftAt(c.where, key, "", fmt.Sprintf("%.40q", strings.TrimSpace(string(raw))))
 		}
 		if set {
 			return n, true, nil
@@ -132,11 +129,20 @@ func (c counters) required(key string) (int64, error) {
 // find at where; altPresent says the field is there under the name alt
 // instead (a rename: the schema changed).
 func missingField(where, key, alt string, altPresent bool) error {
-	hint := ""
-	if altPresent {
-		hint = fmt.Sprintf(" (%q is there instead: the schema changed)", alt)
+	if !altPresent {
+		alt = ""
 	}
-	return fmt.Errorf("%s.%s is missing%s: %w", where, key, hint, collectors.ErrMalformed)
+	return driftAt(where, key, alt, "")
+}
+
+// driftAt is the collectors.DriftError for field key of the object at
+// where ("<call>: <path>", as the errors of this package name places).
+func driftAt(where, key, alt, got string) error {
+	field := key
+	if i := strings.LastIndex(where, ": "); i >= 0 {
+		where, field = where[:i], where[i+2:]+"."+key
+	}
+	return &collectors.DriftError{Where: where, Field: field, Alt: alt, Got: got}
 }
 
 // optional returns a counter, or nil when the platform does not send it.

@@ -85,7 +85,7 @@ func (c *Collector) Posts(ctx context.Context, cr model.Creator, cursor string) 
 	}
 	what := "GET " + endpointItemList
 	if !r.StatusCode.set && !r.StatusCode2.set {
-		return collectors.PostPage{}, fmt.Errorf("%s: statusCode is missing: %w", what, collectors.ErrMalformed)
+		return collectors.PostPage{}, &collectors.DriftError{Where: what, Field: "statusCode"}
 	}
 	if code := cmpOr(r.StatusCode.n, r.StatusCode2.n); code != 0 {
 		return collectors.PostPage{}, &StatusError{Where: what, Code: int(code), Msg: r.StatusMsg}
@@ -177,14 +177,14 @@ func (c *Collector) parseItems(where string, raws []json.RawMessage, cr model.Cr
 			return nil, fmt.Errorf("%s: %w: %v", at, collectors.ErrMalformed, err)
 		}
 		if it.ID == "" {
-			return nil, fmt.Errorf("%s.id is missing: %w", at, collectors.ErrMalformed)
+			return nil, driftAt(at, "id", "", "")
 		}
 		at = fmt.Sprintf("%s (video %s)", at, it.ID)
 		if !it.CreateTime.set || it.CreateTime.n <= 0 {
 			return nil, missingField(at+": item", "createTime", "create_time", it.CreateAlt.set)
 		}
 		if it.Stats == nil && it.StatsV2 == nil {
-			return nil, fmt.Errorf("%s: stats is missing: %w", at, collectors.ErrMalformed)
+			return nil, &collectors.DriftError{Where: at, Field: "stats"}
 		}
 		st := counters{where: at + ": stats", stats: it.Stats, statsV2: it.StatsV2}
 		var likes, comments, shares, views int64

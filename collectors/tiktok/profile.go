@@ -201,7 +201,7 @@ func (c *Collector) parseUniversal(what, text string) (profile, error) {
 		return profile{}, fmt.Errorf("%s: decoding userInfo.user: %w: %v", src, collectors.ErrMalformed, err)
 	}
 	if d.UserInfo.Stats == nil && d.UserInfo.StatsV2 == nil {
-		return profile{}, fmt.Errorf("%s: userInfo.stats is missing: %w", src, collectors.ErrMalformed)
+		return profile{}, &collectors.DriftError{Where: src, Field: "userInfo.stats"}
 	}
 	pr, err := c.profileOf(what, "userInfo.user", u, counters{where: src + ": userInfo.stats", stats: d.UserInfo.Stats, statsV2: d.UserInfo.StatsV2})
 	if err != nil {
@@ -278,7 +278,7 @@ func (c *Collector) parseSigi(what, handle, text string) (profile, error) {
 	}
 	stats, ok := st.UserModule.Stats[key]
 	if !ok {
-		return profile{}, fmt.Errorf("%s: UserModule.stats[%q] is missing: %w", src, key, collectors.ErrMalformed)
+		return profile{}, &collectors.DriftError{Where: src, Field: fmt.Sprintf("UserModule.stats[%q]", key)}
 	}
 	pr, err := c.profileOf(what, fmt.Sprintf("UserModule.users[%q]", key), u, counters{where: fmt.Sprintf("%s: UserModule.stats[%q]", src, key), stats: stats})
 	if err != nil {
@@ -356,16 +356,16 @@ func sigiItems(st sigiState, cr model.Creator) ([]json.RawMessage, string) {
 func (c *Collector) profileOf(what, where string, u user, st counters) (profile, error) {
 	id := string(u.ID)
 	if id == "" {
-		return profile{}, fmt.Errorf("%s: %s.id is missing: %w", what, where, collectors.ErrMalformed)
+		return profile{}, &collectors.DriftError{Where: what, Field: where + ".id"}
 	}
 	if u.UniqueID == "" {
-		return profile{}, fmt.Errorf("%s: %s.uniqueId is missing: %w", what, where, collectors.ErrMalformed)
+		return profile{}, &collectors.DriftError{Where: what, Field: where + ".uniqueId"}
 	}
 	if u.PrivateAccount {
 		return profile{}, fmt.Errorf("%s: user %s is a private account (privateAccount): %w", what, id, collectors.ErrPrivate)
 	}
 	if u.SecUID == "" {
-		return profile{}, fmt.Errorf("%s: %s.secUid is missing (the video list needs it): %w", what, where, collectors.ErrMalformed)
+		return profile{}, &collectors.DriftError{Where: what, Field: where + ".secUid"}
 	}
 	if !u.CreateTime.set { // 0 is allowed (unknown); an absent key is drift
 		return profile{}, missingField(what+": "+where, "createTime", "create_time", u.CreateTimeAlt.set)

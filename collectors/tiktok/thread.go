@@ -162,7 +162,7 @@ func (c *Collector) readComments(ctx context.Context, endpoint, idParam, videoID
 			return nil, err
 		}
 		if !r.StatusCode.set {
-			return nil, fmt.Errorf("%s: status_code is missing: %w", what, collectors.ErrMalformed)
+			return nil, &collectors.DriftError{Where: what, Field: "status_code"}
 		}
 		if r.StatusCode.n != 0 {
 			return nil, &StatusError{Where: what, Code: int(r.StatusCode.n), Msg: r.StatusMsg}

@@ -661,6 +661,9 @@ func TestProfileSchemaDrift(t *testing.T) {
 			if !errors.Is(err, collectors.ErrMalformed) {
 				t.Fatalf("err = %v (creator %+v), want ErrMalformed", err, cr)
 			}
+			if _, ok := collectors.DriftField(err); !ok && name != "truncated JSON" {
+				t.Errorf("err = %v, want a *collectors.DriftError naming the field", err)
+			}
 			for _, w := range tc.wants {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("err = %v, want it to contain %q", err, w)
@@ -731,6 +734,9 @@ func TestPostsSchemaDrift(t *testing.T) {
 			_, err = c.Posts(context.Background(), cr, "")
 			if !errors.Is(err, collectors.ErrMalformed) {
 				t.Fatalf("err = %v, want ErrMalformed", err)
+			}
+			if _, ok := collectors.DriftField(err); !ok && name != "not JSON" && name != "truncated" {
+				t.Errorf("err = %v, want a *collectors.DriftError naming the field", err)
 			}
 			for _, w := range tc.wants {
 				if !strings.Contains(err.Error(), w) {

@@ -437,22 +437,28 @@ func statCount(stats map[string]json.RawMessage, field, what, owner string) (*in
 	raw, ok := stats[field]
 	if !ok || string(bytes.TrimSpace(raw)) == "null" {
 		if k := similarKey(stats, field); k != "" {
-			return nil, fmt.Errorf("youtube %s: %s: statistics.%s is missing but %q is present (the response format changed): %w",
-				what, owner, field, k, collectors.ErrMalformed)
+			return nil, drift(what, owner, "statistics."+field, k, "")
 		}
 		return nil, nil
 	}
 	s := string(bytes.TrimSpace(raw))
 	if strings.HasPrefix(s, `"`) {
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, fmt.Errorf("youtube %s: %s: statistics.%s: %w: %v", what, owner, field, collectors.ErrMalformed, err)
+			return nil, drift(what, owner, "statistics."+field, "", fmt.Sprintf("%.40q", raw))
 		}
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil || n < 0 {
-		return nil, fmt.Errorf("youtube %s: %s: statistics.%s = %s is not a count: %w", what, owner, field, s, collectors.ErrMalformed)
+		return nil, drift(what, owner, "statistics."+field, "", fmt.Sprintf("%.40q", s))
 	}
 	return &n, nil
+}
+
+// drift is the collectors.DriftError for field of owner in the answer of
+// call what: missing (with alt, a similarly spelt key found instead, when
+// not empty) or, when got is not empty, of the wrong type.
+func drift(what, owner, field, alt, got string) error {
+	return &collectors.DriftError{Where: "youtube " + what + ": " + owner, Field: field, Alt: alt, Got: got}
 }
 
 // similarKey returns a key of m, other than field itself, that names the

@@ -57,10 +57,10 @@ func (c *Collector) creator(ch channelResource, asked string) (model.Creator, er
 	}
 	owner := "channel " + ch.ID
 	if ch.Snippet == nil {
-		return model.Creator{}, fmt.Errorf("youtube %s: %s: snippet is missing: %w", what, owner, collectors.ErrMalformed)
+		return model.Creator{}, drift(what, owner, "snippet", "", "")
 	}
 	if ch.Statistics == nil {
-		return model.Creator{}, fmt.Errorf("youtube %s: %s: statistics is missing: %w", what, owner, collectors.ErrMalformed)
+		return model.Creator{}, drift(what, owner, "statistics", "", "")
 	}
 	subs, err := statCount(ch.Statistics, "subscriberCount", what, owner)
 	if err != nil {
@@ -71,7 +71,7 @@ func (c *Collector) creator(ch channelResource, asked string) (model.Creator, er
 		return model.Creator{}, err
 	}
 	if videos == nil {
-		return model.Creator{}, fmt.Errorf("youtube %s: %s: statistics.videoCount is missing: %w", what, owner, collectors.ErrMalformed)
+		return model.Creator{}, drift(what, owner, "statistics.videoCount", "", "")
 	}
 	sn := ch.Snippet
 	cr := model.Creator{
@@ -114,8 +114,7 @@ func (c *Collector) creator(ch channelResource, asked string) (model.Creator, er
 		if statBool(ch.Statistics, "hiddenSubscriberCount") {
 			return cr, fmt.Errorf("youtube %s: %s: %w: %w", what, owner, ErrSubscribersHidden, collectors.ErrPrivate)
 		}
-		return model.Creator{}, fmt.Errorf("youtube %s: %s: statistics.subscriberCount is missing and hiddenSubscriberCount is not true: %w",
-			what, owner, collectors.ErrMalformed)
+		return model.Creator{}, drift(what, owner, "statistics.subscriberCount", "", "") // and hiddenSubscriberCount is not true
 	}
 	cr.Followers = *subs
 	return cr, nil
@@ -212,10 +211,10 @@ func (c *Collector) videos(ctx context.Context, channelID string, ids []string) 
 		}
 		owner := "video " + v.ID
 		if v.Snippet == nil {
-			return nil, fmt.Errorf("youtube %s: %s: snippet is missing: %w", what, owner, collectors.ErrMalformed)
+			return nil, drift(what, owner, "snippet", "", "")
 		}
 		if v.Statistics == nil {
-			return nil, fmt.Errorf("youtube %s: %s: statistics is missing: %w", what, owner, collectors.ErrMalformed)
+			return nil, drift(what, owner, "statistics", "", "")
 		}
 		p := model.Post{
 			Platform:  Platform,

@@ -232,6 +232,9 @@ func TestProfileSchemaDrift(t *testing.T) {
 			if !errors.Is(err, collectors.ErrMalformed) {
 				t.Fatalf("err = %v (creator %+v), want ErrMalformed", err, cr)
 			}
+			if _, ok := collectors.DriftField(err); !ok {
+				t.Errorf("err = %v, want a *collectors.DriftError naming the field", err)
+			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not name %q", err, w)
