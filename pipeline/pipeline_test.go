@@ -95,6 +95,22 @@ func (in *instance) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusNotFound)
 			write(map[string]string{"error": "Record not found"})
 			return
+		case mode == "drift-profile" && strings.HasSuffix(path, "/accounts/lookup"):
+			a := accountJSON("bob")
+			a["followersCount"] = a["followers_count"] // renamed, as the simulator's drift fault does
+			delete(a, "followers_count")
+			write(a)
+			return
+		case mode == "drift-posts" && strings.HasPrefix(path, "/api/v1/accounts/") && strings.HasSuffix(path, "/statuses"):
+			var out []any
+			for j := range 25 {
+				st := statusJSON("bob", fmt.Sprintf("1002%03d", j), "", now.Add(-time.Duration(j+2)*24*time.Hour), 100+j, 4, 10, "bread")
+				st["favorites_count"] = st["favourites_count"]
+				delete(st, "favourites_count")
+				out = append(out, st)
+			}
+			write(out)
+			return
 		case mode == "malformed" && strings.Contains(path, "/statuses"):
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, `[{"id": "1", "created_at": `)
@@ -267,6 +283,9 @@ func TestBadInputKeepsStoredMetrics(t *testing.T) {
 		{"timeout", "posts", "deadline exceeded", model.StatusStale},
 		{"429", "posts", "rate limited", model.StatusStale},
 		{"gone", "profile", "not found", model.StatusGone},
+		// Issue #10: a renamed count was stored as 0 followers, status ok.
+		{"drift-profile", "profile", "followers_count is missing (\"followersCount\" is there instead", model.StatusStale},
+		{"drift-posts", "posts", "favourites_count is missing", model.StatusStale},
 	}
 	for _, tc := range cases {
 		t.Run(tc.mode, func(t *testing.T) {
