@@ -4,6 +4,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -48,10 +49,58 @@ type Creator struct {
 	Language    string    `json:"language,omitempty" bson:"language,omitempty"`
 	CreatedAt   time.Time `json:"createdAt,omitzero" bson:"createdAt,omitempty"`
 	FetchedAt   time.Time `json:"fetchedAt,omitzero" bson:"fetchedAt"`
+	// Unknown names the counts above (CountFollowers, CountFollowing,
+	// CountPosts) that the source did not show or that could not be read:
+	// their zero is not a measurement. A count the platform reported as 0 is
+	// known and not listed. Empty for a complete profile. The store never
+	// replaces a known stored count with an unknown one.
+	Unknown []string `json:"unknown,omitempty" bson:"unknown,omitempty"`
 }
+
+// The counts of a Creator that may be unknown (Creator.Unknown).
+const (
+	CountFollowers = "followers"
+	CountFollowing = "following"
+	CountPosts     = "postsCount"
+)
 
 // Key is the store id of the creator.
 func (c Creator) Key() string { return Key(c.Platform, c.ID) }
+
+// Known reports whether the count named by one of the Count* constants was
+// read from the platform (0 included).
+func (c Creator) Known(count string) bool { return !slices.Contains(c.Unknown, count) }
+
+// KeepKnown returns c with every count that c does not know and stored
+// (the creator as stored; call it only when there is one) does taken from
+// stored, and the names of the counts taken: a profile that lacks a count
+// never replaces a known one with its zero.
+func KeepKnown(c, stored Creator) (Creator, []string) {
+	var kept []string
+	var unknown []string
+	for _, name := range c.Unknown {
+		if slices.Contains(unknown, name) {
+			continue
+		}
+		if !stored.Known(name) || !slices.Contains([]string{CountFollowers, CountFollowing, CountPosts}, name) {
+			unknown = append(unknown, name)
+			continue
+		}
+		switch name {
+		case CountFollowers:
+			c.Followers = stored.Followers
+		case CountFollowing:
+			c.Following = stored.Following
+		case CountPosts:
+			c.PostsCount = stored.PostsCount
+		}
+		kept = append(kept, name)
+	}
+	if kept != nil {
+		c.Unknown = unknown
+	}
+	return c, kept
+}
 
 // Post is one piece of the creator's own content with its latest metrics.
 // Counts a platform hides are nil, never zero.

@@ -7,6 +7,8 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/nanoscout/nanoscout/model"
@@ -44,6 +46,31 @@ type CreatorUpdate struct {
 	At       time.Time // collection time
 }
 
+// Guard applies the rule every backend keeps when it writes a creator over a
+// stored one: a count the new profile does not know (model.Creator.Unknown)
+// never replaces a known stored count, and while the follower count is
+// unknown the stored score stays (an ER by followers needs followers). It
+// returns the record to write from stored and the new profile, score and
+// status, with status stale and a reason when it kept anything. found
+// says whether stored exists; without it the new values are written as they
+// are.
+func Guard(stored CreatorRecord, found bool, c model.Creator, score *model.Score) (model.Creator, *model.Score, string, string) {
+	if !found || len(c.Unknown) == 0 {
+		return c, score, model.StatusOK, ""
+	}
+	c, kept := model.KeepKnown(c, stored.Creator)
+	if !c.Known(model.CountFollowers) || slices.Contains(kept, model.CountFollowers) {
+		if stored.Score != nil {
+			score = nil // keep the stored score
+			kept = append(kept, "score")
+		}
+	}
+	if len(kept) == 0 {
+		return c, score, model.StatusOK, ""
+	}
+	return c, score, model.StatusStale, "the new profile lacks " + strings.Join(kept, ", ") + ": stored values kept"
+}
+
 // TopQuery selects a ranked page of creators.
 type TopQuery struct {
 	Platform     string  // "" = all
@@ -70,11 +97,14 @@ type Stats map[string]int64
 // Store is nanoscout's persistence. All writes are idempotent upserts keyed by
 // platform-native ids.
 type Store interface {
-	// SaveCreator writes one creator's collection atomically (see CreatorUpdate).
+	// SaveCreator writes one creator's collection atomically (see
+	// CreatorUpdate). Counts the new profile does not know never replace
+	// known stored ones (see Guard).
 	SaveCreator(ctx context.Context, u CreatorUpdate) error
 	// UpsertPosts writes posts in bulk (idempotent), without touching creators.
 	UpsertPosts(ctx context.Context, posts []model.Post) error
-	// UpsertCreators writes profiles in bulk without touching scores or status.
+	// UpsertCreators writes profiles in bulk without touching scores or
+	// status; counts a profile does not know keep their stored values.
 	UpsertCreators(ctx context.Context, cs []model.Creator, at time.Time) error
 	// MarkStatus sets a creator's status (stale, gone) and reason without
 	// touching its stored metrics. ErrNotFound when the creator is unknown.

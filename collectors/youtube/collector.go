@@ -112,6 +112,7 @@ func (c *Collector) creator(ch channelResource, asked string) (model.Creator, er
 
 	if subs == nil {
 		if statBool(ch.Statistics, "hiddenSubscriberCount") {
+			cr.Unknown = []string{model.CountFollowers}
 			return cr, fmt.Errorf("youtube %s: %s: %w: %w", what, owner, ErrSubscribersHidden, collectors.ErrPrivate)
 		}
 		return model.Creator{}, drift(what, owner, "statistics.subscriberCount", "", "") // and hiddenSubscriberCount is not true

@@ -191,6 +191,9 @@ func TestProfileHiddenSubscribers(t *testing.T) {
 	if cr.ID != gdChannel || cr.Followers != 0 || cr.PostsCount != 5026 {
 		t.Errorf("creator returned with the error = %+v", cr)
 	}
+	if cr.Known(model.CountFollowers) {
+		t.Errorf("hidden subscriber count not marked unknown: %+v", cr)
+	}
 }
 
 func TestProfileSchemaDrift(t *testing.T) {

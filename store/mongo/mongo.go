@@ -335,20 +335,35 @@ func (s *Store) saveCreator(ctx context.Context, key string, u store.CreatorUpda
 	if err := s.upsertComments(ctx, u.Comments); err != nil {
 		return err
 	}
-	if u.Snapshot != nil {
+	if u.Snapshot != nil && u.Creator.Known(model.CountFollowers) {
 		if err := s.putSnapshot(ctx, *u.Snapshot); err != nil {
 			return err
 		}
 	}
+	c, score, status, reason := u.Creator, u.Score, model.StatusOK, ""
+	if len(c.Unknown) > 0 {
+		// A profile that lacks counts: read what is stored, so known counts
+		// (and the score) are kept. Not atomic with the write below (FerretDB
+		// has no transactions); one creator is written by one worker at a time.
+		stored, found, err := s.storedCreator(ctx, key)
+		if err != nil {
+			return err
+		}
+		c, score, status, reason = store.Guard(stored, found, c, score)
+	}
 	at := orNow(u.At)
-	set := profileFields(u.Creator)
+	set := profileFields(c)
 	set = append(set,
-		bson.E{Key: "status", Value: model.StatusOK},
+		bson.E{Key: "status", Value: status},
 		bson.E{Key: "lastCollected", Value: at},
 		bson.E{Key: "updatedAt", Value: at},
 	)
 	unset := bson.D{{Key: "statusReason", Value: ""}}
-	if sc := finite.Score(u.Score); sc != nil {
+	if reason != "" {
+		set = append(set, bson.E{Key: "statusReason", Value: reason})
+		unset = bson.D{}
+	}
+	if sc := finite.Score(score); sc != nil {
 		set = append(set, scoreFields(sc)...)
 		set = append(set, bson.E{Key: "lastScored", Value: at})
 		if sc.Rank > 0 {
@@ -357,9 +372,12 @@ func (s *Store) saveCreator(ctx context.Context, key string, u store.CreatorUpda
 			unset = append(unset, bson.E{Key: "rank", Value: ""})
 		}
 	}
+	update := bson.D{{Key: "$set", Value: set}}
+	if len(unset) > 0 {
+		update = append(update, bson.E{Key: "$unset", Value: unset})
+	}
 	err := retryUpsert(ctx, func() error {
-		_, err := s.db.Collection(colCreators).UpdateOne(ctx, byID(key),
-			bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: unset}}, options.UpdateOne().SetUpsert(true))
+		_, err := s.db.Collection(colCreators).UpdateOne(ctx, byID(key), update, options.UpdateOne().SetUpsert(true))
 		return err
 	})
 	if err != nil {
@@ -382,6 +400,13 @@ func (s *Store) UpsertCreators(ctx context.Context, cs []model.Creator, at time.
 	at = orNow(at)
 	models := make([]mongo.WriteModel, len(cs))
 	for i, c := range cs {
+		if len(c.Unknown) > 0 {
+			stored, found, err := s.storedCreator(ctx, c.Key())
+			if err != nil {
+				return fmt.Errorf("upserting %d creators: %w", len(cs), err)
+			}
+			c, _, _, _ = store.Guard(stored, found, c, nil)
+		}
 		set := append(profileFields(c), bson.E{Key: "updatedAt", Value: at})
 		models[i] = mongo.NewUpdateOneModel().SetFilter(byID(c.Key())).SetUpsert(true).SetUpdate(bson.D{
 			{Key: "$set", Value: set},
@@ -415,6 +440,20 @@ func (s *Store) MarkStatus(ctx context.Context, key, status, reason string) erro
 		return fmt.Errorf("marking creator %q %s: %w", key, status, store.ErrNotFound)
 	}
 	return nil
+}
+
+// storedCreator reads one creator document; found is false when there is
+// none.
+func (s *Store) storedCreator(ctx context.Context, key string) (rec store.CreatorRecord, found bool, err error) {
+	var d creatorDoc
+	err = s.db.Collection(colCreators).FindOne(ctx, byID(key)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return rec, false, nil
+	}
+	if err != nil {
+		return rec, false, fmt.Errorf("reading creator %q: %w", key, err)
+	}
+	return d.record(), true, nil
 }
 
 // Creator returns one stored creator, or an error wrapping store.ErrNotFound.

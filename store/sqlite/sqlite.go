@@ -248,23 +248,24 @@ func (s *Store) SaveCreator(ctx context.Context, u store.CreatorUpdate) error {
 		if err := upsertComments(ctx, tx, u.Comments); err != nil {
 			return err
 		}
-		if u.Snapshot != nil {
+		if u.Snapshot != nil && u.Creator.Known(model.CountFollowers) {
 			if err := putSnapshot(ctx, tx, *u.Snapshot); err != nil {
 				return err
 			}
 		}
-		rec, _, err := getCreator(ctx, tx, key)
+		rec, found, err := getCreator(ctx, tx, key)
 		if err != nil {
 			return err
 		}
+		c, score, status, reason := store.Guard(rec, found, u.Creator, u.Score)
 		rec.Key = key
-		rec.Creator = u.Creator
-		if u.Score != nil {
-			rec.Score = u.Score
+		rec.Creator = c
+		if score != nil {
+			rec.Score = score
 			rec.LastScored = at
 		}
-		rec.Status = model.StatusOK
-		rec.StatusReason = ""
+		rec.Status = status
+		rec.StatusReason = reason
 		rec.LastCollected = at
 		rec.UpdatedAt = at
 		return putCreatorTx(ctx, tx, rec)
@@ -306,7 +307,7 @@ func (s *Store) UpsertCreators(ctx context.Context, cs []model.Creator, at time.
 				if !found {
 					rec = store.CreatorRecord{Key: c.Key(), Status: model.StatusOK}
 				}
-				rec.Creator = c
+				rec.Creator, _, _, _ = store.Guard(rec, found, c, nil)
 				rec.UpdatedAt = at
 				if err := putCreator(ctx, stmt, rec); err != nil {
 					return err

@@ -54,6 +54,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NonFiniteFloats", testNonFinite},
 		{"ConcurrentSaveCreator", testConcurrentSave},
 		{"ReupsertManyExisting", testReupsertMany},
+		{"UnknownNeverReplacesKnown", testUnknownNeverReplacesKnown},
+		{"UnknownNewCreator", testUnknownNewCreator},
+		{"UpsertCreatorsKeepsKnown", testUpsertCreatorsKeepsKnown},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
