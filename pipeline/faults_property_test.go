@@ -204,4 +204,3 @@ func TestFaultsNeverZeroStoredMetrics(t *testing.T) {
 		}
 	})
 }
-

@@ -85,6 +85,12 @@ func (c *Client) Posts(ctx context.Context, cr model.Creator, cursor string) (co
 	if err != nil {
 		return collectors.PostPage{}, fmt.Errorf("fetching bluesky author feed %q: %w", actor, err)
 	}
+	return c.feedPage(resp, cr, cursor), nil
+}
+
+// feedPage turns a decoded author feed into a page of the creator's own
+// posts.
+func (c *Client) feedPage(resp authorFeedResponse, cr model.Creator, cursor string) collectors.PostPage {
 	page := collectors.PostPage{Next: resp.Cursor}
 	if page.Next == cursor || len(resp.Feed) == 0 {
 		page.Next = "" // no progress: stop rather than loop
@@ -101,7 +107,7 @@ func (c *Client) Posts(ctx context.Context, cr model.Creator, cursor string) (co
 		p.FetchedAt = now
 		page.Posts = append(page.Posts, p)
 	}
-	return page, nil
+	return page
 }
 
 func isOwn(a profileViewBasic, cr model.Creator) bool {
@@ -162,6 +168,12 @@ func (c *Client) Thread(ctx context.Context, cr model.Creator, p model.Post) ([]
 	if err != nil {
 		return nil, fmt.Errorf("fetching bluesky thread %q: %w", p.ID, err)
 	}
+	return threadComments(resp, cr, p)
+}
+
+// threadComments turns a decoded thread into the replies under p, depth
+// first.
+func threadComments(resp postThreadResponse, cr model.Creator, p model.Post) ([]model.Comment, error) {
 	switch {
 	case resp.Thread.Type == typeNotFoundPost:
 		return nil, fmt.Errorf("fetching bluesky thread %q: %w", p.ID, collectors.ErrNotFound)

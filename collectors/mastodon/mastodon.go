@@ -261,6 +261,12 @@ func (c *Collector) Thread(ctx context.Context, cr model.Creator, p model.Post) 
 	if sc.Descendants == nil { // "descendants": null
 		return nil, fmt.Errorf("%s (GET %s): descendants is null: %w", what, path, collectors.ErrMalformed)
 	}
+	return contextComments(sc, cr, p), nil
+}
+
+// contextComments turns a decoded context into the replies under p, with
+// depths rebuilt from the in_reply_to_id chains.
+func contextComments(sc statusContext, cr model.Creator, p model.Post) []model.Comment {
 	parent := make(map[string]string, len(sc.Descendants))
 	for _, s := range sc.Descendants {
 		if s.InReplyToID != nil {
@@ -303,7 +309,7 @@ func (c *Collector) Thread(ctx context.Context, cr model.Creator, p model.Post) 
 		}
 		out = append(out, cm)
 	}
-	return out, nil
+	return out
 }
 
 // Discover finds candidate creators on a hashtag timeline:
