@@ -7,7 +7,6 @@ package store
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -49,26 +48,23 @@ type CreatorUpdate struct {
 // Guard applies the rule every backend keeps when it writes a creator over a
 // stored one: a count the new profile does not know (model.Creator.Unknown)
 // never replaces a known stored count, and while the follower count is
-// unknown the stored score stays (an ER by followers needs followers). It
-// returns the record to write from stored and the new profile, score and
-// status, with status stale and a reason when it kept anything. found
-// says whether stored exists; without it the new values are written as they
-// are.
+// unknown the stored score stays (an ER by followers needs followers) and
+// the creator is marked stale with the reason. found says whether stored
+// exists; without it the new values are written as they are. It returns the
+// profile, the score (nil: keep the stored one), the status and its reason.
 func Guard(stored CreatorRecord, found bool, c model.Creator, score *model.Score) (model.Creator, *model.Score, string, string) {
 	if !found || len(c.Unknown) == 0 {
 		return c, score, model.StatusOK, ""
 	}
+	followersUnknown := !c.Known(model.CountFollowers)
 	c, kept := model.KeepKnown(c, stored.Creator)
-	if !c.Known(model.CountFollowers) || slices.Contains(kept, model.CountFollowers) {
-		if stored.Score != nil {
-			score = nil // keep the stored score
-			kept = append(kept, "score")
-		}
-	}
-	if len(kept) == 0 {
+	if !followersUnknown || stored.Score == nil && len(kept) == 0 {
 		return c, score, model.StatusOK, ""
 	}
-	return c, score, model.StatusStale, "the new profile lacks " + strings.Join(kept, ", ") + ": stored values kept"
+	if stored.Score != nil {
+		kept = append(kept, "score")
+	}
+	return c, nil, model.StatusStale, "the new profile lacks the follower count: stored " + strings.Join(kept, ", ") + " kept"
 }
 
 // TopQuery selects a ranked page of creators.

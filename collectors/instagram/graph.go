@@ -145,6 +145,10 @@ func (c *Collector) parseGraph(body []byte, username, cursor string, withProfile
 		return model.Creator{}, nil, "", missing(endpoint, "business_discovery.followers_count")
 	case withProfile && bd.MediaCount == nil:
 		return model.Creator{}, nil, "", missing(endpoint, "business_discovery.media_count")
+	case withProfile && *bd.FollowersCount < 0:
+		return model.Creator{}, nil, "", negative(endpoint, "business_discovery.followers_count", *bd.FollowersCount)
+	case withProfile && *bd.MediaCount < 0:
+		return model.Creator{}, nil, "", negative(endpoint, "business_discovery.media_count", *bd.MediaCount)
 	}
 	now := c.now().UTC()
 	var cr model.Creator
@@ -158,9 +162,15 @@ func (c *Collector) parseGraph(body []byte, username, cursor string, withProfile
 			Bio:         bd.Biography,
 			URL:         profileURL(handle),
 			Followers:   *bd.FollowersCount,
-			Following:   model.Val(bd.FollowsCount), // not every answer carries it; not used for ER
 			PostsCount:  *bd.MediaCount,
 			FetchedAt:   now,
+		}
+		// Not every answer carries follows_count (it is not used for ER):
+		// without it the count is unknown, not 0.
+		if f := nonNegative(bd.FollowsCount); f != nil {
+			cr.Following = *f
+		} else {
+			cr.Unknown = []string{model.CountFollowing}
 		}
 		if bd.Website != "" {
 			cr.Links = []string{bd.Website}

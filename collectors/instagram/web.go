@@ -198,6 +198,12 @@ func missing(endpoint, field string) error {
 	return &collectors.DriftError{Where: endpoint, Field: field}
 }
 
+// negative is the error for a profile count below 0: not a count the
+// collector can read.
+func negative(endpoint, field string, n int64) error {
+	return &collectors.DriftError{Where: endpoint, Field: field, Got: fmt.Sprintf("negative (%d)", n)}
+}
+
 // decodeError is the error for a body json.Unmarshal refused at path
 // ("" for the whole body): a field of the wrong type is a
 // collectors.DriftError naming it, anything else collectors.ErrMalformed.
@@ -247,6 +253,12 @@ func parseWebProfile(body []byte, now time.Time) (model.Creator, []model.Post, e
 		return model.Creator{}, nil, missing(endpointProfile, "data.user.edge_follow.count")
 	case u.Timeline == nil || u.Timeline.Count == nil:
 		return model.Creator{}, nil, missing(endpointProfile, "data.user.edge_owner_to_timeline_media.count")
+	case *u.EdgeFollowedBy.Count < 0:
+		return model.Creator{}, nil, negative(endpointProfile, "data.user.edge_followed_by.count", *u.EdgeFollowedBy.Count)
+	case *u.EdgeFollow.Count < 0:
+		return model.Creator{}, nil, negative(endpointProfile, "data.user.edge_follow.count", *u.EdgeFollow.Count)
+	case *u.Timeline.Count < 0:
+		return model.Creator{}, nil, negative(endpointProfile, "data.user.edge_owner_to_timeline_media.count", *u.Timeline.Count)
 	}
 	cr := model.Creator{
 		Platform:    Platform,
@@ -450,39 +462,51 @@ func (t *thread) readComments(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		var r commentsResponse
-		if err := json.Unmarshal(body, &r); err != nil {
-			return decodeError(endpoint, "", err)
+		next, err := t.addComments(endpoint, body)
+		if err != nil {
+			return err
 		}
-		if r.Comments == nil {
-			if r.CommentsDisabled {
-				return nil
-			}
-			return missing(endpoint, "comments")
-		}
-		t.likesOn = r.CommentLikesEnabled == nil || *r.CommentLikesEnabled
-		for i, a := range *r.Comments {
-			field := fmt.Sprintf("comments[%d]", i)
-			top, err := t.add(endpoint, field, a, t.postID, 1)
-			if err != nil {
-				return err
-			}
-			for j, ch := range a.PreviewChildComments {
-				if _, err := t.add(endpoint, fmt.Sprintf("%s.preview_child_comments[%d]", field, j), ch, top, 2); err != nil {
-					return err
-				}
-			}
-			if a.ChildCommentCount > len(a.PreviewChildComments) && !slices.Contains(t.expand, top) {
-				t.expand = append(t.expand, top)
-			}
-		}
-		next := rawCursor(r.NextMinID)
-		if !r.HasMoreComments || next == "" || next == minID {
+		if next == "" || next == minID {
 			return nil
 		}
 		minID = next
 	}
 	return nil
+}
+
+// addComments decodes one page of comments and adds them with the replies
+// it previews; it returns the next page's min_id, "" at the end.
+func (t *thread) addComments(endpoint string, body []byte) (string, error) {
+	var r commentsResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		return "", decodeError(endpoint, "", err)
+	}
+	if r.Comments == nil {
+		if r.CommentsDisabled {
+			return "", nil
+		}
+		return "", missing(endpoint, "comments")
+	}
+	t.likesOn = r.CommentLikesEnabled == nil || *r.CommentLikesEnabled
+	for i, a := range *r.Comments {
+		field := fmt.Sprintf("comments[%d]", i)
+		top, err := t.add(endpoint, field, a, t.postID, 1)
+		if err != nil {
+			return "", err
+		}
+		for j, ch := range a.PreviewChildComments {
+			if _, err := t.add(endpoint, fmt.Sprintf("%s.preview_child_comments[%d]", field, j), ch, top, 2); err != nil {
+				return "", err
+			}
+		}
+		if a.ChildCommentCount > len(a.PreviewChildComments) && !slices.Contains(t.expand, top) {
+			t.expand = append(t.expand, top)
+		}
+	}
+	if !r.HasMoreComments {
+		return "", nil
+	}
+	return rawCursor(r.NextMinID), nil
 }
 
 func (t *thread) readChildren(ctx context.Context, parent string) error {
@@ -497,25 +521,37 @@ func (t *thread) readChildren(ctx context.Context, parent string) error {
 		if err != nil {
 			return err
 		}
-		var r childCommentsResponse
-		if err := json.Unmarshal(body, &r); err != nil {
-			return decodeError(endpoint, "", err)
+		next, err := t.addChildren(endpoint, parent, body)
+		if err != nil {
+			return err
 		}
-		if r.ChildComments == nil {
-			return missing(endpoint, "child_comments")
-		}
-		for i, a := range *r.ChildComments {
-			if _, err := t.add(endpoint, fmt.Sprintf("child_comments[%d]", i), a, parent, 2); err != nil {
-				return err
-			}
-		}
-		next := rawCursor(r.NextMaxChildCursor)
-		if !r.HasMoreTail || next == "" || next == cursor {
+		if next == "" || next == cursor {
 			return nil
 		}
 		cursor = next
 	}
 	return nil
+}
+
+// addChildren decodes one page of replies to parent and adds them; it
+// returns the next page's cursor, "" at the end.
+func (t *thread) addChildren(endpoint, parent string, body []byte) (string, error) {
+	var r childCommentsResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		return "", decodeError(endpoint, "", err)
+	}
+	if r.ChildComments == nil {
+		return "", missing(endpoint, "child_comments")
+	}
+	for i, a := range *r.ChildComments {
+		if _, err := t.add(endpoint, fmt.Sprintf("child_comments[%d]", i), a, parent, 2); err != nil {
+			return "", err
+		}
+	}
+	if !r.HasMoreTail {
+		return "", nil
+	}
+	return rawCursor(r.NextMaxChildCursor), nil
 }
 
 // add converts a comment and appends it unless already seen; it returns the

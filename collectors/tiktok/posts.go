@@ -83,6 +83,12 @@ func (c *Collector) Posts(ctx context.Context, cr model.Creator, cursor string) 
 	if err := c.getJSON(ctx, endpointItemList, query("secUid", secUID, "cursor", cur, "count", fmt.Sprint(videoPageSize)), &r); err != nil {
 		return collectors.PostPage{}, err
 	}
+	return c.itemPage(r, cr, handle, cur)
+}
+
+// itemPage checks a decoded item_list answer and turns it into a page of
+// the creator's videos; cur is the cursor it was asked with.
+func (c *Collector) itemPage(r itemListResponse, cr model.Creator, handle, cur string) (collectors.PostPage, error) {
 	what := "GET " + endpointItemList
 	if !r.StatusCode.set && !r.StatusCode2.set {
 		return collectors.PostPage{}, &collectors.DriftError{Where: what, Field: "statusCode"}

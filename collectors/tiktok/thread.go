@@ -161,16 +161,7 @@ func (c *Collector) readComments(ctx context.Context, endpoint, idParam, videoID
 		if err := c.getJSON(ctx, endpoint, query(kv...), &r); err != nil {
 			return nil, err
 		}
-		if !r.StatusCode.set {
-			return nil, &collectors.DriftError{Where: what, Field: "status_code"}
-		}
-		if r.StatusCode.n != 0 {
-			return nil, &StatusError{Where: what, Code: int(r.StatusCode.n), Msg: r.StatusMsg}
-		}
-		if !r.HasMore.set {
-			return nil, missingField(what+": answer", "has_more", "hasMore", r.HasMoreAlt.set)
-		}
-		if err := checkComments(what, r.Comments); err != nil {
+		if err := checkCommentPage(what, r); err != nil {
 			return nil, err
 		}
 		all = append(all, r.Comments...)
@@ -181,6 +172,21 @@ func (c *Collector) readComments(ctx context.Context, endpoint, idParam, videoID
 		cursor = r.Cursor.n
 	}
 	return all, nil
+}
+
+// checkCommentPage checks a decoded comment list answer: its status, its
+// has_more and every comment.
+func checkCommentPage(what string, r commentListResponse) error {
+	if !r.StatusCode.set {
+		return &collectors.DriftError{Where: what, Field: "status_code"}
+	}
+	if r.StatusCode.n != 0 {
+		return &StatusError{Where: what, Code: int(r.StatusCode.n), Msg: r.StatusMsg}
+	}
+	if !r.HasMore.set {
+		return missingField(what+": answer", "has_more", "hasMore", r.HasMoreAlt.set)
+	}
+	return checkComments(what, r.Comments)
 }
 
 // checkComments rejects comments missing a field the collector needs,

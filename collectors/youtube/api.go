@@ -185,11 +185,23 @@ func (c *Collector) get(ctx context.Context, resource string, q url.Values, out 
 	if err != nil {
 		return c.scrub(c.mapError(what, resp, err))
 	}
-	if httpx.IsHTML(resp.Body) {
+	return c.scrub(decodeAPI(resource, resp.Body, out))
+}
+
+// decodeAPI decodes the JSON answer of a list call on resource into out: an
+// HTML page or invalid JSON is collectors.ErrMalformed, a field of the wrong
+// type a *collectors.DriftError naming it.
+func decodeAPI(resource string, body []byte, out any) error {
+	what := apiName(resource)
+	if httpx.IsHTML(body) {
 		return fmt.Errorf("youtube %s (GET /youtube/v3/%s): got an HTML page instead of JSON: %w", what, resource, collectors.ErrMalformed)
 	}
-	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return c.scrub(fmt.Errorf("youtube %s (GET /youtube/v3/%s): decoding JSON: %w: %v", what, resource, collectors.ErrMalformed, err))
+	if err := json.Unmarshal(body, out); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return &collectors.DriftError{Where: "youtube " + what, Field: te.Field, Got: "a " + te.Value}
+		}
+		return fmt.Errorf("youtube %s (GET /youtube/v3/%s): decoding JSON: %w: %v", what, resource, collectors.ErrMalformed, err)
 	}
 	return nil
 }

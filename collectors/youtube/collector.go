@@ -204,6 +204,12 @@ func (c *Collector) videos(ctx context.Context, channelID string, ids []string) 
 	if err := c.get(ctx, resVideos, q, &vl); err != nil {
 		return nil, err
 	}
+	return c.videoPosts(vl, channelID, ids)
+}
+
+// videoPosts converts a videos.list answer into posts in the order of ids.
+func (c *Collector) videoPosts(vl videoListResponse, channelID string, ids []string) ([]model.Post, error) {
+	const what = "videos.list"
 	byID := make(map[string]model.Post, len(vl.Items))
 	now := c.now().UTC()
 	for _, v := range vl.Items {

@@ -78,9 +78,14 @@ func (c *Collector) fetchFeed(ctx context.Context, channelID string) (*feed, err
 		}
 		return nil, fmt.Errorf("youtube %s of channel %s: got an HTML page instead of XML: %w", what, channelID, collectors.ErrMalformed)
 	}
+	return parseFeed(channelID, resp.Body)
+}
+
+// parseFeed decodes a feeds/videos.xml body.
+func parseFeed(channelID string, body []byte) (*feed, error) {
 	var f feed
-	if err := xml.Unmarshal(resp.Body, &f); err != nil {
-		return nil, fmt.Errorf("youtube %s of channel %s: decoding XML: %w: %v", what, channelID, collectors.ErrMalformed, err)
+	if err := xml.Unmarshal(body, &f); err != nil {
+		return nil, fmt.Errorf("youtube feeds/videos.xml of channel %s: decoding XML: %w: %v", channelID, collectors.ErrMalformed, err)
 	}
 	return &f, nil
 }

@@ -110,3 +110,22 @@ func testUpsertCreatorsKeepsKnown(ctx context.Context, t *testing.T, s store.Sto
 		t.Errorf("a: status %q, UpsertCreators must not touch status", ra.Status)
 	}
 }
+
+// testUnknownFollowingOnly: a profile that lacks only a count ER does not
+// read (following) keeps the stored one and is otherwise a normal
+// collection: new score, status ok.
+func testUnknownFollowingOnly(ctx context.Context, t *testing.T, s store.Store) {
+	c := creator("instagram", "graph", 8000)
+	save(ctx, t, s, update(c, 1, score(model.TierNano, 50, 2, 0.4, 0.8), t0))
+	c2 := c
+	c2.Followers, c2.Following, c2.Unknown = 8100, 0, []string{model.CountFollowing}
+	newer := score(model.TierNano, 55, 2.2, 0.4, 0.8)
+	save(ctx, t, s, update(c2, 1, newer, t0.Add(time.Hour)))
+	rec := get(ctx, t, s, c.Key())
+	if rec.Creator.Followers != 8100 || rec.Creator.Following != c.Following {
+		t.Errorf("followers %d following %d, want the new 8100 and the stored %d", rec.Creator.Followers, rec.Creator.Following, c.Following)
+	}
+	if rec.Status != model.StatusOK || rec.Score == nil || rec.Score.ER != 2.2 {
+		t.Errorf("status %q score %s, want ok and the new score", rec.Status, jsonOf(t, rec.Score))
+	}
+}
