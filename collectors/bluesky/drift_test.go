@@ -116,7 +116,8 @@ func TestPostsSchemaDrift(t *testing.T) {
 		"record.createdAt renamed": {func(v map[string]any) {
 			rename(post(v, 3)["record"].(map[string]any), "createdAt", "created_at")
 		}, "feed[3].post.record.createdAt", "created_at"},
-		"cursor renamed": {func(v map[string]any) { rename(v, "cursor", "Cursor") }, "cursor", "Cursor"},
+		"cursor renamed":            {func(v map[string]any) { rename(v, "cursor", "Cursor") }, "cursor", "Cursor"},
+		"cursor renamed nextCursor": {func(v map[string]any) { rename(v, "cursor", "nextCursor") }, "cursor", "nextCursor"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -3,6 +3,9 @@ package bluesky
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
@@ -105,7 +108,7 @@ func parseAuthorFeed(body []byte) (authorFeedResponse, error) {
 	if !top.Has("feed") {
 		return resp, top.Missing("feed")
 	}
-	if err := top.CheckOptional("cursor"); err != nil {
+	if err := checkCursor(top); err != nil {
 		return resp, err
 	}
 	var raw struct {
@@ -128,6 +131,21 @@ func parseAuthorFeed(body []byte) (authorFeedResponse, error) {
 		}
 	}
 	return resp, decode(nsidGetAuthorFeed, body, &resp)
+}
+
+// checkCursor: cursor is absent on the last page, so its absence alone is
+// not drift; but another key naming a cursor in its place (nextCursor,
+// next_cursor, Cursor) is a rename that would silently end the paging.
+func checkCursor(top fields.Object) error {
+	if top.Has("cursor") {
+		return nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(top.Members)) {
+		if strings.Contains(strings.ToLower(k), "cursor") {
+			return &collectors.DriftError{Where: top.Where, Field: "cursor", Alt: k}
+		}
+	}
+	return nil
 }
 
 // parsePostThread decodes an app.bsky.feed.getPostThread answer and checks

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nanoscout/nanoscout/collectors"
@@ -90,27 +93,43 @@ func CheckComment(t *testing.T, c model.Comment) {
 
 // Lookup follows path (object keys, and array indexes as decimal strings)
 // through a JSON document decoded independently of the collector, and
-// returns the value there.
+// returns the value there. Keys match exactly, or else case-insensitively
+// as encoding/json matches them (the first such key in sorted order).
 func Lookup(doc any, path ...string) (any, bool) {
-	v := doc
-	for _, k := range path {
-		switch x := v.(type) {
-		case map[string]any:
-			var ok bool
-			if v, ok = x[k]; !ok {
-				return nil, false
-			}
-		case []any:
-			i, err := strconv.Atoi(k)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil, false
-			}
-			v = x[i]
-		default:
-			return nil, false
-		}
+	vs := lookupAll(doc, path)
+	if len(vs) == 0 {
+		return nil, false
 	}
-	return v, true
+	return vs[0], true
+}
+
+// lookupAll returns every value at path, where a key may match any key
+// that encoding/json would match to it (exact first).
+func lookupAll(v any, path []string) []any {
+	if len(path) == 0 {
+		return []any{v}
+	}
+	k := path[0]
+	switch x := v.(type) {
+	case map[string]any:
+		var out []any
+		if e, ok := x[k]; ok {
+			out = append(out, lookupAll(e, path[1:])...)
+		}
+		for _, key := range slices.Sorted(maps.Keys(x)) {
+			if key != k && strings.EqualFold(key, k) {
+				out = append(out, lookupAll(x[key], path[1:])...)
+			}
+		}
+		return out
+	case []any:
+		i, err := strconv.Atoi(k)
+		if err != nil || i < 0 || i >= len(x) {
+			return nil
+		}
+		return lookupAll(x[i], path[1:])
+	}
+	return nil
 }
 
 // Decode decodes body with json.Number for numbers, or returns nil.
@@ -124,27 +143,31 @@ func Decode(body []byte) any {
 	return v
 }
 
-// CountAt reports whether the JSON value at path in doc is the count n (a
+// CountAt reports whether a JSON value at path in doc is the count n (a
 // number, or a string of digits where a platform sends counts as strings).
-// A decoder that reports a count the input does not hold (a field it
-// lacked, read as 0) fails this.
+// Keys match as encoding/json matches them (case-insensitively too). A
+// decoder that reports a count the input does not hold (a field it lacked,
+// read as 0) fails this.
 func CountAt(doc any, n int64, path ...string) bool {
-	v, ok := Lookup(doc, path...)
-	if !ok {
-		return false
+	for _, v := range lookupAll(doc, path) {
+		var s string
+		switch x := v.(type) {
+		case json.Number:
+			s = x.String()
+		case string:
+			s = x
+		default:
+			continue
+		}
+		if m, err := strconv.ParseInt(s, 10, 64); err == nil {
+			if m == n {
+				return true
+			}
+			continue
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(n) {
+			return true
+		}
 	}
-	var s string
-	switch x := v.(type) {
-	case json.Number:
-		s = x.String()
-	case string:
-		s = x
-	default:
-		return false
-	}
-	if m, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return m == n
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	return err == nil && f == float64(n)
+	return false
 }
