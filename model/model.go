@@ -79,8 +79,8 @@ func KeepKnown(c, stored Creator) (Creator, []string) {
 	var kept []string
 	var unknown []string
 	for _, name := range c.Unknown {
-		if slices.Contains(unknown, name) {
-			continue
+		if slices.Contains(unknown, name) || slices.Contains(kept, name) {
+			continue // listed twice
 		}
 		if !stored.Known(name) || !slices.Contains([]string{CountFollowers, CountFollowing, CountPosts}, name) {
 			unknown = append(unknown, name)
