@@ -192,7 +192,6 @@ func (c *Collector) Posts(ctx context.Context, cr model.Creator, cursor string) 
 // videos reads up to 50 videos with one videos.list call and returns them in
 // the order of ids.
 func (c *Collector) videos(ctx context.Context, channelID string, ids []string) ([]model.Post, error) {
-	const what = "videos.list"
 	if len(ids) > videosPerCall {
 		ids = ids[:videosPerCall]
 	}
