@@ -160,7 +160,11 @@ func TestFaultsNeverZeroStoredMetrics(t *testing.T) {
 	all := []string{"bluesky", "instagram", "mastodon", "tiktok", "youtube"}
 	mixes := []simulator.Faults{{DriftRate: 0.3}} // the case, every platform
 	r := rand.New(rand.NewPCG(10, 1))
-	for range 3 {
+	random, perPlatform := 3, 8
+	if testing.Short() || raceEnabled {
+		random, perPlatform = 1, 5
+	}
+	for range random {
 		f := simulator.Faults{DriftRate: 0.05 + 0.25*r.Float64()}
 		if r.IntN(2) == 0 {
 			f.ErrorRate = 0.1 * r.Float64()
@@ -182,7 +186,7 @@ func TestFaultsNeverZeroStoredMetrics(t *testing.T) {
 	for i, f := range mixes {
 		seed := int64(21 + i)
 		t.Run(fmt.Sprintf("seed%d/%s", seed, f), func(t *testing.T) {
-			out := cleanThenFaulty(t, seed, 120, 8, all, f)
+			out := cleanThenFaulty(t, seed, 120, perPlatform, all, f)
 			t.Logf("%d stored creators: %d zeroed, %d with ER moved > 30 %%, %d run errors (%d name a changed format)",
 				out.stored, len(out.zeroed), out.erMoved, out.errors, out.drift)
 			for _, z := range out.zeroed {
