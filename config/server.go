@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"net"
 	"net/url"
 	"regexp"
@@ -127,53 +126,74 @@ var (
 	envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
-// Validate checks the server section: the address parses, webhooks have an
-// http(s) URL and a secret variable, alerts name a configured webhook.
+// Validate checks the server section: the address parses, page sizes and
+// webhook numbers are in range, webhooks have an http(s) URL and a secret
+// variable, alerts name a configured webhook and have sane filters. It
+// reports every problem, joined. Zero numbers mean the defaults.
 func (s Server) Validate() error {
+	var ck checker
 	if s.Addr != "" {
 		if _, _, err := net.SplitHostPort(s.Addr); err != nil {
-			return fmt.Errorf("config: server.addr %q: %w", s.Addr, err)
+			ck.errorf("server.addr %q: %v", s.Addr, err)
 		}
 	}
 	if s.TokenEnv != "" && !envName.MatchString(s.TokenEnv) {
-		return fmt.Errorf("config: server.token_env %q is not an environment variable name", s.TokenEnv)
+		ck.errorf("server.token_env %q is not an environment variable name", s.TokenEnv)
 	}
-	if s.PageSize < 0 || s.MaxPageSize < 0 {
-		return fmt.Errorf("config: server.page_size and max_page_size must be ≥ 0")
-	}
-	for name, h := range s.Webhooks {
+	ck.ints("server.max_page_size", int64(s.MaxPageSize), 1, 10_000, true)
+	ck.ints("server.page_size", int64(s.PageSize), 1, 10_000, true)
+	for _, name := range sortedKeys(s.Webhooks) {
+		h := s.Webhooks[name]
+		at := "server.webhooks." + name
 		if !nameRe.MatchString(name) {
-			return fmt.Errorf("config: server.webhooks: name %q: use letters, digits, '.', '_' or '-'", name)
+			ck.errorf("server.webhooks: name %q: use letters, digits, '.', '_' or '-'", name)
 		}
 		u, err := url.Parse(h.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("config: server.webhooks.%s.url %q: want an http(s) URL", name, h.URL)
-		}
-		if u.User != nil {
-			return fmt.Errorf("config: server.webhooks.%s.url: credentials go in secret_env, not the URL", name)
+			ck.errorf("%s.url %q: want an http(s) URL", at, h.URL)
+		} else if u.User != nil {
+			ck.errorf("%s.url: credentials go in secret_env, not the URL", at)
 		}
 		if !envName.MatchString(h.SecretEnv) {
-			return fmt.Errorf("config: server.webhooks.%s.secret_env %q: name the environment variable holding the signing secret", name, h.SecretEnv)
+			ck.errorf("%s.secret_env %q: name the environment variable holding the signing secret", at, h.SecretEnv)
 		}
-		if h.MaxAttempts < 0 || h.BatchSize < 0 || h.Timeout < 0 || h.Backoff < 0 {
-			return fmt.Errorf("config: server.webhooks.%s: negative timeout, max_attempts, backoff or batch_size", name)
-		}
+		ck.durations(at+".timeout", h.Timeout, 100*time.Millisecond, 10*time.Minute, true)
+		ck.ints(at+".max_attempts", int64(h.MaxAttempts), 1, 20, true)
+		ck.durations(at+".backoff", h.Backoff, time.Millisecond, 10*time.Minute, true)
+		ck.ints(at+".batch_size", int64(h.BatchSize), 1, 100_000, true)
 	}
 	seen := map[string]bool{}
 	for i, a := range s.Alerts {
 		if !nameRe.MatchString(a.Name) {
-			return fmt.Errorf("config: server.alerts[%d].name %q: use letters, digits, '.', '_' or '-'", i, a.Name)
+			ck.errorf("server.alerts[%d].name %q: use letters, digits, '.', '_' or '-'", i, a.Name)
 		}
 		if seen[a.Name] {
-			return fmt.Errorf("config: server.alerts: %q named twice", a.Name)
+			ck.errorf("server.alerts: %q named twice", a.Name)
 		}
 		seen[a.Name] = true
+		at := "server.alerts." + a.Name
 		if _, ok := s.Webhooks[a.Webhook]; !ok {
-			return fmt.Errorf("config: server.alerts.%s.webhook %q is not in server.webhooks", a.Name, a.Webhook)
+			ck.errorf("%s.webhook %q is not in server.webhooks", at, a.Webhook)
 		}
-		if !slices.Contains(tiers, a.Filter.Tier) {
-			return fmt.Errorf("config: server.alerts.%s.filter.tier %q: want one of %v", a.Name, a.Filter.Tier, tiers[1:])
-		}
+		ck.add(a.Filter.validate(at + ".filter"))
 	}
-	return nil
+	return ck.err()
+}
+
+// validate checks a filter's values: a known tier, finite numbers in range.
+func (f Filter) validate(at string) error {
+	var ck checker
+	if !slices.Contains(tiers, f.Tier) {
+		ck.errorf("%s.tier %q: want one of %v", at, f.Tier, tiers[1:])
+	}
+	ck.ints(at+".min_followers", f.MinFollowers, 0, 1<<53, false)
+	ck.ints(at+".max_followers", f.MaxFollowers, 0, 1<<53, false)
+	if f.MaxFollowers > 0 && f.MinFollowers > f.MaxFollowers {
+		ck.errorf("%s: min_followers %d is more than max_followers %d", at, f.MinFollowers, f.MaxFollowers)
+	}
+	ck.floats(at+".min_er", f.MinER, 0, 100_000, false)
+	ck.floats(at+".min_benchmark_index", f.MinBenchmarkIndex, 0, 1_000_000, false)
+	ck.floats(at+".min_authenticity", f.MinAuthenticity, 0, 1, false)
+	ck.floats(at+".min_reply", f.MinReply, 0, 1, false)
+	return ck.err()
 }
