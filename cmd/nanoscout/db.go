@@ -46,7 +46,7 @@ func newDBStatsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			st, err := openStore(ctx, cfg)
+			st, err := openStoreRead(ctx, cfg)
 			if err != nil {
 				return err
 			}

@@ -119,7 +119,7 @@ configured outreach tool instead (signed, retried, logged).`,
 				return err
 			}
 			ctx := cmd.Context()
-			st, err := openStore(ctx, cfg)
+			st, err := openStoreRead(ctx, cfg)
 			if err != nil {
 				return err
 			}
@@ -220,7 +220,7 @@ matches are no news.`,
 				return tw.Flush()
 			}
 			ctx := cmd.Context()
-			st, err := openStore(ctx, cfg)
+			st, err := openStoreRead(ctx, cfg)
 			if err != nil {
 				return err
 			}

@@ -83,7 +83,7 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 					return err
 				}
 				ctx := cmd.Context()
-				st, err := openStore(ctx, cfg)
+				st, err := openStoreRead(ctx, cfg)
 				if err != nil {
 					return err
 				}
