@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
@@ -299,14 +300,9 @@ func ago(t time.Time) string {
 	return t.UTC().Format("2 Jan 2006")
 }
 
-var platformNames = map[string]string{"bluesky": "Bluesky", "mastodon": "Mastodon", "youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
-
-func platformName(p string) string {
-	if n, ok := platformNames[p]; ok {
-		return n
-	}
-	return p
-}
+// platformName is the platform's name as people write it (from the
+// collector registry's facts).
+func platformName(p string) string { return collectors.DisplayName(p) }
 
 func hours(h float64) string {
 	if h < 0 {

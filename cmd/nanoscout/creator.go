@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/resolve"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -15,14 +17,23 @@ func init() { addCommand(newCreatorCmd) }
 func newCreatorCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:     "creator KEY",
-		Short:   "Show one creator's profile and score breakdown",
-		Example: "  nanoscout creator bluesky:did:plc:abc123\n  nanoscout creator mastodon:109876 --json",
+		Use:   "creator HANDLE|KEY|URL",
+		Short: "Show one creator's profile and score breakdown",
+		Long: "Show one creator's profile and score breakdown. The creator is " + resolve.Forms + ";\n" +
+			"a handle found on several platforms lists them.",
+		Example: `  nanoscout creator maya.bsky.social
+  nanoscout creator @finn
+  nanoscout creator tiktok:@milathrift
+  nanoscout creator https://www.youtube.com/@jackframes --json
+  nanoscout creator bluesky:did:plc:abc123`,
 		Args:    cobra.ExactArgs(1),
 		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
-			rec, err := st.Creator(cmd.Context(), args[0])
+			rec, err := resolve.Creator(cmd.Context(), st, args[0])
+			if amb := (*resolve.AmbiguousError)(nil); errors.As(err, &amb) {
+				return withCode(exitUsage, err)
+			}
 			if err != nil {
-				return fmt.Errorf("creator %q: %w", args[0], err)
+				return err
 			}
 			posts, err := st.Posts(cmd.Context(), rec.Key, 10)
 			if err != nil {
