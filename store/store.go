@@ -59,6 +59,10 @@ type TopQuery struct {
 	Language          string  // profile language, e.g. "en"
 	Keyword           string  // words (the last a prefix) in the handle, name, bio or recent posts' text; taken literally (store.KeywordTokens)
 	HasContact        bool    // only creators with a public email, web address or profile link (store.HasPublicContact)
+	// MinGrowth keeps creators whose follower growth in % over
+	// GrowthWindowDays (store.Growth) is at least this; nil = no filter.
+	// Creators without a growth figure are left out when it is set.
+	MinGrowth *float64
 	SortBy            string  // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
 	Limit             int     // default 50
 	Offset            int
@@ -90,6 +94,9 @@ type Store interface {
 	Comments(ctx context.Context, postKey string) ([]model.Comment, error)
 	// Top returns a ranked, filtered page of scored creators.
 	Top(ctx context.Context, q TopQuery) ([]CreatorRecord, error)
+	// CountTop counts the scored creators q's filters select (its sort,
+	// limit and offset ignored): the total behind Top's pages.
+	CountTop(ctx context.Context, q TopQuery) (int64, error)
 	// Rerank recomputes Score.Rank within each tier of a platform, by composite.
 	Rerank(ctx context.Context, platform string) error
 	// PutSnapshot upserts the creator's snapshot for its day.

@@ -146,7 +146,10 @@ func (s *Store) scoutFilter(ctx context.Context, filter bson.D, q store.TopQuery
 	if len(and) > 0 {
 		filter = append(filter, bson.E{Key: "$and", Value: and})
 	}
-	if q.SortBy == "growth" {
+	if q.MinGrowth != nil {
+		filter = append(filter, bson.E{Key: "growth", Value: bson.D{{Key: "$gte", Value: *q.MinGrowth}}})
+	}
+	if q.SortBy == "growth" || q.MinGrowth != nil {
 		if err := s.syncGrowth(ctx); err != nil {
 			return nil, err
 		}

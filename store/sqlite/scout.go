@@ -215,6 +215,10 @@ func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
 	if q.HasContact {
 		query += ` AND has_contact = 1`
 	}
+	if q.MinGrowth != nil {
+		query += ` AND growth >= ?`
+		args = append(args, *q.MinGrowth)
+	}
 	if strings.TrimSpace(q.Keyword) != "" {
 		tokens := store.KeywordTokens(q.Keyword)
 		if len(tokens) == 0 {

@@ -348,8 +348,14 @@ func testScoutFilters(ctx context.Context, t *testing.T, s store.Store, _ store.
 			t.Errorf("Top(%+v): %v", q, err)
 			continue
 		}
-		if want := expectScout(q); !slices.Equal(keysOf(got), want) {
+		want := expectScout(q)
+		if !slices.Equal(keysOf(got), want) {
 			t.Errorf("Top(%+v)\n got  %v\n want %v", q, keysOf(got), want)
+		}
+		// CountTop is the total behind the pages, whatever the page.
+		q.Limit, q.Offset = 1, 1
+		if n, err := s.CountTop(ctx, q); err != nil || n != int64(len(want)) {
+			t.Errorf("CountTop(%+v) = %d, %v; want %d", q, n, err, len(want))
 		}
 	}
 	// The store is still whole after the hostile keywords.
@@ -461,6 +467,29 @@ func testGrowth(ctx context.Context, t *testing.T, s store.Store, sc store.Scout
 		}
 	}
 	checkGrowth("seeded", want)
+	checkMinGrowth := func(min float64) {
+		t.Helper()
+		var keys []string
+		for k, g := range want {
+			if g >= min {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(want[b], want[a]), cmp.Compare(a, b)) })
+		top, err := s.Top(ctx, store.TopQuery{SortBy: "growth", MinGrowth: &min, Limit: 100})
+		must(t, "Top with MinGrowth", err)
+		if !slices.Equal(keysOf(top), keys) {
+			t.Errorf("Top(MinGrowth %v) = %v, want %v", min, keysOf(top), keys)
+		}
+		n, err := s.CountTop(ctx, store.TopQuery{MinGrowth: &min})
+		must(t, "CountTop with MinGrowth", err)
+		if n != int64(len(keys)) {
+			t.Errorf("CountTop(MinGrowth %v) = %d, want %d", min, n, len(keys))
+		}
+	}
+	checkMinGrowth(15)  // g1 (+20), g2 and g7 (+15), g8
+	checkMinGrowth(-10) // every creator with a growth figure, the shrinking g4 too
+	checkMinGrowth(0)   // growing or flat only: not g4, not those without history
 
 	// A new day moves the growth.
 	c := creator("bluesky", "g1", 1500)
