@@ -1,11 +1,16 @@
 package config
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"regexp"
-	"slices"
 	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/nanoscout/nanoscout/filter"
+	"github.com/nanoscout/nanoscout/store"
 )
 
 // Server configures `nanoscout serve`: the dashboard and JSON API, exports and
@@ -58,20 +63,61 @@ type Alert struct {
 	Filter  Filter `yaml:"filter"`
 }
 
-// Filter selects creators as the dashboard's filters do.
+// Filter selects creators as the dashboard's filters do. In YAML its keys
+// are the filter vocabulary's names (package filter: platform, tier,
+// min_followers, max_followers, min_er, min_index, min_auth, min_reply,
+// min_growth, lang, keyword, contact); older names (min_benchmark_index,
+// min_authenticity, language, has_contact) are still read.
 type Filter struct {
-	Platform          string  `yaml:"platform"`
-	Tier              string  `yaml:"tier"`
-	MinFollowers      int64   `yaml:"min_followers"`
-	MaxFollowers      int64   `yaml:"max_followers"`
-	MinER             float64 `yaml:"min_er"`              // %
-	MinBenchmarkIndex float64 `yaml:"min_benchmark_index"` // ER ÷ the tier's benchmark
-	MinAuthenticity   float64 `yaml:"min_authenticity"`    // 0..1
-	MinReply          float64 `yaml:"min_reply"`           // reply-depth score 0..1
-	Language          string  `yaml:"language"`
-	Keyword           string  `yaml:"keyword"`
-	HasContact        bool    `yaml:"has_contact"`
+	Platform          string
+	Tier              string
+	MinFollowers      int64
+	MaxFollowers      int64
+	MinER             float64 // %
+	MinBenchmarkIndex float64 // ER ÷ the tier's benchmark
+	MinAuthenticity   float64 // 0..1
+	MinReply          float64 // reply-depth score 0..1
+	Language          string
+	Keyword           string
+	HasContact        bool
+	MinGrowth         *float64 // follower growth in % over 30 days
 }
+
+// Query is the filter as a store query.
+func (f Filter) Query() store.TopQuery {
+	return store.TopQuery{
+		Platform: f.Platform, Tier: f.Tier, MinFollowers: f.MinFollowers, MaxFollowers: f.MaxFollowers,
+		MinER: f.MinER, MinBenchmarkIndex: f.MinBenchmarkIndex, MinAuthenticity: f.MinAuthenticity, MinReply: f.MinReply,
+		Language: f.Language, Keyword: f.Keyword, HasContact: f.HasContact, MinGrowth: f.MinGrowth,
+	}
+}
+
+func filterOf(q store.TopQuery) Filter {
+	return Filter{
+		Platform: q.Platform, Tier: q.Tier, MinFollowers: q.MinFollowers, MaxFollowers: q.MaxFollowers,
+		MinER: q.MinER, MinBenchmarkIndex: q.MinBenchmarkIndex, MinAuthenticity: q.MinAuthenticity, MinReply: q.MinReply,
+		Language: q.Language, Keyword: q.Keyword, HasContact: q.HasContact, MinGrowth: q.MinGrowth,
+	}
+}
+
+// UnmarshalYAML reads a filter by the vocabulary's names (filter.FromMap):
+// an unknown key is an error listing the valid ones, a value out of range
+// an error with the range.
+func (f *Filter) UnmarshalYAML(n *yaml.Node) error {
+	var m map[string]string
+	if err := n.Decode(&m); err != nil {
+		return fmt.Errorf("line %d: a filter is a mapping of filter names to values: %w", n.Line, err)
+	}
+	q, err := filter.FromMap(m)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*f = filterOf(q)
+	return nil
+}
+
+// MarshalYAML writes the filter by the vocabulary's names.
+func (f Filter) MarshalYAML() (any, error) { return filter.ToMap(f.Query()), nil }
 
 // Server defaults.
 const (
@@ -122,7 +168,6 @@ func (s Server) WithDefaults() Server {
 
 var (
 	nameRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-	tiers   = []string{"", "below", "nano", "micro", "mid", "macro", "mega"}
 	envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
@@ -180,20 +225,10 @@ func (s Server) Validate() error {
 	return ck.err()
 }
 
-// validate checks a filter's values: a known tier, finite numbers in range.
+// validate checks a filter's values against the vocabulary.
 func (f Filter) validate(at string) error {
-	var ck checker
-	if !slices.Contains(tiers, f.Tier) {
-		ck.errorf("%s.tier %q: want one of %v", at, f.Tier, tiers[1:])
+	if err := filter.Validate(f.Query()); err != nil {
+		return fmt.Errorf("config: %s: %w", at, err)
 	}
-	ck.ints(at+".min_followers", f.MinFollowers, 0, 1<<53, false)
-	ck.ints(at+".max_followers", f.MaxFollowers, 0, 1<<53, false)
-	if f.MaxFollowers > 0 && f.MinFollowers > f.MaxFollowers {
-		ck.errorf("%s: min_followers %d is more than max_followers %d", at, f.MinFollowers, f.MaxFollowers)
-	}
-	ck.floats(at+".min_er", f.MinER, 0, 100_000, false)
-	ck.floats(at+".min_benchmark_index", f.MinBenchmarkIndex, 0, 1_000_000, false)
-	ck.floats(at+".min_authenticity", f.MinAuthenticity, 0, 1, false)
-	ck.floats(at+".min_reply", f.MinReply, 0, 1, false)
-	return ck.err()
+	return nil
 }

@@ -31,7 +31,9 @@ func TestLimitsAreValidated(t *testing.T) {
 		{"llm:\n  temperature: .nan\n", "llm.temperature NaN"},
 		{"scoring:\n  weights:\n    engagement: .nan\n", "scoring.weights.engagement NaN"},
 		{"server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n      max_attempts: -1\n", "server.webhooks.crm.max_attempts -1 is out of range: want 1..20"},
-		{"server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n  alerts:\n    - name: a\n      webhook: crm\n      filter: {min_er: .nan}\n", "server.alerts.a.filter.min_er NaN"},
+		{"server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n  alerts:\n    - name: a\n      webhook: crm\n      filter: {min_er: .nan}\n", `line 9: parameter "min_er": want a number from 0 to 1000`},
+		{"server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n  alerts:\n    - name: a\n      webhook: crm\n      filter: {min_idx: 2}\n", `unknown filter "min_idx" (filters: platform, tier, min_followers`},
+		{"server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n  alerts:\n    - name: a\n      webhook: crm\n      filter: {tier: nanno}\n", `"nanno" is not one of nano, micro, mid, macro, mega, below`},
 		{"log:\n  level: loud\n", "log.level \"loud\""},
 	} {
 		_, err := config.Parse([]byte(tc.yaml))
@@ -118,5 +120,29 @@ func TestPlatformWithoutEnabledIsAnError(t *testing.T) {
 	c, err := config.Parse([]byte("platforms:\n  youtube:\n    enabled: true\n    seeds: [UCabc]\n"))
 	if err != nil || !c.Platforms["youtube"].Enabled || c.Platforms["youtube"].BaseURL != "https://www.googleapis.com" {
 		t.Fatalf("explicit enable: %v %+v", err, c.Platforms["youtube"])
+	}
+}
+
+// TestAlertFilterVocabulary: an alert's filter takes the vocabulary's names
+// (the same as the API's parameters and the CLI's flags) and still reads
+// the older config names.
+func TestAlertFilterVocabulary(t *testing.T) {
+	const head = "server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n  alerts:\n    - name: a\n      webhook: crm\n      filter: "
+	for _, f := range []string{
+		"{tier: nano, min_index: 1.5, min_auth: 0.8, max_followers: 9999, keyword: vegan, contact: true, lang: en, min_growth: -5}",
+		"{tier: nano, min_benchmark_index: 1.5, min_authenticity: 0.8, max_followers: 9999, keyword: vegan, has_contact: true, language: EN, min_growth: -5}",
+	} {
+		c, err := config.Parse([]byte(head + f + "\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		got := c.Server.Alerts[0].Filter
+		if got.Tier != "nano" || got.MinBenchmarkIndex != 1.5 || got.MinAuthenticity != 0.8 || got.MaxFollowers != 9999 ||
+			got.Keyword != "vegan" || !got.HasContact || got.Language != "en" || got.MinGrowth == nil || *got.MinGrowth != -5 {
+			t.Errorf("%s: %+v", f, got)
+		}
+	}
+	if _, err := config.Parse([]byte(head + "{min_index: 1, min_benchmark_index: 2}\n")); err == nil || !strings.Contains(err.Error(), "given twice") {
+		t.Errorf("a field under two names: %v", err)
 	}
 }

@@ -647,17 +647,18 @@ func (s *Server) push(r *http.Request, hook, shortlist string, q *store.TopQuery
 
 // jsonFilter decodes a filter object strictly: only config.Filter's fields.
 type jsonFilter struct {
-	Platform          string  `json:"platform"`
-	Tier              string  `json:"tier"`
-	MinFollowers      int64   `json:"min_followers"`
-	MaxFollowers      int64   `json:"max_followers"`
-	MinER             float64 `json:"min_er"`
-	MinBenchmarkIndex float64 `json:"min_index"`
-	MinAuthenticity   float64 `json:"min_auth"`
-	MinReply          float64 `json:"min_reply"`
-	Language          string  `json:"lang"`
-	Keyword           string  `json:"q"`
-	HasContact        bool    `json:"contact"`
+	Platform          string   `json:"platform"`
+	Tier              string   `json:"tier"`
+	MinFollowers      int64    `json:"min_followers"`
+	MaxFollowers      int64    `json:"max_followers"`
+	MinER             float64  `json:"min_er"`
+	MinBenchmarkIndex float64  `json:"min_index"`
+	MinAuthenticity   float64  `json:"min_auth"`
+	MinReply          float64  `json:"min_reply"`
+	Language          string   `json:"lang"`
+	Keyword           string   `json:"q"`
+	HasContact        bool     `json:"contact"`
+	MinGrowth         *float64 `json:"min_growth"`
 }
 
 func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {

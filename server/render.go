@@ -215,22 +215,8 @@ func initials(name string) string {
 	return string(out)
 }
 
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// thousands is model.Thousands (one definition of the rule).
+func thousands(n int64) string { return model.Thousands(n) }
 
 // compact writes 12400 as 12.4k and 1250000 as 1.25M.
 func compact(n int64) string {

@@ -26,7 +26,7 @@ func newCreatorCmd(g *globals) *cobra.Command {
   nanoscout creator tiktok:@milathrift
   nanoscout creator https://www.youtube.com/@jackframes --json
   nanoscout creator bluesky:did:plc:abc123`,
-		Args:    cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
 			rec, err := resolve.Creator(cmd.Context(), st, args[0])
 			if amb := (*resolve.AmbiguousError)(nil); errors.As(err, &amb) {

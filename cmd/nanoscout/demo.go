@@ -164,7 +164,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			}
 			truth := truthByKey(sim.Population())
 			fmt.Fprintf(out, "\nTop %d nano creators (1k–10k followers), all platforms; TRUTH is the simulator's hidden label:\n", top)
-			printTop(out, recs, truth)
+			printTop(out, recs, truth, 0)
 			authentic := 0
 			for _, r := range recs {
 				if truth[r.Key] == "organic" {

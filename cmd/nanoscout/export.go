@@ -11,42 +11,35 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/store"
 )
 
 func init() { addCommand(newExportCmd) }
 
-// filterFlags are the dashboard's filters as flags (export, plan).
+// filterFlags are the filter vocabulary's fields as flags (top, export,
+// plan): the same names as the dashboard's and API's parameters.
 type filterFlags struct {
-	q store.TopQuery
+	fl *filter.Flags
 }
 
-func (f *filterFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.q.Platform, "platform", "", "only this platform")
-	fs.StringVar(&f.q.Tier, "tier", "", "only this tier: nano, micro, mid, macro, mega, below")
-	fs.Int64Var(&f.q.MinFollowers, "min-followers", 0, "minimum followers")
-	fs.Int64Var(&f.q.MaxFollowers, "max-followers", 0, "maximum followers (0 = no limit)")
-	fs.Float64Var(&f.q.MinER, "min-er", 0, "minimum engagement rate in %")
-	fs.Float64Var(&f.q.MinBenchmarkIndex, "min-index", 0, "minimum ER ÷ the tier's benchmark (e.g. 1.5)")
-	fs.Float64Var(&f.q.MinAuthenticity, "min-auth", 0, "minimum authenticity, 0–1")
-	fs.Float64Var(&f.q.MinReply, "min-reply", 0, "minimum reply-depth score, 0–1")
-	fs.StringVar(&f.q.Language, "lang", "", "profile language, e.g. en")
-	fs.StringVarP(&f.q.Keyword, "keyword", "q", "", "a word (or word start) in the handle, name, bio or recent posts")
-	fs.BoolVar(&f.q.HasContact, "contact", false, "only creators with a public email, website or profile link")
-	fs.StringVar(&f.q.SortBy, "sort", "", "composite (default), er, reply, growth, followers or authenticity")
+func (f *filterFlags) register(cmd *cobra.Command, sortDefault string) {
+	f.fl = filter.AddFlags(cmd.Flags(), sortDefault)
+	registerFilterCompletions(cmd)
 }
 
 // set reports whether any filter flag was given.
-func (f *filterFlags) set(fs *pflag.FlagSet) bool {
-	for _, n := range []string{"platform", "tier", "min-followers", "max-followers", "min-er", "min-index", "min-auth", "min-reply", "lang", "keyword", "contact", "sort"} {
-		if fs.Changed(n) {
-			return true
-		}
+func (f *filterFlags) set() bool { return f.fl.Changed() }
+
+// query is the filter the flags give; a bad combination is a usage error.
+func (f *filterFlags) query() (store.TopQuery, error) {
+	q, err := f.fl.Query()
+	if err != nil {
+		return q, withCode(exitUsage, err)
 	}
-	return false
+	return q, nil
 }
 
 // findShortlist resolves a shortlist by id or by exact name.
@@ -106,10 +99,13 @@ configured outreach tool instead (signed, retried, logged).`,
 			if err != nil {
 				return err
 			}
-			if shortlist != "" && ff.set(cmd.Flags()) {
-				return errors.New("give --shortlist or filter flags, not both")
+			if shortlist != "" && ff.set() {
+				return usageErrorf("give --shortlist or filter flags, not both")
 			}
-			q := ff.q
+			q, err := ff.query()
+			if err != nil {
+				return err
+			}
 			q.Limit = limit
 			if err := export.ValidateQuery(q); err != nil {
 				return err
@@ -172,7 +168,7 @@ configured outreach tool instead (signed, retried, logged).`,
 		},
 	}
 	fs := cmd.Flags()
-	ff.register(fs)
+	ff.register(cmd, "")
 	fs.StringVarP(&format, "format", "f", "csv", "csv, crm, json or ndjson")
 	fs.StringVar(&shortlist, "shortlist", "", "export this shortlist (id or name) instead of a filter")
 	fs.StringVarP(&out, "out", "o", "", "file to write (default stdout)")

@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/filter"
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/plan"
 )
 
@@ -62,9 +64,9 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 			if err := a.Validate(); err != nil {
 				return err
 			}
-			filtered := ff.set(fs)
+			filtered := ff.set()
 			if shortlist != "" && filtered {
-				return errors.New("give --shortlist or filter flags, not both")
+				return usageErrorf("give --shortlist or filter flags, not both")
 			}
 			var creators []plan.Creator
 			var source string
@@ -75,7 +77,8 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 				creators = plan.Hypothetical(n, followers, er)
 				source = fmt.Sprintf("%d hypothetical creators with %d followers at %g %% ER", n, followers, er)
 			} else {
-				if err := export.ValidateQuery(ff.q); err != nil {
+				fq, err := ff.query()
+				if err != nil {
 					return err
 				}
 				cfg, err := g.loadConfig()
@@ -88,7 +91,7 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 					return err
 				}
 				defer st.Close()
-				src, what := export.Filtered(st, ff.q), "filter: "+export.Describe(ff.q)
+				src, what := export.Filtered(st, fq), "filter: "+filter.Describe(fq)
 				if shortlist != "" {
 					l, err := findShortlist(ctx, st, shortlist)
 					if err != nil {
@@ -120,7 +123,7 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 		},
 	}
 	fs := cmd.Flags()
-	ff.register(fs)
+	ff.register(cmd, "")
 	fs.StringVar(&shortlist, "shortlist", "", "plan this shortlist (id or name)")
 	fs.IntVar(&n, "creators", 500, "hypothetical creators (without --shortlist or filters)")
 	fs.Int64Var(&followers, "followers", 2000, "followers of each hypothetical creator")
@@ -195,20 +198,5 @@ func printPlan(w io.Writer, source string, r plan.Result) {
 	}
 }
 
-// thousands writes n with comma separators.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// thousands is model.Thousands (one definition of the rule).
+func thousands(n int64) string { return model.Thousands(n) }
