@@ -8,7 +8,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/nanoscout/nanoscout/scoring"
 	"github.com/nanoscout/nanoscout/store"
+	"github.com/nanoscout/nanoscout/store/sqlite"
 )
 
 var (
@@ -102,5 +104,57 @@ func TestTopHasDiscoverFilters(t *testing.T) {
 	out, _, code = execCLI(t, "top", "--data-dir", dir, "-q", word, "--json")
 	if code != 0 || !strings.Contains(out, all[0].Key) {
 		t.Errorf("--keyword %q does not find %s", word, all[0].Key)
+	}
+}
+
+// TestDemoHasHistory: the demo writes weeks of history, so growth sorting,
+// the growth figures and the follower-spike and ER-jump signals work end to
+// end (#11.6; every growth cell was empty).
+func TestDemoHasHistory(t *testing.T) {
+	dir := sharedDemo(t)
+	out, errOut, code := execCLI(t, "top", "--data-dir", dir, "--sort", "growth", "--min-growth", "0.5", "--limit", "10", "--json")
+	var recs []store.CreatorRecord
+	if code != 0 || json.Unmarshal([]byte(out), &recs) != nil || len(recs) < 5 {
+		t.Fatalf("top --sort growth --min-growth 0.5: exit %d %s, %d rows", code, errOut, len(recs))
+	}
+	st, err := sqlite.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	keys := make([]string, len(recs))
+	for i, r := range recs {
+		keys[i] = r.Key
+	}
+	growth, err := st.Growth(t.Context(), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range keys {
+		g, ok := growth[k]
+		if !ok || g < 0.5 {
+			t.Errorf("%s: growth %v (%v), want ≥ 0.5 %%", k, g, ok)
+		}
+		if i > 0 && g > growth[keys[i-1]] {
+			t.Errorf("not sorted by growth at %d", i)
+		}
+	}
+	snaps, err := st.Snapshots(t.Context(), keys[0], "")
+	if err != nil || len(snaps) < 30 {
+		t.Errorf("%s has %d daily snapshots, want 30 or more (%v)", keys[0], len(snaps), err)
+	}
+	// The history signals fire, on the archetypes that cause them.
+	all, err := st.Top(t.Context(), store.TopQuery{Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged := map[string]int{}
+	for _, r := range all {
+		for _, f := range r.Score.Flags {
+			flagged[f]++
+		}
+	}
+	if flagged[scoring.FlagFollowerSpike] == 0 || flagged[scoring.FlagERJump] == 0 {
+		t.Errorf("history flags after the demo: %v; want follower_spike and er_jump", flagged)
 	}
 }

@@ -611,7 +611,10 @@ func (s *Store) Rerank(ctx context.Context, platform string) error {
 
 // PutSnapshot upserts the creator's snapshot for its day.
 func (s *Store) PutSnapshot(ctx context.Context, snap model.Snapshot) error {
-	return s.putSnapshot(ctx, snap)
+	if err := s.putSnapshot(ctx, snap); err != nil {
+		return err
+	}
+	return s.refreshGrowth(ctx, snap.CreatorKey) // scout.go
 }
 
 // Snapshots returns a creator's snapshots from sinceDay on ("" = all), oldest first.

@@ -245,6 +245,23 @@ func (s *Store) syncGrowth(ctx context.Context) error {
 	return nil
 }
 
+// refreshGrowth recomputes one creator's growth after a snapshot written on
+// its own (not by a collection, which moves updatedAt and so the sync).
+func (s *Store) refreshGrowth(ctx context.Context, key string) error {
+	growth, err := s.computeGrowth(ctx, []string{key})
+	if err != nil {
+		return err
+	}
+	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "growth", Value: ""}}}}
+	if g, ok := growth[key]; ok {
+		update = bson.D{{Key: "$set", Value: bson.D{{Key: "growth", Value: g}}}}
+	}
+	if _, err := s.db.Collection(colCreators).UpdateOne(ctx, byID(key), update); err != nil {
+		return fmt.Errorf("updating growth of %q: %w", key, err)
+	}
+	return nil
+}
+
 // computeGrowth reads the recent snapshots of keys and applies store.Growth.
 // Snapshots of the last two windows come in one query; a creator with none
 // there (collected long ago) has its latest window read on its own.

@@ -500,7 +500,16 @@ func (s *Store) Rerank(ctx context.Context, platform string) error {
 
 // PutSnapshot upserts the creator's snapshot for its day.
 func (s *Store) PutSnapshot(ctx context.Context, snap model.Snapshot) error {
-	if err := s.write(ctx, func(tx *sql.Tx) error { return putSnapshot(ctx, tx, snap) }); err != nil {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := putSnapshot(ctx, tx, snap); err != nil {
+			return err
+		}
+		// The growth figure reads the snapshots: a day written on its own
+		// (a backfill, an import) moves it as a collection does.
+		_, err := tx.ExecContext(ctx, `UPDATE creators SET growth = `+fmt.Sprintf(growthOf, "creators.key")+` WHERE key = ?`, snap.CreatorKey)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("putting snapshot: %w", err)
 	}
 	return nil

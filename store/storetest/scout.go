@@ -498,4 +498,9 @@ func testGrowth(ctx context.Context, t *testing.T, s store.Store, sc store.Scout
 	save(ctx, t, s, u)
 	want["bluesky:g1"] = 50
 	checkGrowth("after a new snapshot", want)
+
+	// An earlier day written on its own (a backfill) moves the growth too.
+	must(t, "PutSnapshot", s.PutSnapshot(ctx, model.Snapshot{CreatorKey: "bluesky:g3", Day: "2025-06-01", Followers: 2000, TakenAt: t0}))
+	want["bluesky:g3"] = 100
+	checkGrowth("after a backfilled snapshot", want)
 }
