@@ -63,9 +63,9 @@ type TopQuery struct {
 	// GrowthWindowDays (store.Growth) is at least this; nil = no filter.
 	// Creators without a growth figure are left out when it is set.
 	MinGrowth *float64
-	SortBy            string  // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
-	Limit             int     // default 50
-	Offset            int
+	SortBy    string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
+	Limit     int    // default 50
+	Offset    int
 }
 
 // Stats are collection sizes, for `nanoscout db stats`.
