@@ -171,6 +171,9 @@ configured outreach tool instead (signed, retried, logged).`,
 	ff.register(cmd, "")
 	fs.StringVarP(&format, "format", "f", "csv", "csv, crm, json or ndjson")
 	fs.StringVar(&shortlist, "shortlist", "", "export this shortlist (id or name) instead of a filter")
+	_ = cmd.RegisterFlagCompletionFunc("shortlist", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return g.shortlistNames(c), cobra.ShellCompDirectiveNoFileComp
+	})
 	fs.StringVarP(&out, "out", "o", "", "file to write (default stdout)")
 	fs.StringVar(&webhook, "webhook", "", "push to this configured webhook (server.webhooks) instead of writing a file")
 	fs.IntVar(&limit, "limit", 0, "at most this many creators (0 = all that match)")

@@ -125,6 +125,9 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 	fs := cmd.Flags()
 	ff.register(cmd, "")
 	fs.StringVar(&shortlist, "shortlist", "", "plan this shortlist (id or name)")
+	_ = cmd.RegisterFlagCompletionFunc("shortlist", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return g.shortlistNames(c), cobra.ShellCompDirectiveNoFileComp
+	})
 	fs.IntVar(&n, "creators", 500, "hypothetical creators (without --shortlist or filters)")
 	fs.Int64Var(&followers, "followers", 2000, "followers of each hypothetical creator")
 	fs.Float64Var(&er, "er", 4, "ER of each hypothetical creator, %")

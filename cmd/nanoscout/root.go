@@ -46,6 +46,8 @@ actually listen, on Bluesky, Mastodon, YouTube, TikTok and Instagram.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.Version = version
+	root.SetVersionTemplate(versionString() + "\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
 	pf := root.PersistentFlags()
 	pf.StringVarP(&g.configPath, "config", "c", "", "config file (default: the built-in configs/default.yaml)")
