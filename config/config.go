@@ -16,7 +16,6 @@ import (
 	"math"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/configs"
+	"github.com/nanoscout/nanoscout/model"
 )
 
 // Config is the whole configuration file.
@@ -398,13 +398,5 @@ func (c Config) Enabled() []string {
 	return out
 }
 
-// DefaultDataDir is $XDG_DATA_HOME/nanoscout, or ~/.local/share/nanoscout.
-func DefaultDataDir() string {
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "nanoscout")
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(h, ".local", "share", "nanoscout")
-	}
-	return filepath.Join(os.TempDir(), "nanoscout")
-}
+// DefaultDataDir is model.DefaultDataDir, the one definition.
+func DefaultDataDir() string { return model.DefaultDataDir() }

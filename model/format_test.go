@@ -38,3 +38,26 @@ func TestFormatTimeLabelsZone(t *testing.T) {
 		t.Errorf("zero time = %q", got)
 	}
 }
+
+func TestTierOf(t *testing.T) {
+	for f, want := range map[int64]string{0: TierBelow, 999: TierBelow, 1000: TierNano, 9999: TierNano, 10_000: TierMicro,
+		99_999: TierMicro, 100_000: TierMid, 499_999: TierMid, 500_000: TierMacro, 999_999: TierMacro, 1_000_000: TierMega, -1: TierBelow} {
+		if got := TierOf(f); got != want {
+			t.Errorf("TierOf(%d) = %s, want %s", f, got, want)
+		}
+	}
+}
+
+func TestRunTotals(t *testing.T) {
+	r := Run{Platforms: map[string]*PlatformStats{
+		"mastodon": {Discovered: 3, Collected: 2, Failed: 1, Skipped: 4, Scored: 2, Requests: 10, Throttled: 1, Retries: 2, LimiterWaitMS: 5, ByStatus: map[string]int64{"200": 9, "429": 1}, Paused: "429 storm"},
+		"bluesky":  {Discovered: 1, Collected: 5, Requests: 7, ByStatus: map[string]int64{"200": 7}, Paused: "quota"},
+		"nil":      nil,
+	}}
+	got := r.Totals()
+	if got.Discovered != 4 || got.Collected != 7 || got.Failed != 1 || got.Skipped != 4 || got.Scored != 2 || got.Requests != 17 ||
+		got.Throttled != 1 || got.Retries != 2 || got.LimiterWaitMS != 5 || got.ByStatus["200"] != 16 || got.ByStatus["429"] != 1 ||
+		got.Paused != "bluesky: quota; mastodon: 429 storm" {
+		t.Errorf("Totals = %+v", got)
+	}
+}

@@ -129,11 +129,8 @@ func RunJob(cfg config.Config, st store.Store, name string, opts ...pipeline.Opt
 			res.Status = model.RunFailed
 		}
 		var collected, failed, skipped int
-		for _, s := range run.Platforms {
-			collected += s.Collected
-			failed += s.Failed
-			skipped += s.Skipped
-		}
+		t := run.Totals()
+		collected, failed, skipped = t.Collected, t.Failed, t.Skipped
 		res.Attrs = []any{"collected", collected, "skipped", skipped, "failed", failed, "errors", len(run.Errors)}
 		return res, err
 	}

@@ -281,15 +281,8 @@ type RunTotals struct {
 
 func init() {
 	funcs["totals"] = func(r model.Run) RunTotals {
-		var t RunTotals
-		for _, p := range r.Platforms {
-			t.Collected += p.Collected
-			t.Failed += p.Failed
-			t.Skipped += p.Skipped
-			t.Requests += p.Requests
-			t.Throttled += p.Throttled
-		}
-		return t
+		t := r.Totals()
+		return RunTotals{Collected: t.Collected, Failed: t.Failed, Skipped: t.Skipped, Requests: t.Requests, Throttled: t.Throttled}
 	}
 	funcs["duration"] = func(ms int64) string {
 		d := time.Duration(ms) * time.Millisecond

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/resolve"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -48,14 +48,14 @@ func newCreatorCmd(g *globals) *cobra.Command {
 			w := cmd.OutOrStdout()
 			c := rec.Creator
 			fmt.Fprintf(w, "%s  @%s  %s\n", rec.Key, c.Handle, c.DisplayName)
-			fmt.Fprintf(w, "followers %d · following %d · posts %d · status %s %s\n", c.Followers, c.Following, c.PostsCount, rec.Status, rec.StatusReason)
+			fmt.Fprintf(w, "followers %s · following %s · posts %s · status %s %s\n", thousands(c.Followers), thousands(c.Following), thousands(c.PostsCount), rec.Status, rec.StatusReason)
 			if c.URL != "" {
 				fmt.Fprintln(w, c.URL)
 			}
 			if c.Bio != "" {
 				fmt.Fprintf(w, "bio: %s\n", strings.ReplaceAll(c.Bio, "\n", " "))
 			}
-			fmt.Fprintf(w, "last collected %s\n", rec.LastCollected.Format(time.RFC3339))
+			fmt.Fprintf(w, "last collected %s\n", model.FormatTime(rec.LastCollected, nil))
 			if s := rec.Score; s != nil {
 				fmt.Fprintf(w, "\nscore %.1f/100 · tier %s · rank %d · ER %.2f%% (median %.2f%%, %d posts) · %.2f× benchmark %.2f%%\n",
 					s.Composite, s.Tier, s.Rank, s.ER, s.ERMedian, s.PostsUsed, s.BenchmarkIndex, s.Benchmark)
@@ -87,5 +87,5 @@ func count(p *int64) string {
 	if p == nil {
 		return "hidden"
 	}
-	return fmt.Sprint(*p)
+	return thousands(*p)
 }

@@ -79,13 +79,7 @@ func runExit(run model.Run) error {
 	}
 }
 
-func failedCreators(run model.Run) int {
-	n := 0
-	for _, s := range run.Platforms {
-		n += s.Failed
-	}
-	return n
-}
+func failedCreators(run model.Run) int { return run.Totals().Failed }
 
 func firstReason(run model.Run) string {
 	if len(run.Errors) == 0 {

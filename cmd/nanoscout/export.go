@@ -8,12 +8,12 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/filter"
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -271,7 +271,7 @@ func newExportDeliveriesCmd(g *globals) *cobra.Command {
 			tw := newTable(cmd.OutOrStdout())
 			fmt.Fprintln(tw, "WHEN\tID\tWEBHOOK\tEVENT\tCREATORS\tSTATUS\tATTEMPTS\tLAST CODE\tERROR\tSUBJECT")
 			for _, d := range ds {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\n", d.CreatedAt.Local().Format(time.DateTime), d.ID, d.Webhook, d.Event,
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\n", model.FormatTime(d.CreatedAt, nil), d.ID, d.Webhook, d.Event,
 					d.Items, d.Status, d.Attempts, d.StatusCode, trunc(d.Error, 40), trunc(d.Subject, 40))
 			}
 			return tw.Flush()

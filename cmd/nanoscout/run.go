@@ -111,7 +111,7 @@ func runnable(cfg config.Config, log *slog.Logger) (config.Config, error) {
 // printRunSummary prints a run's per-platform counters and its first
 // maxErrors errors.
 func printRunSummary(w io.Writer, run model.Run, maxErrors int) {
-	fmt.Fprintf(w, "run %s: %s in %s\n", run.ID, run.Status, (time.Duration(run.DurationMS) * time.Millisecond).Round(time.Millisecond))
+	fmt.Fprintf(w, "run %s: %s in %s (started %s)\n", run.ID, run.Status, model.FormatDuration(time.Duration(run.DurationMS)*time.Millisecond), model.FormatTime(run.StartedAt, nil))
 	names := make([]string, 0, len(run.Platforms))
 	for n := range run.Platforms {
 		names = append(names, n)
@@ -125,8 +125,9 @@ func printRunSummary(w io.Writer, run model.Run, maxErrors int) {
 		if s.Collected > 0 {
 			perCreator = float64(s.Requests) / float64(s.Collected)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%d\t%d\t%s\t%s\n", n, s.Discovered, s.Seen, s.Collected, s.Skipped, s.Failed,
-			s.Requests, perCreator, s.Throttled, s.Retries, (time.Duration(s.LimiterWaitMS) * time.Millisecond).Round(time.Millisecond), s.Paused)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\n", n, thousands(int64(s.Discovered)), thousands(int64(s.Seen)),
+			thousands(int64(s.Collected)), thousands(int64(s.Skipped)), thousands(int64(s.Failed)), thousands(s.Requests), perCreator,
+			thousands(s.Throttled), thousands(s.Retries), model.FormatDuration(time.Duration(s.LimiterWaitMS)*time.Millisecond), s.Paused)
 	}
 	tw.Flush()
 	if len(run.Errors) > 0 && maxErrors > 0 {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -29,15 +30,10 @@ func newRunsCmd(g *globals) *cobra.Command {
 			tw := newTable(cmd.OutOrStdout())
 			fmt.Fprintln(tw, "ID\tJOB\tSTATUS\tSTARTED\tDURATION\tCOLLECTED\tFAILED\tREQUESTS\t429s\tERRORS")
 			for _, r := range runs {
-				col, fail, req, thr := 0, 0, int64(0), int64(0)
-				for _, s := range r.Platforms {
-					col += s.Collected
-					fail += s.Failed
-					req += s.Requests
-					thr += s.Throttled
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.Job, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"),
-					(time.Duration(r.DurationMS) * time.Millisecond).Round(time.Second), col, fail, req, thr, len(r.Errors))
+				t := r.Totals()
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Job, r.Status, model.FormatTime(r.StartedAt, nil),
+					model.FormatDuration(time.Duration(r.DurationMS)*time.Millisecond), thousands(int64(t.Collected)), thousands(int64(t.Failed)),
+					thousands(t.Requests), thousands(t.Throttled), thousands(int64(len(r.Errors))))
 			}
 			return tw.Flush()
 		}),
@@ -64,7 +60,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "resumed by run %s\n", r.ResumedBy)
 			}
 			for _, e := range r.Errors {
-				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", e.At.Format(time.TimeOnly), e.Platform, e.Creator, e.Stage, e.Reason)
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", model.FormatTime(e.At, nil), e.Platform, e.Creator, e.Stage, e.Reason)
 			}
 			return nil
 		}),
