@@ -17,4 +17,3 @@ func TestDefaultDataDir(t *testing.T) {
 		t.Errorf("with a relative XDG_DATA_HOME: %q, want %q", got, want)
 	}
 }
-

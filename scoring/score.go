@@ -724,7 +724,6 @@ func compositeReason(parts []*model.Component, wsum, quality, auth, composite fl
 		num(auth), num(quality), strings.Join(terms, " + "), num(wsum), num(composite))
 }
 
-
 func deref(p *float64) float64 {
 	if p == nil {
 		return 0
