@@ -659,29 +659,15 @@ type planView struct {
 }
 
 func (s *Server) runPlan(r *http.Request, in planInput) (planView, error) {
-	var creators []plan.Creator
 	view := planView{}
-	var err error
-	switch in.Source {
-	case "hypothetical":
-		creators = plan.Hypothetical(in.N, in.Followers, in.ER)
-		view.Source = fmt.Sprintf("%s hypothetical creators with %s followers at %g %% ER", thousands(int64(in.N)), thousands(in.Followers), in.ER)
-	case "shortlist":
-		var l store.Shortlist
-		if l, err = s.sc.Shortlist(r.Context(), in.Shortlist); err != nil {
-			return view, err
-		}
-		if creators, view.Capped, err = export.PlanCreators(r.Context(), s.st, export.Shortlisted(s.st, in.Shortlist)); err != nil {
-			return view, err
-		}
-		view.Source = "shortlist " + l.Name
-	case "filter":
-		if creators, view.Capped, err = export.PlanCreators(r.Context(), s.st, export.Filtered(s.st, in.Query)); err != nil {
-			return view, err
-		}
-		view.Source = "filter: " + export.Describe(in.Query)
+	// The same resolution of a plan's creators as `nanoscout plan`.
+	pc, err := export.PlanCreatorsOf(r.Context(), s.st, export.PlanSource{Kind: in.Source, N: in.N, Followers: in.Followers, ER: in.ER,
+		Shortlist: in.Shortlist, Query: in.Query})
+	if err != nil {
+		return view, err
 	}
-	view.Loaded = len(creators)
+	creators := pc.Creators
+	view.Source, view.Loaded, view.Capped = pc.Source, len(creators), pc.Capped
 	res, err := plan.Plan(in.A, creators)
 	if err != nil {
 		return view, badRequest("%v", err)

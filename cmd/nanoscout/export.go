@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -42,34 +41,9 @@ func (f *filterFlags) query() (store.TopQuery, error) {
 	return q, nil
 }
 
-// findShortlist resolves a shortlist by id or by exact name.
+// findShortlist is export.FindShortlist.
 func findShortlist(ctx context.Context, st store.Store, idOrName string) (store.Shortlist, error) {
-	sc, ok := st.(store.Shortlists)
-	if !ok {
-		return store.Shortlist{}, errors.New("this store keeps no shortlists")
-	}
-	if l, err := sc.Shortlist(ctx, idOrName); err == nil {
-		return l, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return l, err
-	}
-	lists, err := sc.ListShortlists(ctx)
-	if err != nil {
-		return store.Shortlist{}, err
-	}
-	var found []store.Shortlist
-	for _, l := range lists {
-		if strings.EqualFold(l.Name, idOrName) {
-			found = append(found, l)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return store.Shortlist{}, fmt.Errorf("no shortlist with id or name %q", idOrName)
-	case 1:
-		return found[0], nil
-	}
-	return store.Shortlist{}, fmt.Errorf("%d shortlists are named %q: give the id", len(found), idOrName)
+	return export.FindShortlist(ctx, st, idOrName)
 }
 
 func newExportCmd(g *globals) *cobra.Command {

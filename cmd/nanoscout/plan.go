@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/export"
-	"github.com/nanoscout/nanoscout/filter"
+	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/plan"
 )
@@ -68,45 +67,39 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 			if shortlist != "" && filtered {
 				return usageErrorf("give --shortlist or filter flags, not both")
 			}
-			var creators []plan.Creator
-			var source string
-			if shortlist == "" && !filtered {
-				if n < 1 || followers < 1 || er < 0 || er > 100 {
-					return errors.New("--creators and --followers must be positive, --er from 0 to 100")
-				}
-				creators = plan.Hypothetical(n, followers, er)
-				source = fmt.Sprintf("%d hypothetical creators with %d followers at %g %% ER", n, followers, er)
-			} else {
-				fq, err := ff.query()
+			src := export.PlanSource{Kind: export.PlanHypothetical, N: n, Followers: followers, ER: er, Shortlist: shortlist}
+			var st store.Store
+			switch {
+			case shortlist != "":
+				src.Kind = export.PlanShortlist
+			case filtered:
+				src.Kind = export.PlanFilter
+				q, err := ff.query()
 				if err != nil {
 					return err
 				}
+				src.Query = q
+			}
+			if src.Kind != export.PlanHypothetical {
 				cfg, err := g.loadConfig()
 				if err != nil {
 					return err
 				}
-				ctx := cmd.Context()
-				st, err := openStoreRead(ctx, cfg)
-				if err != nil {
+				if st, err = openStoreRead(cmd.Context(), cfg); err != nil {
 					return err
 				}
 				defer st.Close()
-				src, what := export.Filtered(st, fq), "filter: "+filter.Describe(fq)
-				if shortlist != "" {
-					l, err := findShortlist(ctx, st, shortlist)
-					if err != nil {
-						return err
-					}
-					src, what = export.Shortlisted(st, l.ID), "shortlist "+l.Name
+			}
+			pc, err := export.PlanCreatorsOf(cmd.Context(), st, src)
+			if err != nil {
+				if src.Kind == export.PlanHypothetical {
+					return withCode(exitUsage, err)
 				}
-				var capped bool
-				if creators, capped, err = export.PlanCreators(ctx, st, src); err != nil {
-					return err
-				}
-				source = what
-				if capped {
-					source += fmt.Sprintf(" (the best %d)", len(creators))
-				}
+				return err
+			}
+			creators, source := pc.Creators, pc.Source
+			if pc.Capped {
+				source += fmt.Sprintf(" (the best %s)", thousands(int64(len(creators))))
 			}
 			res, err := plan.Plan(a, creators)
 			if err != nil {
