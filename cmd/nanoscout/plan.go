@@ -10,9 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/export"
-	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/plan"
+	"github.com/nanoscout/nanoscout/store"
 )
 
 func init() { addCommand(newPlanCmd) }

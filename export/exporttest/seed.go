@@ -39,7 +39,6 @@ var (
 	langs  = []string{"en", "en", "en", "nl", "de", "es", "fr"}
 )
 
-
 var benchmarks = map[string]float64{model.TierNano: 4, model.TierMicro: 2.4, model.TierMid: 1.8, model.TierMacro: 1.4, model.TierMega: 1.1, model.TierBelow: 4}
 
 // Creator builds the i-th seeded creator's update (creator, posts, score,
