@@ -13,6 +13,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/simulator"
+	"github.com/nanoscout/nanoscout/store/sqlite"
 )
 
 // execCLI runs the command and returns stdout, stderr and the exit code main
@@ -145,3 +146,20 @@ func TestRunExitCodes(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// TestEmptyListsAreJSONArrays: an existing but empty store lists [] (not
+// null) for runs and deliveries, as top does.
+func TestEmptyListsAreJSONArrays(t *testing.T) {
+	dir := t.TempDir()
+	st, err := sqlite.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, args := range [][]string{{"runs", "--json"}, {"export", "deliveries", "--json"}, {"top", "--json"}, {"shortlist", "ls", "--json"}} {
+		out, errOut, code := execCLI(t, append(args, "--data-dir", dir)...)
+		if code != 0 || strings.TrimSpace(out) != "[]" {
+			t.Errorf("%v: exit %d, %q %s", args, code, out, errOut)
+		}
+	}
+}

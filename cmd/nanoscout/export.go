@@ -171,7 +171,7 @@ matches are no news.`,
 			if err != nil {
 				return err
 			}
-			sc := cfg.Server.WithDefaults()
+			sc := cfg.Server // defaults filled by config.Load
 			if err := sc.Validate(); err != nil {
 				return err
 			}
@@ -240,6 +240,9 @@ func newExportDeliveriesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if asJSON {
+				if ds == nil {
+					ds = []store.Delivery{} // [], never null
+				}
 				return writeJSON(cmd.OutOrStdout(), ds)
 			}
 			tw := newTable(cmd.OutOrStdout())

@@ -25,6 +25,9 @@ func newRunsCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("listing runs: %w", err)
 			}
 			if asJSON {
+				if runs == nil {
+					runs = []model.Run{} // [], never null
+				}
 				return writeJSON(cmd.OutOrStdout(), runs)
 			}
 			tw := newTable(cmd.OutOrStdout())
