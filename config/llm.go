@@ -93,7 +93,7 @@ func (l LLM) WithDefaults() LLM {
 // URL without credentials in it, and an environment variable name for the key.
 func (l LLM) Validate() error {
 	var ck checker
-	ck.durations("llm.timeout", l.Timeout, time.Second, 10*time.Minute, true)
+	ck.durations("llm.timeout", l.Timeout, 100*time.Millisecond, 10*time.Minute, true)
 	ck.ints("llm.max_retries", int64(l.MaxRetries), 0, 10, false)
 	ck.ints("llm.max_tokens_per_run", int64(l.MaxTokensPerRun), 1, 1_000_000_000, true)
 	ck.ints("llm.max_answer_tokens", int64(l.MaxAnswerTokens), 1, 100_000, true)
