@@ -157,7 +157,6 @@ func Hypothetical(n int, followers int64, er float64) []Creator {
 	return out
 }
 
-
 // Line is one creator on the plan.
 type Line struct {
 	Creator

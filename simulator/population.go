@@ -58,7 +58,6 @@ var (
 	}
 )
 
-
 // Population is the seeded set of simulated accounts. Nothing per account is
 // stored: every account, post and comment is recomputed on demand from
 // (seed, platform, index, …), so memory does not grow with the population.
