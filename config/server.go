@@ -66,7 +66,7 @@ type Alert struct {
 // Filter selects creators as the dashboard's filters do. In YAML its keys
 // are the filter vocabulary's names (package filter: platform, tier,
 // min_followers, max_followers, min_er, min_index, min_auth, min_reply,
-// min_growth, lang, keyword, contact); older names (min_benchmark_index,
+// min_growth, lang, keyword, contact, hide); older names (min_benchmark_index,
 // min_authenticity, language, has_contact) are still read.
 type Filter struct {
 	Platform          string
@@ -81,6 +81,7 @@ type Filter struct {
 	Keyword           string
 	HasContact        bool
 	MinGrowth         *float64 // follower growth in % over 30 days
+	Hide              string   // "shortlisted" or "contacted": leave out creators scouts already have
 }
 
 // Query is the filter as a store query.
@@ -88,7 +89,7 @@ func (f Filter) Query() store.TopQuery {
 	return store.TopQuery{
 		Platform: f.Platform, Tier: f.Tier, MinFollowers: f.MinFollowers, MaxFollowers: f.MaxFollowers,
 		MinER: f.MinER, MinBenchmarkIndex: f.MinBenchmarkIndex, MinAuthenticity: f.MinAuthenticity, MinReply: f.MinReply,
-		Language: f.Language, Keyword: f.Keyword, HasContact: f.HasContact, MinGrowth: f.MinGrowth,
+		Language: f.Language, Keyword: f.Keyword, HasContact: f.HasContact, MinGrowth: f.MinGrowth, Hide: f.Hide,
 	}
 }
 
@@ -96,7 +97,7 @@ func filterOf(q store.TopQuery) Filter {
 	return Filter{
 		Platform: q.Platform, Tier: q.Tier, MinFollowers: q.MinFollowers, MaxFollowers: q.MaxFollowers,
 		MinER: q.MinER, MinBenchmarkIndex: q.MinBenchmarkIndex, MinAuthenticity: q.MinAuthenticity, MinReply: q.MinReply,
-		Language: q.Language, Keyword: q.Keyword, HasContact: q.HasContact, MinGrowth: q.MinGrowth,
+		Language: q.Language, Keyword: q.Keyword, HasContact: q.HasContact, MinGrowth: q.MinGrowth, Hide: q.Hide,
 	}
 }
 

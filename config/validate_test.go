@@ -129,8 +129,8 @@ func TestPlatformWithoutEnabledIsAnError(t *testing.T) {
 func TestAlertFilterVocabulary(t *testing.T) {
 	const head = "server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n  alerts:\n    - name: a\n      webhook: crm\n      filter: "
 	for _, f := range []string{
-		"{tier: nano, min_index: 1.5, min_auth: 0.8, max_followers: 9999, keyword: vegan, contact: true, lang: en, min_growth: -5}",
-		"{tier: nano, min_benchmark_index: 1.5, min_authenticity: 0.8, max_followers: 9999, keyword: vegan, has_contact: true, language: EN, min_growth: -5}",
+		"{tier: nano, min_index: 1.5, min_auth: 0.8, max_followers: 9999, keyword: vegan, contact: true, lang: en, min_growth: -5, hide: contacted}",
+		"{tier: nano, min_benchmark_index: 1.5, min_authenticity: 0.8, max_followers: 9999, keyword: vegan, has_contact: true, language: EN, min_growth: -5, hide: Contacted}",
 	} {
 		c, err := config.Parse([]byte(head + f + "\n"))
 		if err != nil {
@@ -138,7 +138,7 @@ func TestAlertFilterVocabulary(t *testing.T) {
 		}
 		got := c.Server.Alerts[0].Filter
 		if got.Tier != "nano" || got.MinBenchmarkIndex != 1.5 || got.MinAuthenticity != 0.8 || got.MaxFollowers != 9999 ||
-			got.Keyword != "vegan" || !got.HasContact || got.Language != "en" || got.MinGrowth == nil || *got.MinGrowth != -5 {
+			got.Keyword != "vegan" || !got.HasContact || got.Language != "en" || got.MinGrowth == nil || *got.MinGrowth != -5 || got.Hide != "contacted" {
 			t.Errorf("%s: %+v", f, got)
 		}
 	}

@@ -146,6 +146,9 @@ var Fields = []Field{
 			}
 			return ""
 		}},
+	{Name: "hide", Kind: Choice, Values: func() []string { return []string{store.HideShortlisted, store.HideContacted} },
+		Help: "leave out creators already on a shortlist (shortlisted) or already contacted (contacted)",
+		set:  func(q *store.TopQuery, v parsed) { q.Hide = v.s }, get: func(q store.TopQuery) string { return q.Hide }},
 	{Name: "sort", Kind: Choice, Values: func() []string { return Sorts }, Help: "the order: composite (default), er, reply, growth, followers or authenticity",
 		set: func(q *store.TopQuery, v parsed) { q.SortBy = v.s },
 		get: func(q store.TopQuery) string {

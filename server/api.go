@@ -659,6 +659,7 @@ type jsonFilter struct {
 	Keyword           string   `json:"q"`
 	HasContact        bool     `json:"contact"`
 	MinGrowth         *float64 `json:"min_growth"`
+	Hide              string   `json:"hide"`
 }
 
 func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {

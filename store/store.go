@@ -63,10 +63,20 @@ type TopQuery struct {
 	// GrowthWindowDays (store.Growth) is at least this; nil = no filter.
 	// Creators without a growth figure are left out when it is set.
 	MinGrowth *float64
+	// Hide leaves out creators a scout already has: HideShortlisted (on any
+	// shortlist) or HideContacted (on a list with an outreach status past
+	// new). "" hides nothing.
+	Hide string
 	SortBy    string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
 	Limit     int    // default 50
 	Offset    int
 }
+
+// Values of TopQuery.Hide.
+const (
+	HideShortlisted = "shortlisted"
+	HideContacted   = "contacted"
+)
 
 // Stats are collection sizes, for `nanoscout db stats`.
 type Stats map[string]int64

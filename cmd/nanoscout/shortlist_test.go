@@ -50,6 +50,27 @@ func TestShortlistCLI(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "want one of new, contacted, replied, signed, declined") {
 		t.Errorf("bad status: %d %s", code, errOut)
 	}
+	// Discover's "hide creators already shortlisted / contacted", from top.
+	for hide, gone := range map[string][]string{"shortlisted": {recs[0].Key, recs[1].Key, recs[2].Key}, "contacted": {recs[1].Key}} {
+		out, errOut, code := execCLI(t, "top", "--platform", "tiktok", "--hide", hide, "--limit", "1000", "--json", "--data-dir", dir)
+		var left []store.CreatorRecord
+		if code != 0 || json.Unmarshal([]byte(out), &left) != nil {
+			t.Fatalf("top --hide %s: %d %s", hide, code, errOut)
+		}
+		var all []store.CreatorRecord
+		out, _, _ = execCLI(t, "top", "--platform", "tiktok", "--limit", "1000", "--json", "--data-dir", dir)
+		_ = json.Unmarshal([]byte(out), &all)
+		if len(left) != len(all)-len(gone) {
+			t.Errorf("top --hide %s: %d of %d creators left, want %d", hide, len(left), len(all), len(all)-len(gone))
+		}
+		for _, r := range left {
+			for _, g := range gone {
+				if r.Key == g {
+					t.Errorf("top --hide %s shows %s", hide, g)
+				}
+			}
+		}
+	}
 	out, _, code = execCLI(t, "shortlist", "ls", "Spring launch", "--data-dir", dir)
 	if code != 0 || !strings.Contains(out, "@"+recs[1].Creator.Handle) || !strings.Contains(out, "contacted") || !strings.Contains(out, "DM sent") || !strings.Contains(out, recs[2].Key) {
 		t.Errorf("ls LIST:\n%s", out)

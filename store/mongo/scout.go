@@ -149,6 +149,25 @@ func (s *Store) scoutFilter(ctx context.Context, filter bson.D, q store.TopQuery
 	if q.MinGrowth != nil {
 		filter = append(filter, bson.E{Key: "growth", Value: bson.D{{Key: "$gte", Value: *q.MinGrowth}}})
 	}
+	if q.Hide == store.HideShortlisted || q.Hide == store.HideContacted {
+		itemFilter := bson.D{}
+		if q.Hide == store.HideContacted {
+			itemFilter = bson.D{{Key: "status", Value: bson.D{{Key: "$ne", Value: store.OutreachNew}}}}
+		}
+		type keyDoc struct {
+			CreatorKey string `bson:"creatorKey"`
+		}
+		docs, err := findAll[keyDoc](ctx, s.db.Collection(colItems), "shortlisted creators", itemFilter,
+			options.Find().SetProjection(bson.D{{Key: "creatorKey", Value: 1}}))
+		if err != nil {
+			return nil, err
+		}
+		keys := bson.A{}
+		for _, d := range docs {
+			keys = append(keys, d.CreatorKey)
+		}
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: keys}}})
+	}
 	if q.SortBy == "growth" || q.MinGrowth != nil {
 		if err := s.syncGrowth(ctx); err != nil {
 			return nil, err

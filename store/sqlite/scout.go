@@ -219,6 +219,13 @@ func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
 		query += ` AND growth >= ?`
 		args = append(args, *q.MinGrowth)
 	}
+	switch q.Hide {
+	case store.HideShortlisted:
+		query += ` AND key NOT IN (SELECT creator_key FROM shortlist_items)`
+	case store.HideContacted:
+		query += ` AND key NOT IN (SELECT creator_key FROM shortlist_items WHERE status <> ?)`
+		args = append(args, store.OutreachNew)
+	}
 	if strings.TrimSpace(q.Keyword) != "" {
 		tokens := store.KeywordTokens(q.Keyword)
 		if len(tokens) == 0 {

@@ -381,6 +381,33 @@ func testScoutFilters(ctx context.Context, t *testing.T, s store.Store, _ store.
 	if len(got) != 0 {
 		t.Errorf("the old bio still matches: %v", keysOf(got))
 	}
+
+	// Hide: creators already shortlisted, or already contacted.
+	sc := s.(store.Scout)
+	all, err = s.Top(ctx, store.TopQuery{})
+	must(t, "Top", err)
+	l, err := sc.CreateShortlist(ctx, "hide test")
+	must(t, "CreateShortlist", err)
+	must(t, "AddToShortlist", sc.AddToShortlist(ctx, l.ID, all[0].Key, all[1].Key))
+	contacted := store.OutreachContacted
+	must(t, "UpdateShortlistItem", sc.UpdateShortlistItem(ctx, l.ID, all[1].Key, store.ItemUpdate{Status: &contacted}))
+	for hide, gone := range map[string][]string{store.HideShortlisted: {all[0].Key, all[1].Key}, store.HideContacted: {all[1].Key}} {
+		var want []string
+		for _, r := range all {
+			if !slices.Contains(gone, r.Key) {
+				want = append(want, r.Key)
+			}
+		}
+		got, err := s.Top(ctx, store.TopQuery{Hide: hide})
+		must(t, "Top hide", err)
+		if !slices.Equal(keysOf(got), want) {
+			t.Errorf("Top(Hide %s) = %v, want %v", hide, keysOf(got), want)
+		}
+		if n, err := s.CountTop(ctx, store.TopQuery{Hide: hide}); err != nil || n != int64(len(want)) {
+			t.Errorf("CountTop(Hide %s) = %d, %v; want %d", hide, n, err, len(want))
+		}
+	}
+	must(t, "DeleteShortlist", sc.DeleteShortlist(ctx, l.ID))
 }
 
 func testGrowth(ctx context.Context, t *testing.T, s store.Store, sc store.Scout) {
