@@ -66,10 +66,10 @@ type TopQuery struct {
 	// Hide leaves out creators a scout already has: HideShortlisted (on any
 	// shortlist) or HideContacted (on a list with an outreach status past
 	// new). "" hides nothing.
-	Hide string
-	SortBy    string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
-	Limit     int    // default 50
-	Offset    int
+	Hide   string
+	SortBy string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
+	Limit  int    // default 50
+	Offset int
 }
 
 // Values of TopQuery.Hide.
