@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/simulator"
@@ -160,6 +161,25 @@ func TestEmptyListsAreJSONArrays(t *testing.T) {
 		out, errOut, code := execCLI(t, append(args, "--data-dir", dir)...)
 		if code != 0 || strings.TrimSpace(out) != "[]" {
 			t.Errorf("%v: exit %d, %q %s", args, code, out, errOut)
+		}
+	}
+}
+
+// TestRunErrorsNameHandles: a run error recorded with a native id shows the
+// creator's handle when the store knows it (#11.3).
+func TestRunErrorsNameHandles(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c := model.Creator{Platform: "youtube", ID: "UCabc", Handle: "jackframes"}
+	if err := st.UpsertCreators(t.Context(), []model.Creator{c}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for creator, want := range map[string]string{"UCabc": "@jackframes (UCabc)", "jackframes": "@jackframes", "UCnobody": "UCnobody", "": ""} {
+		if got := errorCreator(t.Context(), st, model.RunError{Platform: "youtube", Creator: creator}); got != want {
+			t.Errorf("%q → %q, want %q", creator, got, want)
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,7 +65,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "resumed by run %s\n", r.ResumedBy)
 			}
 			for _, e := range r.Errors {
-				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", model.FormatTime(e.At, nil), e.Platform, e.Creator, e.Stage, e.Reason)
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", model.FormatTime(e.At, nil), e.Platform, errorCreator(cmd.Context(), st, e), e.Stage, e.Reason)
 			}
 			return nil
 		}),
@@ -71,4 +73,23 @@ func newRunsCmd(g *globals) *cobra.Command {
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(show)
 	return cmd
+}
+
+// errorCreator names a run error's creator by handle when the store knows
+// it (errors record the handle or native id the collector had).
+func errorCreator(ctx context.Context, st store.Store, e model.RunError) string {
+	if e.Creator == "" || e.Platform == "" {
+		return e.Creator
+	}
+	rec, err := st.Creator(ctx, model.Key(e.Platform, strings.TrimPrefix(e.Creator, "@")))
+	if err != nil {
+		rec, err = st.CreatorByHandle(ctx, e.Platform, strings.TrimPrefix(e.Creator, "@"))
+	}
+	if err != nil || rec.Creator.Handle == "" {
+		return e.Creator
+	}
+	if rec.Creator.Handle == strings.TrimPrefix(e.Creator, "@") {
+		return "@" + rec.Creator.Handle
+	}
+	return "@" + rec.Creator.Handle + " (" + e.Creator + ")"
 }
