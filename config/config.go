@@ -12,15 +12,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"math"
+	"net/url"
 	"os"
-	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/configs"
+	"github.com/nanoscout/nanoscout/model"
 )
 
 // Config is the whole configuration file.
@@ -77,7 +82,7 @@ type Log struct {
 
 // Default returns the built-in default configuration (configs/default.yaml).
 func Default() Config {
-	c, err := Parse(configs.Default)
+	c, err := Parse(nil)
 	if err != nil {
 		panic(fmt.Sprintf("config: built-in default does not parse: %v", err))
 	}
@@ -85,9 +90,10 @@ func Default() Config {
 }
 
 // Load reads a config file; path "" means the built-in default. Environment
-// overrides are applied with getenv (os.Getenv when nil).
+// overrides are applied with getenv (os.Getenv when nil). The file is merged
+// over the built-in defaults (see Parse) and the result validated.
 func Load(path string, getenv func(string) string) (Config, error) {
-	data := configs.Default
+	var data []byte
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -114,21 +120,164 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// Parse decodes YAML strictly and fills defaults.
+// Parse decodes a user config strictly (an unknown key is an error naming
+// it), merges it over the built-in defaults (configs/default.yaml) key by
+// key, validates the result and fills the remaining defaults.
+//
+// Merging: a mapping the user writes is merged into the default's mapping of
+// the same key, so a section or key the user does not mention keeps its
+// default (a config that only sets platforms.mastodon.seeds keeps Mastodon's
+// base_url, rate limit and enabled: true). Lists and scalars replace the
+// default's. schedule.jobs is replaced as a whole when given: the jobs you
+// list are the jobs you get.
+//
+// Validation reports every problem found, joined (errors.Join): numbers out
+// of range or not finite, cron specs and time zones, unknown platforms, and
+// platform sections that would be silently disabled.
 func Parse(data []byte) (Config, error) {
+	// Strict decode of the user's file alone: unknown keys, duplicate keys
+	// and wrong types are reported with the user's line numbers.
+	var user yaml.Node
+	if len(bytes.TrimSpace(data)) > 0 {
+		var probe Config
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&probe); err != nil && !errors.Is(err, io.EOF) {
+			return Config{}, fmt.Errorf("parsing config: %w", err)
+		}
+		if err := yaml.Unmarshal(data, &user); err != nil {
+			return Config{}, fmt.Errorf("parsing config: %w", err)
+		}
+	}
+	var merged yaml.Node
+	if err := yaml.Unmarshal(configs.Default, &merged); err != nil {
+		return Config{}, fmt.Errorf("parsing the built-in default config: %w", err)
+	}
+	defaultPlatforms := mappingKeys(lookup(&merged, "platforms"))
+	if root := docRoot(&user); root != nil {
+		if root.Kind != yaml.MappingNode {
+			return Config{}, fmt.Errorf("parsing config: line %d: want a mapping of settings at the top", root.Line)
+		}
+		mergeMapping(docRoot(&merged), root, "")
+	}
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec := yaml.NewDecoder(bytes.NewReader(mustMarshal(&merged)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return Config{}, fmt.Errorf("parsing config: %w", err)
 	}
-	c.fill()
-	if err := c.Validate(); err != nil {
+	var ck checker
+	known := append(defaultPlatforms, collectors.Names()...)
+	if err := c.CheckPlatforms(known); err != nil {
+		// Report the typo alone, not the unset numbers of its section.
+		ck.add(err)
+		for name := range c.Platforms {
+			if !slices.Contains(known, name) {
+				delete(c.Platforms, name)
+			}
+		}
+	}
+	ck.add(c.Validate())
+	ck.add(checkImplicitlyDisabled(c, lookup(&user, "platforms")))
+	if err := ck.err(); err != nil {
 		return Config{}, err
 	}
+	c.fill()
 	return c, nil
 }
 
+// checkImplicitlyDisabled reports a platform section the user wrote without
+// saying enabled, whose platform is disabled by default: its seeds and
+// queries would be ignored without a word.
+func checkImplicitlyDisabled(c Config, userPlatforms *yaml.Node) error {
+	var ck checker
+	if userPlatforms == nil || userPlatforms.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(userPlatforms.Content); i += 2 {
+		name, sec := userPlatforms.Content[i].Value, userPlatforms.Content[i+1]
+		if lookupKey(sec, "enabled") != nil || c.Platforms[name].Enabled {
+			continue
+		}
+		ck.errorf("platforms.%s (line %d): the section does not say enabled, and %s is disabled by default: add \"enabled: true\" to collect it (or \"enabled: false\" to keep it off)",
+			name, userPlatforms.Content[i].Line, name)
+	}
+	return ck.err()
+}
+
+// replaced are the paths whose user value replaces the default's as a whole.
+var replaced = map[string]bool{"schedule.jobs": true}
+
+// mergeMapping merges src into dst (both mapping nodes): keys of src that
+// are mappings in both are merged recursively, others replace dst's.
+func mergeMapping(dst, src *yaml.Node, path string) {
+	for i := 0; i+1 < len(src.Content); i += 2 {
+		k, v := src.Content[i], src.Content[i+1]
+		p := k.Value
+		if path != "" {
+			p = path + "." + k.Value
+		}
+		j := keyIndex(dst, k.Value)
+		switch {
+		case j < 0:
+			dst.Content = append(dst.Content, k, v)
+		case !replaced[p] && v.Kind == yaml.MappingNode && dst.Content[j+1].Kind == yaml.MappingNode:
+			mergeMapping(dst.Content[j+1], v, p)
+		default:
+			dst.Content[j+1] = v
+		}
+	}
+}
+
+func docRoot(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		return n.Content[0]
+	}
+	return nil
+}
+
+func keyIndex(m *yaml.Node, key string) int {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return -1
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func lookupKey(m *yaml.Node, key string) *yaml.Node {
+	if i := keyIndex(m, key); i >= 0 {
+		return m.Content[i+1]
+	}
+	return nil
+}
+
+// lookup finds a top-level key of a document.
+func lookup(doc *yaml.Node, key string) *yaml.Node { return lookupKey(docRoot(doc), key) }
+
+func mappingKeys(m *yaml.Node) []string {
+	var out []string
+	if m != nil && m.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			out = append(out, m.Content[i].Value)
+		}
+	}
+	return out
+}
+
+func mustMarshal(n *yaml.Node) []byte {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		panic(fmt.Sprintf("config: re-encoding a parsed YAML node: %v", err))
+	}
+	return b
+}
+
+// fill sets what the defaults file leaves empty (the data directory) and
+// the section defaults, so no caller has to apply them.
 func (c *Config) fill() {
 	if c.DataDir == "" {
 		c.DataDir = DefaultDataDir()
@@ -136,68 +285,84 @@ func (c *Config) fill() {
 	if c.Mongo.Database == "" {
 		c.Mongo.Database = "nanoscout"
 	}
-	if c.UserAgent == "" {
-		c.UserAgent = "nanoscout/0.1 (+https://github.com/nanoscout/nanoscout)"
-	}
-	if c.Concurrency <= 0 {
-		c.Concurrency = 4
-	}
-	if c.CreatorTimeout <= 0 {
-		c.CreatorTimeout = 2 * time.Minute
-	}
-	if c.PostRefresh <= 0 {
-		c.PostRefresh = 7 * 24 * time.Hour
-	}
-	if c.Scoring.SettledAfter <= 0 {
-		c.Scoring.SettledAfter = 24 * time.Hour
-	}
-	if c.Log.Level == "" {
-		c.Log.Level = "info"
-	}
-	if c.Log.Format == "" {
-		c.Log.Format = "auto"
-	}
-	for name, p := range c.Platforms {
-		if p.Posts <= 0 {
-			p.Posts = 0 // scoring's per-platform default applies
-		}
-		if p.ThreadPosts <= 0 {
-			p.ThreadPosts = 5
-		}
-		if p.MaxCreators <= 0 {
-			p.MaxCreators = 100
-		}
-		c.Platforms[name] = p
-	}
+	c.Schedule = c.Schedule.WithDefaults()
+	c.Server = c.Server.WithDefaults()
+	c.LLM = c.LLM.WithDefaults()
 }
 
-// Validate checks what decoding cannot: known platforms, sane numbers.
+// Limits of the numbers Validate accepts.
+const (
+	MaxConcurrency = 256
+	MaxRate        = 1000.0 // requests per second
+	MaxCreators    = 1_000_000
+)
+
+// Validate checks what decoding cannot: sane numbers (finite, in range; the
+// message says the range), log settings, and every section. It reports
+// every problem, joined.
 func (c Config) Validate() error {
-	for name, p := range c.Platforms {
-		if p.RatePerSecond < 0 || p.Burst < 0 {
-			return fmt.Errorf("config: platforms.%s: rate_per_second and burst must be ≥ 0", name)
+	var ck checker
+	ck.ints("concurrency", int64(c.Concurrency), 1, MaxConcurrency, false)
+	ck.durations("creator_timeout", c.CreatorTimeout, time.Second, 24*time.Hour, false)
+	ck.durations("refresh_after", c.RefreshAfter, 0, 365*24*time.Hour, false)
+	ck.durations("post_refresh", c.PostRefresh, time.Hour, 365*24*time.Hour, false)
+	ck.durations("scoring.settled_after", c.Scoring.SettledAfter, 0, 30*24*time.Hour, false)
+	sum := 0.0
+	for _, k := range sortedKeys(c.Scoring.Weights) {
+		w := c.Scoring.Weights[k]
+		ck.floats("scoring.weights."+k, w, 0, 1000, false)
+		if w > 0 && !math.IsInf(w, 0) {
+			sum += w
 		}
 	}
-	for k, w := range c.Scoring.Weights {
-		if w < 0 {
-			return fmt.Errorf("config: scoring.weights.%s is negative", k)
+	if len(c.Scoring.Weights) > 0 && sum == 0 {
+		ck.errorf("scoring.weights: at least one weight must be more than 0")
+	}
+	for _, name := range sortedKeys(c.Platforms) {
+		p := c.Platforms[name]
+		at := "platforms." + name + "."
+		ck.floats(at+"rate_per_second", p.RatePerSecond, 0, MaxRate, true)
+		ck.ints(at+"burst", int64(p.Burst), 1, 1000, false)
+		ck.durations(at+"timeout", p.Timeout, 100*time.Millisecond, 10*time.Minute, false)
+		ck.ints(at+"max_retries", int64(p.MaxRetries), 0, 20, false)
+		ck.durations(at+"max_retry_wait", p.MaxRetryWait, 0, time.Hour, false)
+		ck.ints(at+"max_creators", int64(p.MaxCreators), 1, MaxCreators, false)
+		ck.ints(at+"posts", int64(p.Posts), 0, 1000, false)
+		ck.ints(at+"thread_posts", int64(p.ThreadPosts), 0, 1000, false)
+		if p.BaseURL != "" {
+			if u, err := url.Parse(p.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				ck.errorf("%sbase_url %q: want an http(s) URL", at, p.BaseURL)
+			}
+		}
+		for _, k := range sortedKeys(p.Credentials) {
+			if v := p.Credentials[k]; v != "" && !envName.MatchString(v) {
+				ck.errorf("%scredentials.%s: name the environment variable holding the secret (letters, digits, '_'), not the secret", at, k)
+			}
 		}
 	}
-	if err := c.ValidateSchedule(); err != nil {
-		return err
-	}
-	if err := c.LLM.Validate(); err != nil {
-		return err
-	}
-	if err := c.Server.Validate(); err != nil {
-		return err
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		ck.errorf("log.level %q: want debug, info, warn or error", c.Log.Level)
 	}
 	switch c.Log.Format {
 	case "auto", "text", "json":
 	default:
-		return fmt.Errorf("config: log.format %q: want auto, text or json", c.Log.Format)
+		ck.errorf("log.format %q: want auto, text or json", c.Log.Format)
 	}
-	return nil
+	ck.add(c.ValidateSchedule())
+	ck.add(c.LLM.Validate())
+	ck.add(c.Server.Validate())
+	return ck.err()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // CheckPlatforms reports a platform section that names no known collector
@@ -212,12 +377,13 @@ func (c Config) CheckPlatforms(known []string) error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	var ck checker
 	for _, name := range names {
 		if !set[name] {
-			return fmt.Errorf("config: unknown platform %q (known: %v)", name, known)
+			ck.errorf("platforms.%s: unknown platform %q (known: %s)", name, name, strings.Join(slices.Sorted(maps.Keys(set)), ", "))
 		}
 	}
-	return nil
+	return ck.err()
 }
 
 // Enabled lists the enabled platforms, sorted.
@@ -232,13 +398,5 @@ func (c Config) Enabled() []string {
 	return out
 }
 
-// DefaultDataDir is $XDG_DATA_HOME/nanoscout, or ~/.local/share/nanoscout.
-func DefaultDataDir() string {
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "nanoscout")
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(h, ".local", "share", "nanoscout")
-	}
-	return filepath.Join(os.TempDir(), "nanoscout")
-}
+// DefaultDataDir is model.DefaultDataDir, the one definition.
+func DefaultDataDir() string { return model.DefaultDataDir() }

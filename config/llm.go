@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"net/url"
 	"time"
 )
@@ -93,35 +92,35 @@ func (l LLM) WithDefaults() LLM {
 // numbers out of range; an enabled one also needs a model, an http(s) base
 // URL without credentials in it, and an environment variable name for the key.
 func (l LLM) Validate() error {
-	if l.Timeout < 0 || l.MaxRetries < 0 || l.MaxTokensPerRun < 0 || l.MaxAnswerTokens < 0 ||
-		l.SampleCaptions < 0 || l.SampleComments < 0 {
-		return fmt.Errorf("config: llm: timeout, max_retries, max_tokens_per_run, max_answer_tokens and the sample sizes must be ≥ 0")
-	}
-	if l.Temperature < 0 || l.Temperature > 2 {
-		return fmt.Errorf("config: llm.temperature %v: want 0..2", l.Temperature)
-	}
+	var ck checker
+	ck.durations("llm.timeout", l.Timeout, 100*time.Millisecond, 10*time.Minute, true)
+	ck.ints("llm.max_retries", int64(l.MaxRetries), 0, 10, false)
+	ck.ints("llm.max_tokens_per_run", int64(l.MaxTokensPerRun), 1, 1_000_000_000, true)
+	ck.ints("llm.max_answer_tokens", int64(l.MaxAnswerTokens), 1, 100_000, true)
+	ck.ints("llm.sample_captions", int64(l.SampleCaptions), 1, 100, true)
+	ck.ints("llm.sample_comments", int64(l.SampleComments), 1, 500, true)
+	ck.floats("llm.temperature", l.Temperature, 0, 2, false)
 	if !l.Enabled {
-		return nil
+		return ck.err()
 	}
 	d := l.WithDefaults()
 	if d.Model == "" {
-		return fmt.Errorf("config: llm.model: required when llm.enabled is true (e.g. gpt-4.1-mini)")
+		ck.errorf("llm.model: required when llm.enabled is true (e.g. gpt-4.1-mini)")
 	}
 	u, err := url.Parse(d.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("config: llm.base_url: want an http(s) URL such as %s", DefaultLLMBaseURL)
-	}
-	if u.User != nil {
-		return fmt.Errorf("config: llm.base_url: credentials go in api_key_env, not the URL")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("config: llm.base_url: no query or fragment (the judge appends /chat/completions to it; credentials go in api_key_env)")
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		ck.errorf("llm.base_url: want an http(s) URL such as %s", DefaultLLMBaseURL)
+	case u.User != nil:
+		ck.errorf("llm.base_url: credentials go in api_key_env, not the URL")
+	case u.RawQuery != "" || u.Fragment != "":
+		ck.errorf("llm.base_url: no query or fragment (the judge appends /chat/completions to it; credentials go in api_key_env)")
 	}
 	if !envName.MatchString(d.APIKeyEnv) {
-		return fmt.Errorf("config: llm.api_key_env %q is not an environment variable name", d.APIKeyEnv)
+		ck.errorf("llm.api_key_env %q is not an environment variable name", d.APIKeyEnv)
 	}
 	if d.MaxAnswerTokens >= d.MaxTokensPerRun {
-		return fmt.Errorf("config: llm.max_tokens_per_run %d leaves no room for one answer of max_answer_tokens %d", d.MaxTokensPerRun, d.MaxAnswerTokens)
+		ck.errorf("llm.max_tokens_per_run %d leaves no room for one answer of max_answer_tokens %d", d.MaxTokensPerRun, d.MaxAnswerTokens)
 	}
-	return nil
+	return ck.err()
 }

@@ -2,11 +2,15 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 	_ "time/tzdata" // job time zones work on hosts and images without a zoneinfo database
+
+	"github.com/robfig/cron/v3"
 )
 
 // Schedule configures `nanoscout schedule`: the daemon's jobs, leases,
@@ -136,61 +140,91 @@ func (s Schedule) Location(j Job) (*time.Location, error) {
 
 var jobName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`)
 
-// ValidateSchedule checks the schedule section against the rest of the
-// config (a run job's platforms must be enabled ones). Cron specs are
-// checked by the schedule package, which parses them.
-func (c Config) ValidateSchedule() error {
-	s := c.Schedule.WithDefaults()
-	if s.LeaseTTL < time.Second {
-		return fmt.Errorf("config: schedule.lease_ttl %v: want at least 1s", s.LeaseTTL)
+var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSpec parses a cron spec in loc: five fields (minute hour
+// day-of-month month day-of-week), or six with leading seconds, or a
+// descriptor (@hourly, @daily, @weekly, @monthly, @yearly, "@every 6h"). A
+// CRON_TZ= or TZ= prefix in the spec overrides loc.
+func ParseSpec(spec string, loc *time.Location) (cron.Schedule, error) {
+	spec = strings.TrimSpace(spec)
+	if !strings.HasPrefix(spec, "TZ=") && !strings.HasPrefix(spec, "CRON_TZ=") && loc != nil {
+		spec = "CRON_TZ=" + loc.String() + " " + spec
 	}
+	s, err := cronParser.Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("cron spec %q: %w", spec, err)
+	}
+	return s, nil
+}
+
+// ValidateSchedule checks the schedule section against the rest of the
+// config (a run job's platforms must be enabled ones), including every
+// job's cron spec and time zone, so that every command refuses a schedule
+// the daemon could not run. It reports every problem, joined.
+func (c Config) ValidateSchedule() error {
+	var ck checker
+	raw := c.Schedule
+	ck.durations("schedule.lease_ttl", raw.LeaseTTL, time.Second, 24*time.Hour, true)
+	ck.durations("schedule.shutdown_timeout", raw.ShutdownTimeout, 100*time.Millisecond, 10*time.Minute, true)
+	s := raw.WithDefaults()
 	switch s.Unfinished {
 	case "resume", "abandon":
 	default:
-		return fmt.Errorf("config: schedule.unfinished %q: want resume or abandon", s.Unfinished)
+		ck.errorf("schedule.unfinished %q: want resume or abandon", s.Unfinished)
+	}
+	if s.MetricsAddr != "off" {
+		if _, _, err := net.SplitHostPort(s.MetricsAddr); err != nil {
+			ck.errorf("schedule.metrics_addr %q: want host:port or off: %v", s.MetricsAddr, err)
+		}
 	}
 	r := s.Retention
-	if r.Snapshots < 0 || r.Runs < 0 || r.Comments < 0 {
-		return fmt.Errorf("config: schedule.retention: durations must be ≥ 0")
-	}
+	const maxRetention = 100 * 365 * 24 * time.Hour
+	ck.durations("schedule.retention.snapshots", r.Snapshots, 0, maxRetention, false)
+	ck.durations("schedule.retention.runs", r.Runs, 0, maxRetention, false)
+	ck.durations("schedule.retention.comments", r.Comments, 0, maxRetention, false)
 	if _, err := s.Location(Job{}); err != nil {
-		return fmt.Errorf("config: schedule.timezone: %w", err)
+		ck.errorf("schedule.timezone: %v", err)
 	}
 	enabled := c.Enabled()
 	for _, name := range s.JobNames() {
 		j := s.Jobs[name]
-		at := "config: schedule.jobs." + name
+		at := "schedule.jobs." + name
 		if !jobName.MatchString(name) {
-			return fmt.Errorf("%s: a job name is lower-case letters, digits, '.', '_' and '-'", at)
+			ck.errorf("%s: a job name is lower-case letters, digits, '.', '_' and '-'", at)
 		}
 		if name == "run" {
 			// `nanoscout run` records its runs as job "run" and takes no
 			// lease; a scheduled job of that name would mark them abandoned.
-			return fmt.Errorf("%s: the name \"run\" is reserved for `nanoscout run`; choose another", at)
+			ck.errorf("%s: the name \"run\" is reserved for `nanoscout run`; choose another", at)
 		}
 		switch j.Kind {
 		case JobRun:
 		case JobPrune:
 			if len(j.Platforms) > 0 {
-				return fmt.Errorf("%s: platforms apply to run jobs only", at)
+				ck.errorf("%s: platforms apply to run jobs only", at)
 			}
 		default:
-			return fmt.Errorf("%s.kind %q: want %s or %s", at, j.Kind, JobRun, JobPrune)
+			ck.errorf("%s.kind %q: want %s or %s", at, j.Kind, JobRun, JobPrune)
+		}
+		ck.durations(at+".jitter", j.Jitter, 0, 24*time.Hour, false)
+		ck.durations(at+".timeout", j.Timeout, 0, 7*24*time.Hour, false)
+		loc, err := s.Location(j)
+		if err != nil {
+			ck.errorf("%s.timezone: %v", at, err)
 		}
 		if j.Spec == "" {
-			return fmt.Errorf("%s.spec: missing", at)
-		}
-		if j.Jitter < 0 || j.Timeout < 0 {
-			return fmt.Errorf("%s: jitter and timeout must be ≥ 0", at)
-		}
-		if _, err := s.Location(j); err != nil {
-			return fmt.Errorf("%s.timezone: %w", at, err)
+			ck.errorf("%s.spec: missing (e.g. \"0 2 * * *\" or @daily)", at)
+		} else if err == nil {
+			if _, err := ParseSpec(j.Spec, loc); err != nil {
+				ck.errorf("%s.spec: %v", at, err)
+			}
 		}
 		for _, p := range j.Platforms {
 			if !slices.Contains(enabled, p) {
-				return fmt.Errorf("%s.platforms: %q is not an enabled platform (enabled: %v)", at, p, enabled)
+				ck.errorf("%s.platforms: %q is not an enabled platform (enabled: %v)", at, p, enabled)
 			}
 		}
 	}
-	return nil
+	return ck.err()
 }

@@ -5,8 +5,12 @@ import (
 	"net"
 	"net/url"
 	"regexp"
-	"slices"
 	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/nanoscout/nanoscout/filter"
+	"github.com/nanoscout/nanoscout/store"
 )
 
 // Server configures `nanoscout serve`: the dashboard and JSON API, exports and
@@ -59,20 +63,62 @@ type Alert struct {
 	Filter  Filter `yaml:"filter"`
 }
 
-// Filter selects creators as the dashboard's filters do.
+// Filter selects creators as the dashboard's filters do. In YAML its keys
+// are the filter vocabulary's names (package filter: platform, tier,
+// min_followers, max_followers, min_er, min_index, min_auth, min_reply,
+// min_growth, lang, keyword, contact, hide); older names (min_benchmark_index,
+// min_authenticity, language, has_contact) are still read.
 type Filter struct {
-	Platform          string  `yaml:"platform"`
-	Tier              string  `yaml:"tier"`
-	MinFollowers      int64   `yaml:"min_followers"`
-	MaxFollowers      int64   `yaml:"max_followers"`
-	MinER             float64 `yaml:"min_er"`              // %
-	MinBenchmarkIndex float64 `yaml:"min_benchmark_index"` // ER ÷ the tier's benchmark
-	MinAuthenticity   float64 `yaml:"min_authenticity"`    // 0..1
-	MinReply          float64 `yaml:"min_reply"`           // reply-depth score 0..1
-	Language          string  `yaml:"language"`
-	Keyword           string  `yaml:"keyword"`
-	HasContact        bool    `yaml:"has_contact"`
+	Platform          string
+	Tier              string
+	MinFollowers      int64
+	MaxFollowers      int64
+	MinER             float64 // %
+	MinBenchmarkIndex float64 // ER ÷ the tier's benchmark
+	MinAuthenticity   float64 // 0..1
+	MinReply          float64 // reply-depth score 0..1
+	Language          string
+	Keyword           string
+	HasContact        bool
+	MinGrowth         *float64 // follower growth in % over 30 days
+	Hide              string   // "shortlisted" or "contacted": leave out creators scouts already have
 }
+
+// Query is the filter as a store query.
+func (f Filter) Query() store.TopQuery {
+	return store.TopQuery{
+		Platform: f.Platform, Tier: f.Tier, MinFollowers: f.MinFollowers, MaxFollowers: f.MaxFollowers,
+		MinER: f.MinER, MinBenchmarkIndex: f.MinBenchmarkIndex, MinAuthenticity: f.MinAuthenticity, MinReply: f.MinReply,
+		Language: f.Language, Keyword: f.Keyword, HasContact: f.HasContact, MinGrowth: f.MinGrowth, Hide: f.Hide,
+	}
+}
+
+func filterOf(q store.TopQuery) Filter {
+	return Filter{
+		Platform: q.Platform, Tier: q.Tier, MinFollowers: q.MinFollowers, MaxFollowers: q.MaxFollowers,
+		MinER: q.MinER, MinBenchmarkIndex: q.MinBenchmarkIndex, MinAuthenticity: q.MinAuthenticity, MinReply: q.MinReply,
+		Language: q.Language, Keyword: q.Keyword, HasContact: q.HasContact, MinGrowth: q.MinGrowth, Hide: q.Hide,
+	}
+}
+
+// UnmarshalYAML reads a filter by the vocabulary's names (filter.FromMap):
+// an unknown key is an error listing the valid ones, a value out of range
+// an error with the range.
+func (f *Filter) UnmarshalYAML(n *yaml.Node) error {
+	var m map[string]string
+	if err := n.Decode(&m); err != nil {
+		return fmt.Errorf("line %d: a filter is a mapping of filter names to values: %w", n.Line, err)
+	}
+	q, err := filter.FromMap(m)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*f = filterOf(q)
+	return nil
+}
+
+// MarshalYAML writes the filter by the vocabulary's names.
+func (f Filter) MarshalYAML() (any, error) { return filter.ToMap(f.Query()), nil }
 
 // Server defaults.
 const (
@@ -123,57 +169,67 @@ func (s Server) WithDefaults() Server {
 
 var (
 	nameRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-	tiers   = []string{"", "below", "nano", "micro", "mid", "macro", "mega"}
 	envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
-// Validate checks the server section: the address parses, webhooks have an
-// http(s) URL and a secret variable, alerts name a configured webhook.
+// Validate checks the server section: the address parses, page sizes and
+// webhook numbers are in range, webhooks have an http(s) URL and a secret
+// variable, alerts name a configured webhook and have sane filters. It
+// reports every problem, joined. Zero numbers mean the defaults.
 func (s Server) Validate() error {
+	var ck checker
 	if s.Addr != "" {
 		if _, _, err := net.SplitHostPort(s.Addr); err != nil {
-			return fmt.Errorf("config: server.addr %q: %w", s.Addr, err)
+			ck.errorf("server.addr %q: %v", s.Addr, err)
 		}
 	}
 	if s.TokenEnv != "" && !envName.MatchString(s.TokenEnv) {
-		return fmt.Errorf("config: server.token_env %q is not an environment variable name", s.TokenEnv)
+		ck.errorf("server.token_env %q is not an environment variable name", s.TokenEnv)
 	}
-	if s.PageSize < 0 || s.MaxPageSize < 0 {
-		return fmt.Errorf("config: server.page_size and max_page_size must be ≥ 0")
-	}
-	for name, h := range s.Webhooks {
+	ck.ints("server.max_page_size", int64(s.MaxPageSize), 1, 10_000, true)
+	ck.ints("server.page_size", int64(s.PageSize), 1, 10_000, true)
+	for _, name := range sortedKeys(s.Webhooks) {
+		h := s.Webhooks[name]
+		at := "server.webhooks." + name
 		if !nameRe.MatchString(name) {
-			return fmt.Errorf("config: server.webhooks: name %q: use letters, digits, '.', '_' or '-'", name)
+			ck.errorf("server.webhooks: name %q: use letters, digits, '.', '_' or '-'", name)
 		}
 		u, err := url.Parse(h.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("config: server.webhooks.%s.url %q: want an http(s) URL", name, h.URL)
-		}
-		if u.User != nil {
-			return fmt.Errorf("config: server.webhooks.%s.url: credentials go in secret_env, not the URL", name)
+			ck.errorf("%s.url %q: want an http(s) URL", at, h.URL)
+		} else if u.User != nil {
+			ck.errorf("%s.url: credentials go in secret_env, not the URL", at)
 		}
 		if !envName.MatchString(h.SecretEnv) {
-			return fmt.Errorf("config: server.webhooks.%s.secret_env %q: name the environment variable holding the signing secret", name, h.SecretEnv)
+			ck.errorf("%s.secret_env %q: name the environment variable holding the signing secret", at, h.SecretEnv)
 		}
-		if h.MaxAttempts < 0 || h.BatchSize < 0 || h.Timeout < 0 || h.Backoff < 0 {
-			return fmt.Errorf("config: server.webhooks.%s: negative timeout, max_attempts, backoff or batch_size", name)
-		}
+		ck.durations(at+".timeout", h.Timeout, 100*time.Millisecond, 10*time.Minute, true)
+		ck.ints(at+".max_attempts", int64(h.MaxAttempts), 1, 20, true)
+		ck.durations(at+".backoff", h.Backoff, time.Millisecond, 10*time.Minute, true)
+		ck.ints(at+".batch_size", int64(h.BatchSize), 1, 100_000, true)
 	}
 	seen := map[string]bool{}
 	for i, a := range s.Alerts {
 		if !nameRe.MatchString(a.Name) {
-			return fmt.Errorf("config: server.alerts[%d].name %q: use letters, digits, '.', '_' or '-'", i, a.Name)
+			ck.errorf("server.alerts[%d].name %q: use letters, digits, '.', '_' or '-'", i, a.Name)
 		}
 		if seen[a.Name] {
-			return fmt.Errorf("config: server.alerts: %q named twice", a.Name)
+			ck.errorf("server.alerts: %q named twice", a.Name)
 		}
 		seen[a.Name] = true
+		at := "server.alerts." + a.Name
 		if _, ok := s.Webhooks[a.Webhook]; !ok {
-			return fmt.Errorf("config: server.alerts.%s.webhook %q is not in server.webhooks", a.Name, a.Webhook)
+			ck.errorf("%s.webhook %q is not in server.webhooks", at, a.Webhook)
 		}
-		if !slices.Contains(tiers, a.Filter.Tier) {
-			return fmt.Errorf("config: server.alerts.%s.filter.tier %q: want one of %v", a.Name, a.Filter.Tier, tiers[1:])
-		}
+		ck.add(a.Filter.validate(at + ".filter"))
+	}
+	return ck.err()
+}
+
+// validate checks a filter's values against the vocabulary.
+func (f Filter) validate(at string) error {
+	if err := filter.Validate(f.Query()); err != nil {
+		return fmt.Errorf("config: %s: %w", at, err)
 	}
 	return nil
 }

@@ -115,7 +115,7 @@ func checkAlert(ctx context.Context, st store.Store, sc store.Scout, srv config.
 			if err != nil {
 				return err
 			}
-			if _, err := hook.Send(ctx, store.Delivery{ID: id, Event: "alert", Subject: a.Name + " · " + r.Record.Key, Items: 1}, body); err != nil {
+			if _, err := hook.Send(ctx, store.Delivery{ID: id, Event: "alert", Subject: AlertSubject(a.Name, r.Record), Items: 1}, body); err != nil {
 				failed = err
 				continue
 			}
@@ -137,4 +137,14 @@ func checkAlert(ctx context.Context, st store.Store, sc store.Scout, srv config.
 		err = failed
 	}
 	return res, err
+}
+
+// AlertSubject is what the delivery log says an alert delivery was about:
+// the alert and the creator by platform and handle, with the key to look
+// it up ("rising-stars · bluesky @maya.bsky.social (bluesky:did:plc:…)").
+func AlertSubject(alert string, rec store.CreatorRecord) string {
+	if rec.Creator.Handle == "" {
+		return alert + " · " + rec.Key
+	}
+	return alert + " · " + rec.Creator.Platform + " @" + rec.Creator.Handle + " (" + rec.Key + ")"
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nanoscout/nanoscout/config"
@@ -70,6 +71,14 @@ func TestCheckAlertsFiresOncePerCreator(t *testing.T) {
 	}
 	if got := alertKeys(t, rc); !slices.Equal(got, want) {
 		t.Errorf("alerted %v, want %v", got, want)
+	}
+	// The delivery log names the creator by handle (#11.3), key beside it.
+	ds, err := st.Deliveries(ctx, 1)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries: %v %v", ds, err)
+	}
+	if c := matching[slices.IndexFunc(matching, func(r store.CreatorRecord) bool { return strings.Contains(ds[0].Subject, "("+r.Key+")") })].Creator; !strings.Contains(ds[0].Subject, c.Platform+" @"+c.Handle) {
+		t.Errorf("alert delivery subject %q lacks the handle", ds[0].Subject)
 	}
 
 	// Nothing new: nothing fires.

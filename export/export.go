@@ -23,6 +23,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -224,32 +225,15 @@ func DocOf(r Row) Doc {
 		Growth: r.Growth, Shortlist: r.Item}
 }
 
-// profileURLs builds a profile link from the handle (or native id) where the
-// platform gave none.
-var profileURLs = map[string]func(c model.Creator) string{
-	"bluesky":   func(c model.Creator) string { return "https://bsky.app/profile/" + or(c.Handle, c.ID) },
-	"youtube":   func(c model.Creator) string { return "https://www.youtube.com/channel/" + c.ID },
-	"tiktok":    func(c model.Creator) string { return "https://www.tiktok.com/@" + c.Handle },
-	"instagram": func(c model.Creator) string { return "https://www.instagram.com/" + c.Handle + "/" },
-}
+// ProfileURL is the creator's profile on its platform: the URL the platform
+// gave, else one built from the handle (the platform's collectors.Facts).
+func ProfileURL(c model.Creator) string { return collectors.ProfileURL(c) }
 
 func or(a, b string) string {
 	if a != "" {
 		return a
 	}
 	return b
-}
-
-// ProfileURL is the creator's profile on its platform: the URL the platform
-// gave, else one built from the handle.
-func ProfileURL(c model.Creator) string {
-	if strings.HasPrefix(c.URL, "https://") || strings.HasPrefix(c.URL, "http://") {
-		return c.URL
-	}
-	if mk, ok := profileURLs[c.Platform]; ok && (c.Handle != "" || c.ID != "") {
-		return mk(c)
-	}
-	return ""
 }
 
 // SplitName splits a display name into first and last name: letters-only

@@ -5,6 +5,7 @@ package model
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -170,6 +171,30 @@ const (
 	TierBelow = "below" // under 1k: not yet a creator brands buy
 )
 
+// Tiers lists the tiers from the smallest to the largest.
+var Tiers = []string{TierBelow, TierNano, TierMicro, TierMid, TierMacro, TierMega}
+
+// TierOf is the tier of a follower count: nano 1k–10k, micro 10k–100k, mid
+// 100k–500k, macro 500k–1M, mega 1M and up, TierBelow under 1,000. Lower
+// bounds are inclusive: 10,000 followers is micro. The one definition:
+// scoring, planning, the simulator and test fixtures all call it.
+func TierOf(followers int64) string {
+	switch {
+	case followers >= 1_000_000:
+		return TierMega
+	case followers >= 500_000:
+		return TierMacro
+	case followers >= 100_000:
+		return TierMid
+	case followers >= 10_000:
+		return TierMicro
+	case followers >= 1_000:
+		return TierNano
+	default:
+		return TierBelow
+	}
+}
+
 // Component is one line of a score's breakdown: what was measured, how much it
 // weighs, and why it came out as it did.
 type Component struct {
@@ -239,6 +264,47 @@ type PlatformStats struct {
 	Retries       int64            `json:"retries" bson:"retries"`
 	LimiterWaitMS int64            `json:"limiterWaitMs" bson:"limiterWaitMs"`
 	Paused        string           `json:"paused,omitempty" bson:"paused,omitempty"` // why the platform stopped early
+}
+
+// Totals sums the run's per-platform counters (ByStatus merged; Paused
+// lists the paused platforms). The one definition of a run's totals: the
+// CLI, the pages, the daemon's log and the run status all read it.
+func (r Run) Totals() PlatformStats {
+	var t PlatformStats
+	names := make([]string, 0, len(r.Platforms))
+	for name := range r.Platforms {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		s := r.Platforms[name]
+		if s == nil {
+			continue
+		}
+		t.Discovered += s.Discovered
+		t.Seen += s.Seen
+		t.Collected += s.Collected
+		t.Failed += s.Failed
+		t.Skipped += s.Skipped
+		t.Scored += s.Scored
+		t.Requests += s.Requests
+		t.Throttled += s.Throttled
+		t.Retries += s.Retries
+		t.LimiterWaitMS += s.LimiterWaitMS
+		for code, n := range s.ByStatus {
+			if t.ByStatus == nil {
+				t.ByStatus = map[string]int64{}
+			}
+			t.ByStatus[code] += n
+		}
+		if s.Paused != "" {
+			if t.Paused != "" {
+				t.Paused += "; "
+			}
+			t.Paused += name + ": " + s.Paused
+		}
+	}
+	return t
 }
 
 // RunError records one failure in a run: which creator, which stage, why.

@@ -134,11 +134,8 @@ func (r *recorder) snapshot() model.Run {
 // interrupted, succeeded otherwise.
 func (r *recorder) finish(end time.Time, interrupted bool) model.Run {
 	r.mu.Lock()
-	collected, failed := 0, 0
-	for _, s := range r.run.Platforms {
-		collected += s.Collected + s.Skipped
-		failed += s.Failed
-	}
+	t := r.run.Totals()
+	collected, failed := t.Collected+t.Skipped, t.Failed
 	switch {
 	case collected == 0 && (failed > 0 || len(r.run.Errors) > 0 || interrupted):
 		r.run.Status = model.RunFailed

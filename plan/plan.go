@@ -151,26 +151,10 @@ func CommentShare(posts []model.Post) (float64, bool) {
 func Hypothetical(n int, followers int64, er float64) []Creator {
 	out := make([]Creator, n)
 	for i := range out {
-		out[i] = Creator{Key: fmt.Sprintf("hypothetical:%d", i+1), Tier: tierOf(followers), Followers: followers, ER: er,
+		out[i] = Creator{Key: fmt.Sprintf("hypothetical:%d", i+1), Tier: model.TierOf(followers), Followers: followers, ER: er,
 			CommentShare: -1, AnsweredShare: -1}
 	}
 	return out
-}
-
-func tierOf(f int64) string {
-	switch {
-	case f < 1_000:
-		return model.TierBelow
-	case f < 10_000:
-		return model.TierNano
-	case f < 100_000:
-		return model.TierMicro
-	case f < 500_000:
-		return model.TierMid
-	case f < 1_000_000:
-		return model.TierMacro
-	}
-	return model.TierMega
 }
 
 // Line is one creator on the plan.

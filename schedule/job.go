@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -49,22 +48,10 @@ type Result struct {
 	Attrs  []any  // more key/value pairs for the log line of the job's end
 }
 
-var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
-// ParseSpec parses a cron spec in loc: five fields (minute hour
-// day-of-month month day-of-week), or six with leading seconds, or a
-// descriptor (@hourly, @daily, @weekly, @monthly, @yearly, "@every 6h"). A
-// CRON_TZ= or TZ= prefix in the spec overrides loc.
+// ParseSpec parses a cron spec in loc (see config.ParseSpec, which the
+// config's validation uses too).
 func ParseSpec(spec string, loc *time.Location) (cron.Schedule, error) {
-	spec = strings.TrimSpace(spec)
-	if !strings.HasPrefix(spec, "TZ=") && !strings.HasPrefix(spec, "CRON_TZ=") && loc != nil {
-		spec = "CRON_TZ=" + loc.String() + " " + spec
-	}
-	s, err := parser.Parse(spec)
-	if err != nil {
-		return nil, fmt.Errorf("cron spec %q: %w", spec, err)
-	}
-	return s, nil
+	return config.ParseSpec(spec, loc)
 }
 
 // FromConfig builds the enabled jobs of cfg's schedule section: run jobs
@@ -142,11 +129,8 @@ func RunJob(cfg config.Config, st store.Store, name string, opts ...pipeline.Opt
 			res.Status = model.RunFailed
 		}
 		var collected, failed, skipped int
-		for _, s := range run.Platforms {
-			collected += s.Collected
-			failed += s.Failed
-			skipped += s.Skipped
-		}
+		t := run.Totals()
+		collected, failed, skipped = t.Collected, t.Failed, t.Skipped
 		res.Attrs = []any{"collected", collected, "skipped", skipped, "failed", failed, "errors", len(run.Errors)}
 		return res, err
 	}

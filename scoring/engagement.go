@@ -11,25 +11,8 @@ import (
 	"github.com/nanoscout/nanoscout/model"
 )
 
-// Tier returns the model.Tier* name for a follower count: nano 1k–10k, micro
-// 10k–100k, mid 100k–500k, macro 500k–1M, mega 1M and up, and model.TierBelow
-// under 1,000. Lower bounds are inclusive: 10,000 followers is micro.
-func Tier(followers int64) string {
-	switch {
-	case followers >= 1_000_000:
-		return model.TierMega
-	case followers >= 500_000:
-		return model.TierMacro
-	case followers >= 100_000:
-		return model.TierMid
-	case followers >= 10_000:
-		return model.TierMicro
-	case followers >= 1_000:
-		return model.TierNano
-	default:
-		return model.TierBelow
-	}
-}
+// Tier returns the model.Tier* name for a follower count (model.TierOf).
+func Tier(followers int64) string { return model.TierOf(followers) }
 
 // tierSpan is how a tier's follower range reads in a reason.
 var tierSpan = map[string]string{

@@ -425,7 +425,7 @@ func Score(in Input, bm Benchmarks, cfg Config, now time.Time) model.Score {
 	)
 	s.Breakdown = b
 	s.Flags = flags
-	return finite(s)
+	return s.Finite()
 }
 
 // EngagementFullAt is the benchmark index that earns full engagement marks.
@@ -724,30 +724,6 @@ func compositeReason(parts []*model.Component, wsum, quality, auth, composite fl
 		num(auth), num(quality), strings.Join(terms, " + "), num(wsum), num(composite))
 }
 
-// finite replaces NaN and ±Inf, which the store rejects, by 0.
-func finite(s model.Score) model.Score {
-	f := func(x float64) float64 {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0
-		}
-		return x
-	}
-	s.ER, s.ERMedian, s.Benchmark, s.BenchmarkIndex = f(s.ER), f(s.ERMedian), f(s.Benchmark), f(s.BenchmarkIndex)
-	s.Authenticity, s.Composite = f(s.Authenticity), f(s.Composite)
-	if s.ERByViews != nil {
-		v := f(*s.ERByViews)
-		s.ERByViews = &v
-	}
-	rd := &s.ReplyDepth
-	rd.AnsweredShare, rd.MedianHoursToReply, rd.MeanDepth, rd.Score =
-		f(rd.AnsweredShare), f(rd.MedianHoursToReply), f(rd.MeanDepth), f(rd.Score)
-	for i := range s.Breakdown {
-		c := &s.Breakdown[i]
-		c.Raw, c.Value, c.Weight = f(c.Raw), f(c.Value), f(c.Weight)
-	}
-	return s
-}
-
 func deref(p *float64) float64 {
 	if p == nil {
 		return 0
@@ -795,23 +771,8 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-// thousands writes n with comma separators: 12400 → "12,400".
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// thousands is model.Thousands (one definition of the rule).
+func thousands(n int64) string { return model.Thousands(n) }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

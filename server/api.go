@@ -16,6 +16,7 @@ import (
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/resolve"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -249,10 +250,14 @@ const chartDays = 180
 
 func (s *Server) creatorData(r *http.Request, key string) (creatorData, error) {
 	ctx := r.Context()
-	rec, err := s.st.Creator(ctx, key)
+	rec, err := resolve.Creator(ctx, s.st, key) // a key, handle, @handle, platform:handle or profile URL
+	if amb := (*resolve.AmbiguousError)(nil); errors.As(err, &amb) {
+		return creatorData{}, badRequest("%s", amb.Error())
+	}
 	if err != nil {
 		return creatorData{}, err
 	}
+	key = rec.Key
 	posts, err := s.st.Posts(ctx, key, recentPosts)
 	if err != nil {
 		return creatorData{}, err
@@ -446,15 +451,21 @@ func (s *Server) addKeys(r *http.Request, id string, keys []string) error {
 	if len(keys) > maxAddKeys {
 		return badRequest("at most %d creators at once", maxAddKeys)
 	}
-	for _, k := range keys {
-		if _, err := s.st.Creator(r.Context(), k); err != nil {
+	resolved := make([]string, len(keys))
+	for i, k := range keys {
+		rec, err := resolve.Creator(r.Context(), s.st, k) // keys, handles or profile URLs
+		if amb := (*resolve.AmbiguousError)(nil); errors.As(err, &amb) {
+			return badRequest("%s", amb.Error())
+		}
+		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return badRequest("no creator %q", k)
 			}
 			return err
 		}
+		resolved[i] = rec.Key
 	}
-	return s.sc.AddToShortlist(r.Context(), id, keys...)
+	return s.sc.AddToShortlist(r.Context(), id, resolved...)
 }
 
 func (s *Server) apiAddItems(w http.ResponseWriter, r *http.Request) {
@@ -636,17 +647,19 @@ func (s *Server) push(r *http.Request, hook, shortlist string, q *store.TopQuery
 
 // jsonFilter decodes a filter object strictly: only config.Filter's fields.
 type jsonFilter struct {
-	Platform          string  `json:"platform"`
-	Tier              string  `json:"tier"`
-	MinFollowers      int64   `json:"min_followers"`
-	MaxFollowers      int64   `json:"max_followers"`
-	MinER             float64 `json:"min_er"`
-	MinBenchmarkIndex float64 `json:"min_index"`
-	MinAuthenticity   float64 `json:"min_auth"`
-	MinReply          float64 `json:"min_reply"`
-	Language          string  `json:"lang"`
-	Keyword           string  `json:"q"`
-	HasContact        bool    `json:"contact"`
+	Platform          string   `json:"platform"`
+	Tier              string   `json:"tier"`
+	MinFollowers      int64    `json:"min_followers"`
+	MaxFollowers      int64    `json:"max_followers"`
+	MinER             float64  `json:"min_er"`
+	MinBenchmarkIndex float64  `json:"min_index"`
+	MinAuthenticity   float64  `json:"min_auth"`
+	MinReply          float64  `json:"min_reply"`
+	Language          string   `json:"lang"`
+	Keyword           string   `json:"q"`
+	HasContact        bool     `json:"contact"`
+	MinGrowth         *float64 `json:"min_growth"`
+	Hide              string   `json:"hide"`
 }
 
 func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {

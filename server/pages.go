@@ -281,15 +281,8 @@ type RunTotals struct {
 
 func init() {
 	funcs["totals"] = func(r model.Run) RunTotals {
-		var t RunTotals
-		for _, p := range r.Platforms {
-			t.Collected += p.Collected
-			t.Failed += p.Failed
-			t.Skipped += p.Skipped
-			t.Requests += p.Requests
-			t.Throttled += p.Throttled
-		}
-		return t
+		t := r.Totals()
+		return RunTotals{Collected: t.Collected, Failed: t.Failed, Skipped: t.Skipped, Requests: t.Requests, Throttled: t.Throttled}
 	}
 	funcs["duration"] = func(ms int64) string {
 		d := time.Duration(ms) * time.Millisecond
@@ -666,29 +659,15 @@ type planView struct {
 }
 
 func (s *Server) runPlan(r *http.Request, in planInput) (planView, error) {
-	var creators []plan.Creator
 	view := planView{}
-	var err error
-	switch in.Source {
-	case "hypothetical":
-		creators = plan.Hypothetical(in.N, in.Followers, in.ER)
-		view.Source = fmt.Sprintf("%s hypothetical creators with %s followers at %g %% ER", thousands(int64(in.N)), thousands(in.Followers), in.ER)
-	case "shortlist":
-		var l store.Shortlist
-		if l, err = s.sc.Shortlist(r.Context(), in.Shortlist); err != nil {
-			return view, err
-		}
-		if creators, view.Capped, err = export.PlanCreators(r.Context(), s.st, export.Shortlisted(s.st, in.Shortlist)); err != nil {
-			return view, err
-		}
-		view.Source = "shortlist " + l.Name
-	case "filter":
-		if creators, view.Capped, err = export.PlanCreators(r.Context(), s.st, export.Filtered(s.st, in.Query)); err != nil {
-			return view, err
-		}
-		view.Source = "filter: " + export.Describe(in.Query)
+	// The same resolution of a plan's creators as `nanoscout plan`.
+	pc, err := export.PlanCreatorsOf(r.Context(), s.st, export.PlanSource{Kind: in.Source, N: in.N, Followers: in.Followers, ER: in.ER,
+		Shortlist: in.Shortlist, Query: in.Query})
+	if err != nil {
+		return view, err
 	}
-	view.Loaded = len(creators)
+	creators := pc.Creators
+	view.Source, view.Loaded, view.Capped = pc.Source, len(creators), pc.Capped
 	res, err := plan.Plan(in.A, creators)
 	if err != nil {
 		return view, badRequest("%v", err)

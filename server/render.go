@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
@@ -214,22 +215,8 @@ func initials(name string) string {
 	return string(out)
 }
 
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// thousands is model.Thousands (one definition of the rule).
+func thousands(n int64) string { return model.Thousands(n) }
 
 // compact writes 12400 as 12.4k and 1250000 as 1.25M.
 func compact(n int64) string {
@@ -299,14 +286,9 @@ func ago(t time.Time) string {
 	return t.UTC().Format("2 Jan 2006")
 }
 
-var platformNames = map[string]string{"bluesky": "Bluesky", "mastodon": "Mastodon", "youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
-
-func platformName(p string) string {
-	if n, ok := platformNames[p]; ok {
-		return n
-	}
-	return p
-}
+// platformName is the platform's name as people write it (from the
+// collector registry's facts).
+func platformName(p string) string { return collectors.DisplayName(p) }
 
 func hours(h float64) string {
 	if h < 0 {

@@ -58,23 +58,6 @@ var (
 	}
 )
 
-// tierOf names the tier of a follower count.
-func tierOf(f int64) string {
-	switch {
-	case f < 1_000:
-		return model.TierBelow
-	case f < 10_000:
-		return model.TierNano
-	case f < 100_000:
-		return model.TierMicro
-	case f < 500_000:
-		return model.TierMid
-	case f < 1_000_000:
-		return model.TierMacro
-	}
-	return model.TierMega
-}
-
 // Population is the seeded set of simulated accounts. Nothing per account is
 // stored: every account, post and comment is recomputed on demand from
 // (seed, platform, index, …), so memory does not grow with the population.
@@ -186,7 +169,7 @@ func (p *Population) Creator(platform string, i int) Truth {
 	er, byF, n := a.trueER(now.UnixMilli(), f)
 	return Truth{
 		Platform: platform, ID: pl.accountID(p, a), Handle: pl.handle(p, a),
-		Tier: tierOf(f), Archetype: a.arch, Followers: f, TrueER: er,
+		Tier: model.TierOf(f), Archetype: a.arch, Followers: f, TrueER: er,
 		ERBasis: pl.basis(), ERByFollowers: byF,
 		IsAuthentic: a.arch == ArchOrganic,
 		Niche:       niches[a.niche].name, Language: a.lang,
@@ -219,7 +202,7 @@ func (p *Population) SeedHandles(platform string, n int) []string {
 		if a.vanished || a.private {
 			continue
 		}
-		switch tierOf(a.followersAt(now)) {
+		switch model.TierOf(a.followersAt(now)) {
 		case model.TierNano, model.TierMicro:
 			if len(small) < n {
 				small = append(small, pl.handle(p, a))
@@ -386,7 +369,7 @@ func (p *Population) account(pl *platform, ref acctRef) *account {
 		}
 		a.user += itoa(ref.idx)
 		a.fReal = a.fBase
-		a.tier = tierOf(int64(a.fBase))
+		a.tier = model.TierOf(int64(a.fBase))
 	} else {
 		a.user = slug(a.first) + a.word + itoa(ref.idx)
 		a.arch = archetypes[r.weighted(archetypeWeights)]

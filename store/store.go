@@ -82,10 +82,24 @@ type TopQuery struct {
 	Language          string  // profile language, e.g. "en"
 	Keyword           string  // words (the last a prefix) in the handle, name, bio or recent posts' text; taken literally (store.KeywordTokens)
 	HasContact        bool    // only creators with a public email, web address or profile link (store.HasPublicContact)
-	SortBy            string  // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
-	Limit             int     // default 50
-	Offset            int
+	// MinGrowth keeps creators whose follower growth in % over
+	// GrowthWindowDays (store.Growth) is at least this; nil = no filter.
+	// Creators without a growth figure are left out when it is set.
+	MinGrowth *float64
+	// Hide leaves out creators a scout already has: HideShortlisted (on any
+	// shortlist) or HideContacted (on a list with an outreach status past
+	// new). "" hides nothing.
+	Hide   string
+	SortBy string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
+	Limit  int    // default 50
+	Offset int
 }
+
+// Values of TopQuery.Hide.
+const (
+	HideShortlisted = "shortlisted"
+	HideContacted   = "contacted"
+)
 
 // Stats are collection sizes, for `nanoscout db stats`.
 type Stats map[string]int64
@@ -116,6 +130,9 @@ type Store interface {
 	Comments(ctx context.Context, postKey string) ([]model.Comment, error)
 	// Top returns a ranked, filtered page of scored creators.
 	Top(ctx context.Context, q TopQuery) ([]CreatorRecord, error)
+	// CountTop counts the scored creators q's filters select (its sort,
+	// limit and offset ignored): the total behind Top's pages.
+	CountTop(ctx context.Context, q TopQuery) (int64, error)
 	// Rerank recomputes Score.Rank within each tier of a platform, by composite.
 	Rerank(ctx context.Context, platform string) error
 	// PutSnapshot upserts the creator's snapshot for its day.

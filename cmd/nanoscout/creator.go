@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/resolve"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -15,14 +17,23 @@ func init() { addCommand(newCreatorCmd) }
 func newCreatorCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:     "creator KEY",
-		Short:   "Show one creator's profile and score breakdown",
-		Example: "  nanoscout creator bluesky:did:plc:abc123\n  nanoscout creator mastodon:109876 --json",
-		Args:    cobra.ExactArgs(1),
+		Use:   "creator HANDLE|KEY|URL",
+		Short: "Show one creator's profile and score breakdown",
+		Long: "Show one creator's profile and score breakdown. The creator is " + resolve.Forms + ";\n" +
+			"a handle found on several platforms lists them.",
+		Example: `  nanoscout creator maya.bsky.social
+  nanoscout creator @finn
+  nanoscout creator tiktok:@milathrift
+  nanoscout creator https://www.youtube.com/@jackframes --json
+  nanoscout creator bluesky:did:plc:abc123`,
+		Args: cobra.ExactArgs(1),
 		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
-			rec, err := st.Creator(cmd.Context(), args[0])
+			rec, err := resolve.Creator(cmd.Context(), st, args[0])
+			if amb := (*resolve.AmbiguousError)(nil); errors.As(err, &amb) {
+				return withCode(exitUsage, err)
+			}
 			if err != nil {
-				return fmt.Errorf("creator %q: %w", args[0], err)
+				return err
 			}
 			posts, err := st.Posts(cmd.Context(), rec.Key, 10)
 			if err != nil {
@@ -37,14 +48,14 @@ func newCreatorCmd(g *globals) *cobra.Command {
 			w := cmd.OutOrStdout()
 			c := rec.Creator
 			fmt.Fprintf(w, "%s  @%s  %s\n", rec.Key, c.Handle, c.DisplayName)
-			fmt.Fprintf(w, "followers %d · following %d · posts %d · status %s %s\n", c.Followers, c.Following, c.PostsCount, rec.Status, rec.StatusReason)
+			fmt.Fprintf(w, "followers %s · following %s · posts %s · status %s %s\n", thousands(c.Followers), thousands(c.Following), thousands(c.PostsCount), rec.Status, rec.StatusReason)
 			if c.URL != "" {
 				fmt.Fprintln(w, c.URL)
 			}
 			if c.Bio != "" {
 				fmt.Fprintf(w, "bio: %s\n", strings.ReplaceAll(c.Bio, "\n", " "))
 			}
-			fmt.Fprintf(w, "last collected %s\n", rec.LastCollected.Format(time.RFC3339))
+			fmt.Fprintf(w, "last collected %s\n", model.FormatTime(rec.LastCollected, nil))
 			if s := rec.Score; s != nil {
 				fmt.Fprintf(w, "\nscore %.1f/100 · tier %s · rank %d · ER %.2f%% (median %.2f%%, %d posts) · %.2f× benchmark %.2f%%\n",
 					s.Composite, s.Tier, s.Rank, s.ER, s.ERMedian, s.PostsUsed, s.BenchmarkIndex, s.Benchmark)
@@ -76,5 +87,5 @@ func count(p *int64) string {
 	if p == nil {
 		return "hidden"
 	}
-	return fmt.Sprint(*p)
+	return thousands(*p)
 }

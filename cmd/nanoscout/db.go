@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/schedule"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/sqlite"
@@ -46,7 +47,7 @@ func newDBStatsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			st, err := openStore(ctx, cfg)
+			st, err := openStoreRead(ctx, cfg)
 			if err != nil {
 				return err
 			}
@@ -78,7 +79,7 @@ func newDBStatsCmd(g *globals) *cobra.Command {
 			tw := newTable(w)
 			fmt.Fprintln(tw, "COLLECTION\tDOCUMENTS")
 			for _, name := range slices.Sorted(maps.Keys(out.Collections)) {
-				fmt.Fprintf(tw, "%s\t%d\n", name, out.Collections[name])
+				fmt.Fprintf(tw, "%s\t%s\n", name, thousands(out.Collections[name]))
 			}
 			tw.Flush()
 			if len(out.Leases) > 0 {
@@ -89,9 +90,9 @@ func newDBStatsCmd(g *globals) *cobra.Command {
 				for _, l := range out.Leases {
 					state, expires := "free", "-"
 					if l.Held(now) {
-						state, expires = "held", l.ExpiresAt.Local().Format(time.DateTime)
+						state, expires = "held", model.FormatTime(l.ExpiresAt, nil)
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Job, state, l.Owner, l.AcquiredAt.Local().Format(time.DateTime), expires)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Job, state, l.Owner, model.FormatTime(l.AcquiredAt, nil), expires)
 				}
 				tw.Flush()
 			}

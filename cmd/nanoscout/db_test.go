@@ -49,7 +49,7 @@ func TestDBStatsAndPrune(t *testing.T) {
 	}
 
 	cfg := filepath.Join(t.TempDir(), "c.yaml")
-	if err := os.WriteFile(cfg, []byte("schedule:\n  retention:\n    runs: 2160h\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte("schedule:\n  retention:\n    runs: 2160h\n    snapshots: 0s\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := runCLI(t, "db", "prune", "--config", cfg, "--data-dir", dir)

@@ -102,12 +102,16 @@ func newDemoCmd(g *globals) *cobra.Command {
 		maxCreators int
 		faults      string
 		top         int
+		historyDays int
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Offline demo: start the simulator, run the pipeline on the embedded store, print the top nano creators",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if historyDays < 0 || historyDays > 365 {
+				return usageErrorf("--history-days %d: want 0 to 365", historyDays)
+			}
 			base, err := g.loadConfig()
 			if err != nil {
 				return err
@@ -157,14 +161,25 @@ func newDemoCmd(g *globals) *cobra.Command {
 				return err
 			}
 			printRunSummary(out, run, 10)
+			truth := truthByKey(sim.Population())
+			if historyDays > 0 {
+				n, err := backfillHistory(ctx, st, truth, seed, historyDays, time.Now())
+				if err != nil {
+					return err
+				}
+				// Score again with the history: growth, follower spikes, ER jumps.
+				if err := p.Rescore(ctx); err != nil {
+					return fmt.Errorf("scoring the demo history: %w", err)
+				}
+				fmt.Fprintf(out, "history: %s synthetic daily snapshots over %d days (growth, spikes and ER jumps by archetype)\n", thousands(int64(n)), historyDays)
+			}
 
 			recs, err := st.Top(ctx, store.TopQuery{Tier: model.TierNano, Limit: top})
 			if err != nil {
 				return fmt.Errorf("querying top creators: %w", err)
 			}
-			truth := truthByKey(sim.Population())
 			fmt.Fprintf(out, "\nTop %d nano creators (1k–10k followers), all platforms; TRUTH is the simulator's hidden label:\n", top)
-			printTop(out, recs, truth)
+			printTop(out, recs, truth, 0)
 			authentic := 0
 			for _, r := range recs {
 				if truth[r.Key] == "organic" {
@@ -184,6 +199,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	fl.IntVar(&maxCreators, "max-creators", 120, "creators collected per platform")
 	fl.StringVar(&faults, "faults", "5xx=0.02,malformed=0.002", "simulator fault injection")
 	fl.IntVar(&top, "top", 20, "rows in the ranked table")
+	fl.IntVar(&historyDays, "history-days", 60, "days of synthetic daily history written before today (0 = none)")
 	return cmd
 }
 

@@ -7,76 +7,43 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/filter"
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
 
 func init() { addCommand(newExportCmd) }
 
-// filterFlags are the dashboard's filters as flags (export, plan).
+// filterFlags are the filter vocabulary's fields as flags (top, export,
+// plan): the same names as the dashboard's and API's parameters.
 type filterFlags struct {
-	q store.TopQuery
+	fl *filter.Flags
 }
 
-func (f *filterFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.q.Platform, "platform", "", "only this platform")
-	fs.StringVar(&f.q.Tier, "tier", "", "only this tier: nano, micro, mid, macro, mega, below")
-	fs.Int64Var(&f.q.MinFollowers, "min-followers", 0, "minimum followers")
-	fs.Int64Var(&f.q.MaxFollowers, "max-followers", 0, "maximum followers (0 = no limit)")
-	fs.Float64Var(&f.q.MinER, "min-er", 0, "minimum engagement rate in %")
-	fs.Float64Var(&f.q.MinBenchmarkIndex, "min-index", 0, "minimum ER ÷ the tier's benchmark (e.g. 1.5)")
-	fs.Float64Var(&f.q.MinAuthenticity, "min-auth", 0, "minimum authenticity, 0–1")
-	fs.Float64Var(&f.q.MinReply, "min-reply", 0, "minimum reply-depth score, 0–1")
-	fs.StringVar(&f.q.Language, "lang", "", "profile language, e.g. en")
-	fs.StringVarP(&f.q.Keyword, "keyword", "q", "", "a word (or word start) in the handle, name, bio or recent posts")
-	fs.BoolVar(&f.q.HasContact, "contact", false, "only creators with a public email, website or profile link")
-	fs.StringVar(&f.q.SortBy, "sort", "", "composite (default), er, reply, growth, followers or authenticity")
+func (f *filterFlags) register(cmd *cobra.Command, sortDefault string) {
+	f.fl = filter.AddFlags(cmd.Flags(), sortDefault)
+	registerFilterCompletions(cmd)
 }
 
 // set reports whether any filter flag was given.
-func (f *filterFlags) set(fs *pflag.FlagSet) bool {
-	for _, n := range []string{"platform", "tier", "min-followers", "max-followers", "min-er", "min-index", "min-auth", "min-reply", "lang", "keyword", "contact", "sort"} {
-		if fs.Changed(n) {
-			return true
-		}
+func (f *filterFlags) set() bool { return f.fl.Changed() }
+
+// query is the filter the flags give; a bad combination is a usage error.
+func (f *filterFlags) query() (store.TopQuery, error) {
+	q, err := f.fl.Query()
+	if err != nil {
+		return q, withCode(exitUsage, err)
 	}
-	return false
+	return q, nil
 }
 
-// findShortlist resolves a shortlist by id or by exact name.
+// findShortlist is export.FindShortlist.
 func findShortlist(ctx context.Context, st store.Store, idOrName string) (store.Shortlist, error) {
-	sc, ok := st.(store.Shortlists)
-	if !ok {
-		return store.Shortlist{}, errors.New("this store keeps no shortlists")
-	}
-	if l, err := sc.Shortlist(ctx, idOrName); err == nil {
-		return l, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return l, err
-	}
-	lists, err := sc.ListShortlists(ctx)
-	if err != nil {
-		return store.Shortlist{}, err
-	}
-	var found []store.Shortlist
-	for _, l := range lists {
-		if strings.EqualFold(l.Name, idOrName) {
-			found = append(found, l)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return store.Shortlist{}, fmt.Errorf("no shortlist with id or name %q", idOrName)
-	case 1:
-		return found[0], nil
-	}
-	return store.Shortlist{}, fmt.Errorf("%d shortlists are named %q: give the id", len(found), idOrName)
+	return export.FindShortlist(ctx, st, idOrName)
 }
 
 func newExportCmd(g *globals) *cobra.Command {
@@ -106,10 +73,13 @@ configured outreach tool instead (signed, retried, logged).`,
 			if err != nil {
 				return err
 			}
-			if shortlist != "" && ff.set(cmd.Flags()) {
-				return errors.New("give --shortlist or filter flags, not both")
+			if shortlist != "" && ff.set() {
+				return usageErrorf("give --shortlist or filter flags, not both")
 			}
-			q := ff.q
+			q, err := ff.query()
+			if err != nil {
+				return err
+			}
 			q.Limit = limit
 			if err := export.ValidateQuery(q); err != nil {
 				return err
@@ -119,7 +89,7 @@ configured outreach tool instead (signed, retried, logged).`,
 				return err
 			}
 			ctx := cmd.Context()
-			st, err := openStore(ctx, cfg)
+			st, err := openStoreRead(ctx, cfg)
 			if err != nil {
 				return err
 			}
@@ -172,9 +142,12 @@ configured outreach tool instead (signed, retried, logged).`,
 		},
 	}
 	fs := cmd.Flags()
-	ff.register(fs)
+	ff.register(cmd, "")
 	fs.StringVarP(&format, "format", "f", "csv", "csv, crm, json or ndjson")
 	fs.StringVar(&shortlist, "shortlist", "", "export this shortlist (id or name) instead of a filter")
+	_ = cmd.RegisterFlagCompletionFunc("shortlist", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return g.shortlistNames(c), cobra.ShellCompDirectiveNoFileComp
+	})
 	fs.StringVarP(&out, "out", "o", "", "file to write (default stdout)")
 	fs.StringVar(&webhook, "webhook", "", "push to this configured webhook (server.webhooks) instead of writing a file")
 	fs.IntVar(&limit, "limit", 0, "at most this many creators (0 = all that match)")
@@ -198,7 +171,7 @@ matches are no news.`,
 			if err != nil {
 				return err
 			}
-			sc := cfg.Server.WithDefaults()
+			sc := cfg.Server // defaults filled by config.Load
 			if err := sc.Validate(); err != nil {
 				return err
 			}
@@ -220,7 +193,7 @@ matches are no news.`,
 				return tw.Flush()
 			}
 			ctx := cmd.Context()
-			st, err := openStore(ctx, cfg)
+			st, err := openStoreRead(ctx, cfg)
 			if err != nil {
 				return err
 			}
@@ -267,12 +240,15 @@ func newExportDeliveriesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if asJSON {
+				if ds == nil {
+					ds = []store.Delivery{} // [], never null
+				}
 				return writeJSON(cmd.OutOrStdout(), ds)
 			}
 			tw := newTable(cmd.OutOrStdout())
 			fmt.Fprintln(tw, "WHEN\tID\tWEBHOOK\tEVENT\tCREATORS\tSTATUS\tATTEMPTS\tLAST CODE\tERROR\tSUBJECT")
 			for _, d := range ds {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\n", d.CreatedAt.Local().Format(time.DateTime), d.ID, d.Webhook, d.Event,
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\n", model.FormatTime(d.CreatedAt, nil), d.ID, d.Webhook, d.Event,
 					d.Items, d.Status, d.Attempts, d.StatusCode, trunc(d.Error, 40), trunc(d.Subject, 40))
 			}
 			return tw.Flush()

@@ -31,7 +31,11 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if demoPath != "" {
+		_ = os.RemoveAll(filepath.Dir(demoPath))
+	}
+	os.Exit(code)
 }
 
 func runCLI(t *testing.T, args ...string) string {

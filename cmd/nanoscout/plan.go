@@ -1,17 +1,16 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/plan"
+	"github.com/nanoscout/nanoscout/store"
 )
 
 func init() { addCommand(newPlanCmd) }
@@ -62,48 +61,43 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 			if err := a.Validate(); err != nil {
 				return err
 			}
-			filtered := ff.set(fs)
+			filtered := ff.set()
 			if shortlist != "" && filtered {
-				return errors.New("give --shortlist or filter flags, not both")
+				return usageErrorf("give --shortlist or filter flags, not both")
 			}
-			var creators []plan.Creator
-			var source string
-			if shortlist == "" && !filtered {
-				if n < 1 || followers < 1 || er < 0 || er > 100 {
-					return errors.New("--creators and --followers must be positive, --er from 0 to 100")
-				}
-				creators = plan.Hypothetical(n, followers, er)
-				source = fmt.Sprintf("%d hypothetical creators with %d followers at %g %% ER", n, followers, er)
-			} else {
-				if err := export.ValidateQuery(ff.q); err != nil {
+			src := export.PlanSource{Kind: export.PlanHypothetical, N: n, Followers: followers, ER: er, Shortlist: shortlist}
+			var st store.Store
+			switch {
+			case shortlist != "":
+				src.Kind = export.PlanShortlist
+			case filtered:
+				src.Kind = export.PlanFilter
+				q, err := ff.query()
+				if err != nil {
 					return err
 				}
+				src.Query = q
+			}
+			if src.Kind != export.PlanHypothetical {
 				cfg, err := g.loadConfig()
 				if err != nil {
 					return err
 				}
-				ctx := cmd.Context()
-				st, err := openStore(ctx, cfg)
-				if err != nil {
+				if st, err = openStoreRead(cmd.Context(), cfg); err != nil {
 					return err
 				}
 				defer st.Close()
-				src, what := export.Filtered(st, ff.q), "filter: "+export.Describe(ff.q)
-				if shortlist != "" {
-					l, err := findShortlist(ctx, st, shortlist)
-					if err != nil {
-						return err
-					}
-					src, what = export.Shortlisted(st, l.ID), "shortlist "+l.Name
+			}
+			pc, err := export.PlanCreatorsOf(cmd.Context(), st, src)
+			if err != nil {
+				if src.Kind == export.PlanHypothetical {
+					return withCode(exitUsage, err)
 				}
-				var capped bool
-				if creators, capped, err = export.PlanCreators(ctx, st, src); err != nil {
-					return err
-				}
-				source = what
-				if capped {
-					source += fmt.Sprintf(" (the best %d)", len(creators))
-				}
+				return err
+			}
+			creators, source := pc.Creators, pc.Source
+			if pc.Capped {
+				source += fmt.Sprintf(" (the best %s)", thousands(int64(len(creators))))
 			}
 			res, err := plan.Plan(a, creators)
 			if err != nil {
@@ -120,8 +114,11 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 		},
 	}
 	fs := cmd.Flags()
-	ff.register(fs)
+	ff.register(cmd, "")
 	fs.StringVar(&shortlist, "shortlist", "", "plan this shortlist (id or name)")
+	_ = cmd.RegisterFlagCompletionFunc("shortlist", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return g.shortlistNames(c), cobra.ShellCompDirectiveNoFileComp
+	})
 	fs.IntVar(&n, "creators", 500, "hypothetical creators (without --shortlist or filters)")
 	fs.Int64Var(&followers, "followers", 2000, "followers of each hypothetical creator")
 	fs.Float64Var(&er, "er", 4, "ER of each hypothetical creator, %")
@@ -195,20 +192,5 @@ func printPlan(w io.Writer, source string, r plan.Result) {
 	}
 }
 
-// thousands writes n with comma separators.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// thousands is model.Thousands (one definition of the rule).
+func thousands(n int64) string { return model.Thousands(n) }

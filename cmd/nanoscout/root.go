@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +16,7 @@ import (
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/backend"
+	"github.com/nanoscout/nanoscout/store/sqlite"
 )
 
 // subcommands are registered by each command's file from init(), so adding
@@ -33,11 +37,18 @@ type globals struct {
 func newRootCmd() *cobra.Command {
 	g := &globals{}
 	root := &cobra.Command{
-		Use:           "nanoscout",
-		Short:         "Find, measure and rank nano creators whose audiences actually listen",
+		Use:   "nanoscout",
+		Short: "Find, measure and rank nano creators whose audiences actually listen",
+		Long: `nanoscout finds, measures and ranks nano creators whose small audiences
+actually listen, on Bluesky, Mastodon, YouTube, TikTok and Instagram.
+
+` + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.Version = version
+	root.SetVersionTemplate(versionString() + "\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
 	pf := root.PersistentFlags()
 	pf.StringVarP(&g.configPath, "config", "c", "", "config file (default: the built-in configs/default.yaml)")
 	pf.StringVar(&g.dataDir, "data-dir", "", "data directory of the embedded store (env NANOSCOUT_DATA_DIR)")
@@ -54,7 +65,7 @@ func newRootCmd() *cobra.Command {
 func (g *globals) loadConfig() (config.Config, error) {
 	cfg, err := config.Load(g.configPath, os.Getenv)
 	if err != nil {
-		return cfg, err
+		return cfg, withCode(exitUsage, err)
 	}
 	if g.dataDir != "" {
 		cfg.DataDir = g.dataDir
@@ -68,6 +79,9 @@ func (g *globals) loadConfig() (config.Config, error) {
 	if g.logFormat != "" {
 		cfg.Log.Format = g.logFormat
 	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, withCode(exitUsage, err) // a flag override out of range
+	}
 	return cfg, nil
 }
 
@@ -79,7 +93,7 @@ func (g *globals) withStore(f func(cmd *cobra.Command, args []string, st store.S
 		if err != nil {
 			return err
 		}
-		st, err := openStore(cmd.Context(), cfg)
+		st, err := openStoreRead(cmd.Context(), cfg)
 		if err != nil {
 			return err
 		}
@@ -95,6 +109,22 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
 	return st, nil
+}
+
+// openStoreRead opens the store for a command that reads what runs stored
+// (top, creator, runs, export, plan, db stats). On the embedded store, a data
+// directory without a database is "no data" (exit code 5) and nothing is
+// created there.
+func openStoreRead(ctx context.Context, cfg config.Config) (store.Store, error) {
+	if cfg.Mongo.URI == "" {
+		path := filepath.Join(cfg.DataDir, sqlite.FileName)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, withCode(exitNoData, fmt.Errorf("no data in %s (there is no %s): run `nanoscout run` (or `nanoscout demo`) first, or point --data-dir or NANOSCOUT_DATA_DIR at your data directory", cfg.DataDir, sqlite.FileName))
+		} else if err != nil {
+			return nil, fmt.Errorf("opening store: %w", err)
+		}
+	}
+	return openStore(ctx, cfg)
 }
 
 // newLogger builds the slog logger: text on a terminal, JSON otherwise.

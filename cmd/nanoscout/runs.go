@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -24,20 +27,18 @@ func newRunsCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("listing runs: %w", err)
 			}
 			if asJSON {
+				if runs == nil {
+					runs = []model.Run{} // [], never null
+				}
 				return writeJSON(cmd.OutOrStdout(), runs)
 			}
 			tw := newTable(cmd.OutOrStdout())
 			fmt.Fprintln(tw, "ID\tJOB\tSTATUS\tSTARTED\tDURATION\tCOLLECTED\tFAILED\tREQUESTS\t429s\tERRORS")
 			for _, r := range runs {
-				col, fail, req, thr := 0, 0, int64(0), int64(0)
-				for _, s := range r.Platforms {
-					col += s.Collected
-					fail += s.Failed
-					req += s.Requests
-					thr += s.Throttled
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.Job, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"),
-					(time.Duration(r.DurationMS) * time.Millisecond).Round(time.Second), col, fail, req, thr, len(r.Errors))
+				t := r.Totals()
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Job, r.Status, model.FormatTime(r.StartedAt, nil),
+					model.FormatDuration(time.Duration(r.DurationMS)*time.Millisecond), thousands(int64(t.Collected)), thousands(int64(t.Failed)),
+					thousands(t.Requests), thousands(t.Throttled), thousands(int64(len(r.Errors))))
 			}
 			return tw.Flush()
 		}),
@@ -64,7 +65,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "resumed by run %s\n", r.ResumedBy)
 			}
 			for _, e := range r.Errors {
-				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", e.At.Format(time.TimeOnly), e.Platform, e.Creator, e.Stage, e.Reason)
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", model.FormatTime(e.At, nil), e.Platform, errorCreator(cmd.Context(), st, e), e.Stage, e.Reason)
 			}
 			return nil
 		}),
@@ -72,4 +73,23 @@ func newRunsCmd(g *globals) *cobra.Command {
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(show)
 	return cmd
+}
+
+// errorCreator names a run error's creator by handle when the store knows
+// it (errors record the handle or native id the collector had).
+func errorCreator(ctx context.Context, st store.Store, e model.RunError) string {
+	if e.Creator == "" || e.Platform == "" {
+		return e.Creator
+	}
+	rec, err := st.Creator(ctx, model.Key(e.Platform, strings.TrimPrefix(e.Creator, "@")))
+	if err != nil {
+		rec, err = st.CreatorByHandle(ctx, e.Platform, strings.TrimPrefix(e.Creator, "@"))
+	}
+	if err != nil || rec.Creator.Handle == "" {
+		return e.Creator
+	}
+	if rec.Creator.Handle == strings.TrimPrefix(e.Creator, "@") {
+		return "@" + rec.Creator.Handle
+	}
+	return "@" + rec.Creator.Handle + " (" + e.Creator + ")"
 }

@@ -46,7 +46,7 @@ Metrics, /healthz and /readyz are served on schedule.metrics_addr.`,
 			if metricsAddr != "" {
 				cfg.Schedule.MetricsAddr = metricsAddr
 			}
-			sc := cfg.Schedule.WithDefaults()
+			sc := cfg.Schedule // defaults filled by config.Load
 			log := newLogger(cmd.ErrOrStderr(), cfg)
 			ctx := cmd.Context()
 			st, err := openStore(ctx, cfg)

@@ -45,7 +45,7 @@ once at /login.`,
 			if err != nil {
 				return err
 			}
-			sc := cfg.Server.WithDefaults()
+			sc := cfg.Server // defaults filled by config.Load
 			if addr != "" {
 				sc.Addr = addr
 			}

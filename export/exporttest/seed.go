@@ -39,23 +39,6 @@ var (
 	langs  = []string{"en", "en", "en", "nl", "de", "es", "fr"}
 )
 
-// tierOf mirrors scoring.Tier.
-func tierOf(f int64) string {
-	switch {
-	case f < 1_000:
-		return model.TierBelow
-	case f < 10_000:
-		return model.TierNano
-	case f < 100_000:
-		return model.TierMicro
-	case f < 500_000:
-		return model.TierMid
-	case f < 1_000_000:
-		return model.TierMacro
-	}
-	return model.TierMega
-}
-
 var benchmarks = map[string]float64{model.TierNano: 4, model.TierMicro: 2.4, model.TierMid: 1.8, model.TierMacro: 1.4, model.TierMega: 1.1, model.TierBelow: 4}
 
 // Creator builds the i-th seeded creator's update (creator, posts, score,
@@ -87,7 +70,7 @@ func Creator(i int) (store.CreatorUpdate, []model.Snapshot) {
 	default:
 		followers = 1_100 + r.Int64N(8_800)
 	}
-	tier := tierOf(followers)
+	tier := model.TierOf(followers)
 	bio := fmt.Sprintf("%s from %s. Sharing what I learn, mistakes included.", strings.ToUpper(tp.topic[:1])+tp.topic[1:], city)
 	var links []string
 	switch i % 4 {

@@ -7,9 +7,8 @@ package backend
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/mongo"
 	"github.com/nanoscout/nanoscout/store/sqlite"
@@ -48,17 +47,5 @@ func Open(ctx context.Context, dataDir, mongoURI, mongoDB string) (store.Store, 
 	return s, SQLite, nil
 }
 
-// DefaultDataDir is where the embedded store lives by default:
-// $XDG_DATA_HOME/nanoscout, else ~/.local/share/nanoscout. A relative
-// XDG_DATA_HOME is ignored, as the XDG spec says. When no home directory is
-// known it falls back to .nanoscout in the working directory.
-func DefaultDataDir() string {
-	if x := os.Getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "nanoscout")
-	}
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
-		return ".nanoscout"
-	}
-	return filepath.Join(home, ".local", "share", "nanoscout")
-}
+// DefaultDataDir is model.DefaultDataDir.
+func DefaultDataDir() string { return model.DefaultDataDir() }

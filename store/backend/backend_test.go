@@ -1,23 +1,17 @@
 package backend
 
 import (
+	"github.com/nanoscout/nanoscout/config"
 	"path/filepath"
 	"testing"
 )
 
-func TestDefaultDataDir(t *testing.T) {
-	t.Setenv("HOME", "/home/u")
-	t.Setenv("XDG_DATA_HOME", "")
-	if got, want := DefaultDataDir(), "/home/u/.local/share/nanoscout"; got != want {
-		t.Errorf("without XDG_DATA_HOME: %q, want %q", got, want)
-	}
+// TestDefaultDataDirIsModels: the backend opens the data directory the
+// config fills in (one function, model.DefaultDataDir).
+func TestDefaultDataDirIsModels(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", "/data")
-	if got, want := DefaultDataDir(), "/data/nanoscout"; got != want {
-		t.Errorf("with XDG_DATA_HOME: %q, want %q", got, want)
-	}
-	t.Setenv("XDG_DATA_HOME", "relative/path")
-	if got, want := DefaultDataDir(), "/home/u/.local/share/nanoscout"; got != want {
-		t.Errorf("with a relative XDG_DATA_HOME: %q, want %q", got, want)
+	if got, want := DefaultDataDir(), config.Default().DataDir; got != want || got != "/data/nanoscout" {
+		t.Errorf("backend %q, config %q", got, want)
 	}
 }
 

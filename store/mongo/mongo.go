@@ -538,6 +538,44 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 	if !ok {
 		return nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
 	}
+	filter, err := s.topFilter(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	opts := options.Find().SetSort(keys("-"+field, "_id")).SetLimit(int64(limit))
+	if q.Offset > 0 {
+		opts.SetSkip(int64(q.Offset))
+	}
+	docs, err := findAll[creatorDoc](ctx, s.db.Collection(colCreators), "top creators", filter, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.CreatorRecord, len(docs))
+	for i, d := range docs {
+		out[i] = d.record()
+	}
+	return out, nil
+}
+
+// CountTop counts the scored creators q's filters select.
+func (s *Store) CountTop(ctx context.Context, q store.TopQuery) (int64, error) {
+	filter, err := s.topFilter(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.db.Collection(colCreators).CountDocuments(ctx, filter)
+	if err != nil {
+		return 0, fmt.Errorf("counting top creators: %w", err)
+	}
+	return n, nil
+}
+
+// topFilter is the filter of Top and CountTop.
+func (s *Store) topFilter(ctx context.Context, q store.TopQuery) (bson.D, error) {
 	filter := bson.D{}
 	if q.Platform != "" {
 		filter = append(filter, bson.E{Key: "platform", Value: q.Platform})
@@ -566,23 +604,7 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 	if err != nil {
 		return nil, fmt.Errorf("top creators: %w", err)
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	opts := options.Find().SetSort(keys("-"+field, "_id")).SetLimit(int64(limit))
-	if q.Offset > 0 {
-		opts.SetSkip(int64(q.Offset))
-	}
-	docs, err := findAll[creatorDoc](ctx, s.db.Collection(colCreators), "top creators", filter, opts)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]store.CreatorRecord, len(docs))
-	for i, d := range docs {
-		out[i] = d.record()
-	}
-	return out, nil
+	return filter, nil
 }
 
 type rankDoc struct {
@@ -628,7 +650,10 @@ func (s *Store) Rerank(ctx context.Context, platform string) error {
 
 // PutSnapshot upserts the creator's snapshot for its day.
 func (s *Store) PutSnapshot(ctx context.Context, snap model.Snapshot) error {
-	return s.putSnapshot(ctx, snap)
+	if err := s.putSnapshot(ctx, snap); err != nil {
+		return err
+	}
+	return s.refreshGrowth(ctx, snap.CreatorKey) // scout.go
 }
 
 // Snapshots returns a creator's snapshots from sinceDay on ("" = all), oldest first.

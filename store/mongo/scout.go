@@ -146,7 +146,29 @@ func (s *Store) scoutFilter(ctx context.Context, filter bson.D, q store.TopQuery
 	if len(and) > 0 {
 		filter = append(filter, bson.E{Key: "$and", Value: and})
 	}
-	if q.SortBy == "growth" {
+	if q.MinGrowth != nil {
+		filter = append(filter, bson.E{Key: "growth", Value: bson.D{{Key: "$gte", Value: *q.MinGrowth}}})
+	}
+	if q.Hide == store.HideShortlisted || q.Hide == store.HideContacted {
+		itemFilter := bson.D{}
+		if q.Hide == store.HideContacted {
+			itemFilter = bson.D{{Key: "status", Value: bson.D{{Key: "$ne", Value: store.OutreachNew}}}}
+		}
+		type keyDoc struct {
+			CreatorKey string `bson:"creatorKey"`
+		}
+		docs, err := findAll[keyDoc](ctx, s.db.Collection(colItems), "shortlisted creators", itemFilter,
+			options.Find().SetProjection(bson.D{{Key: "creatorKey", Value: 1}}))
+		if err != nil {
+			return nil, err
+		}
+		keys := bson.A{}
+		for _, d := range docs {
+			keys = append(keys, d.CreatorKey)
+		}
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: keys}}})
+	}
+	if q.SortBy == "growth" || q.MinGrowth != nil {
 		if err := s.syncGrowth(ctx); err != nil {
 			return nil, err
 		}
@@ -238,6 +260,23 @@ func (s *Store) syncGrowth(ctx context.Context) error {
 	if _, err := meta.UpdateOne(ctx, byID(growthSyncID), bson.D{{Key: "$set", Value: bson.D{{Key: "upTo", Value: start}}}},
 		options.UpdateOne().SetUpsert(true)); err != nil && !mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("recording growth sync state: %w", err)
+	}
+	return nil
+}
+
+// refreshGrowth recomputes one creator's growth after a snapshot written on
+// its own (not by a collection, which moves updatedAt and so the sync).
+func (s *Store) refreshGrowth(ctx context.Context, key string) error {
+	growth, err := s.computeGrowth(ctx, []string{key})
+	if err != nil {
+		return err
+	}
+	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "growth", Value: ""}}}}
+	if g, ok := growth[key]; ok {
+		update = bson.D{{Key: "$set", Value: bson.D{{Key: "growth", Value: g}}}}
+	}
+	if _, err := s.db.Collection(colCreators).UpdateOne(ctx, byID(key), update); err != nil {
+		return fmt.Errorf("updating growth of %q: %w", key, err)
 	}
 	return nil
 }

@@ -215,6 +215,17 @@ func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
 	if q.HasContact {
 		query += ` AND has_contact = 1`
 	}
+	if q.MinGrowth != nil {
+		query += ` AND growth >= ?`
+		args = append(args, *q.MinGrowth)
+	}
+	switch q.Hide {
+	case store.HideShortlisted:
+		query += ` AND key NOT IN (SELECT creator_key FROM shortlist_items)`
+	case store.HideContacted:
+		query += ` AND key NOT IN (SELECT creator_key FROM shortlist_items WHERE status <> ?)`
+		args = append(args, store.OutreachNew)
+	}
 	if strings.TrimSpace(q.Keyword) != "" {
 		tokens := store.KeywordTokens(q.Keyword)
 		if len(tokens) == 0 {

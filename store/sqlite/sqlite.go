@@ -432,7 +432,29 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 	if !ok {
 		return nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
 	}
-	query := `SELECT json FROM creators WHERE composite IS NOT NULL`
+	query, args := topWhere(`SELECT json FROM creators`, q)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	query += ` ORDER BY ` + col + ` DESC, key LIMIT ? OFFSET ?`
+	args = append(args, limit, max(q.Offset, 0))
+	return queryJSON[store.CreatorRecord](ctx, s.db, "top creators", query, args...)
+}
+
+// CountTop counts the scored creators q's filters select.
+func (s *Store) CountTop(ctx context.Context, q store.TopQuery) (int64, error) {
+	query, args := topWhere(`SELECT COUNT(*) FROM creators`, q)
+	var n int64
+	if err := s.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting top creators: %w", err)
+	}
+	return n, nil
+}
+
+// topWhere appends q's filters to sel as a WHERE clause.
+func topWhere(sel string, q store.TopQuery) (string, []any) {
+	query := sel + ` WHERE composite IS NOT NULL`
 	var args []any
 	if q.Platform != "" {
 		query += ` AND platform = ?`
@@ -458,14 +480,7 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 		query += ` AND status = ?`
 		args = append(args, q.Status)
 	}
-	query, args = scoutWhere(query, args, q) // scout.go
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	query += ` ORDER BY ` + col + ` DESC, key LIMIT ? OFFSET ?`
-	args = append(args, limit, max(q.Offset, 0))
-	return queryJSON[store.CreatorRecord](ctx, s.db, "top creators", query, args...)
+	return scoutWhere(query, args, q) // scout.go
 }
 
 // Rerank numbers the scored creators of platform 1..n within each tier by
@@ -486,7 +501,16 @@ func (s *Store) Rerank(ctx context.Context, platform string) error {
 
 // PutSnapshot upserts the creator's snapshot for its day.
 func (s *Store) PutSnapshot(ctx context.Context, snap model.Snapshot) error {
-	if err := s.write(ctx, func(tx *sql.Tx) error { return putSnapshot(ctx, tx, snap) }); err != nil {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := putSnapshot(ctx, tx, snap); err != nil {
+			return err
+		}
+		// The growth figure reads the snapshots: a day written on its own
+		// (a backfill, an import) moves it as a collection does.
+		_, err := tx.ExecContext(ctx, `UPDATE creators SET growth = `+fmt.Sprintf(growthOf, "creators.key")+` WHERE key = ?`, snap.CreatorKey)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("putting snapshot: %w", err)
 	}
 	return nil

@@ -348,8 +348,14 @@ func testScoutFilters(ctx context.Context, t *testing.T, s store.Store, _ store.
 			t.Errorf("Top(%+v): %v", q, err)
 			continue
 		}
-		if want := expectScout(q); !slices.Equal(keysOf(got), want) {
+		want := expectScout(q)
+		if !slices.Equal(keysOf(got), want) {
 			t.Errorf("Top(%+v)\n got  %v\n want %v", q, keysOf(got), want)
+		}
+		// CountTop is the total behind the pages, whatever the page.
+		q.Limit, q.Offset = 1, 1
+		if n, err := s.CountTop(ctx, q); err != nil || n != int64(len(want)) {
+			t.Errorf("CountTop(%+v) = %d, %v; want %d", q, n, err, len(want))
 		}
 	}
 	// The store is still whole after the hostile keywords.
@@ -375,6 +381,33 @@ func testScoutFilters(ctx context.Context, t *testing.T, s store.Store, _ store.
 	if len(got) != 0 {
 		t.Errorf("the old bio still matches: %v", keysOf(got))
 	}
+
+	// Hide: creators already shortlisted, or already contacted.
+	sc := s.(store.Scout)
+	all, err = s.Top(ctx, store.TopQuery{})
+	must(t, "Top", err)
+	l, err := sc.CreateShortlist(ctx, "hide test")
+	must(t, "CreateShortlist", err)
+	must(t, "AddToShortlist", sc.AddToShortlist(ctx, l.ID, all[0].Key, all[1].Key))
+	contacted := store.OutreachContacted
+	must(t, "UpdateShortlistItem", sc.UpdateShortlistItem(ctx, l.ID, all[1].Key, store.ItemUpdate{Status: &contacted}))
+	for hide, gone := range map[string][]string{store.HideShortlisted: {all[0].Key, all[1].Key}, store.HideContacted: {all[1].Key}} {
+		var want []string
+		for _, r := range all {
+			if !slices.Contains(gone, r.Key) {
+				want = append(want, r.Key)
+			}
+		}
+		got, err := s.Top(ctx, store.TopQuery{Hide: hide})
+		must(t, "Top hide", err)
+		if !slices.Equal(keysOf(got), want) {
+			t.Errorf("Top(Hide %s) = %v, want %v", hide, keysOf(got), want)
+		}
+		if n, err := s.CountTop(ctx, store.TopQuery{Hide: hide}); err != nil || n != int64(len(want)) {
+			t.Errorf("CountTop(Hide %s) = %d, %v; want %d", hide, n, err, len(want))
+		}
+	}
+	must(t, "DeleteShortlist", sc.DeleteShortlist(ctx, l.ID))
 }
 
 func testGrowth(ctx context.Context, t *testing.T, s store.Store, sc store.Scout) {
@@ -461,6 +494,29 @@ func testGrowth(ctx context.Context, t *testing.T, s store.Store, sc store.Scout
 		}
 	}
 	checkGrowth("seeded", want)
+	checkMinGrowth := func(min float64) {
+		t.Helper()
+		var keys []string
+		for k, g := range want {
+			if g >= min {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(want[b], want[a]), cmp.Compare(a, b)) })
+		top, err := s.Top(ctx, store.TopQuery{SortBy: "growth", MinGrowth: &min, Limit: 100})
+		must(t, "Top with MinGrowth", err)
+		if !slices.Equal(keysOf(top), keys) {
+			t.Errorf("Top(MinGrowth %v) = %v, want %v", min, keysOf(top), keys)
+		}
+		n, err := s.CountTop(ctx, store.TopQuery{MinGrowth: &min})
+		must(t, "CountTop with MinGrowth", err)
+		if n != int64(len(keys)) {
+			t.Errorf("CountTop(MinGrowth %v) = %d, want %d", min, n, len(keys))
+		}
+	}
+	checkMinGrowth(15)  // g1 (+20), g2 and g7 (+15), g8
+	checkMinGrowth(-10) // every creator with a growth figure, the shrinking g4 too
+	checkMinGrowth(0)   // growing or flat only: not g4, not those without history
 
 	// A new day moves the growth.
 	c := creator("bluesky", "g1", 1500)
@@ -469,4 +525,9 @@ func testGrowth(ctx context.Context, t *testing.T, s store.Store, sc store.Scout
 	save(ctx, t, s, u)
 	want["bluesky:g1"] = 50
 	checkGrowth("after a new snapshot", want)
+
+	// An earlier day written on its own (a backfill) moves the growth too.
+	must(t, "PutSnapshot", s.PutSnapshot(ctx, model.Snapshot{CreatorKey: "bluesky:g3", Day: "2025-06-01", Followers: 2000, TakenAt: t0}))
+	want["bluesky:g3"] = 100
+	checkGrowth("after a backfilled snapshot", want)
 }
