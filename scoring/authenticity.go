@@ -27,6 +27,7 @@ const (
 	SignalRecurring          = "recurring_commenters"
 	SignalRing               = "commenter_ring"
 	SignalEvidence           = "comment_evidence"
+	SignalAudience           = "audience_quality"
 )
 
 // SignalWeights are the weights of the signals within authenticity: the
@@ -51,6 +52,7 @@ var SignalWeights = map[string]float64{
 	SignalDiversity:          0.3,
 	SignalRecurring:          0.4,
 	SignalRing:               0.8,
+	SignalAudience:           0.6,
 }
 
 // Signal is one authenticity signal as measured for a creator.

@@ -62,6 +62,7 @@ const (
 	FlagFewCommenters      = "few_distinct_commenters" // the same accounts comment again and again
 	FlagCommentRing        = "comment_ring"            // comments come from a ring shared with other creators
 	FlagLowConfidence      = "low_confidence"          // too little data to rank with confidence
+	FlagLowAudienceQuality = "low_audience_quality"    // under half of the sampled audience looks real and active
 )
 
 // Thresholds behind the flags.
@@ -207,6 +208,9 @@ type Input struct {
 	// Ring is the creator's exposure to commenter rings shared with other
 	// creators (see Rings); nil when not computed.
 	Ring *RingScore
+	// Audience is the judged audience sample (see AudienceQuality); nil when
+	// none was taken yet.
+	Audience *AudienceResult
 }
 
 // Score scores one creator at now. The formulas, in short (docs/scoring.md
@@ -341,6 +345,7 @@ func Score(in Input, bm Benchmarks, cfg Config, now time.Time) model.Score {
 		reachSignal(reach(used, c.Followers), co, tier, name),
 		erForTierSignal(est, bench, hasBench && hasER, benchTier, name),
 		followBackSignal(c),
+		audienceSignal(in.Audience),
 	}
 	content := Content(used, perPostER)
 	signals = append(signals, contentSignals(content)...)
@@ -425,6 +430,7 @@ func Score(in Input, bm Benchmarks, cfg Config, now time.Time) model.Score {
 	)
 	s.Breakdown = b
 	s.Flags = flags
+	s.Audience = in.Audience.summary()
 	return finite(s)
 }
 
