@@ -308,6 +308,8 @@ type AudienceSample struct {
 	Accounts   []AudienceAccount `json:"accounts" bson:"accounts"`
 	Requests   int64             `json:"requests" bson:"requests"` // requests the sample cost
 	SampledAt  time.Time         `json:"sampledAt" bson:"sampledAt"`
+	// Quality is the sample as judged when it was taken; nil before.
+	Quality *AudienceQuality `json:"quality,omitempty" bson:"quality,omitempty"`
 }
 
 // Key is the store id of the sample: one per creator and UTC day.

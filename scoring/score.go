@@ -48,6 +48,7 @@ const (
 	FlagNoComments         = "no_comments"             // no audience comment was read
 	FlagLikesPerCommentOff = "likes_per_comment_off"   // far outside the platform's norm
 	FlagLikesPerShareOff   = "likes_per_share_off"     // far above the platform's peers
+	FlagLikesPerViewOff    = "likes_per_view_off"      // far more likes per view than the platform's peers
 	FlagLowReach           = "low_reach"               // far fewer views per follower than the peers
 	FlagDuplicateComments  = "duplicate_comments"      // DuplicateShareFlag or more of comments copy-pasted
 	FlagLowEffortComments  = "low_effort_comments"     // LowEffortShareFlag or more generic or emoji-only
@@ -342,6 +343,7 @@ func Score(in Input, bm Benchmarks, cfg Config, now time.Time) model.Score {
 		erJumpSignal(ERJump(in.History, eng.Mean, now), c.Followers > 0 && eng.PostsUsed > 0),
 		likesPerCommentSignal(likesPerComment(used), co, tier, bm, platform, name),
 		likesPerShareSignal(likesPerShare(used), co, tier, name),
+		likesPerViewSignal(likesPerView(used), co, tier, name),
 		reachSignal(reach(used, c.Followers), co, tier, name),
 		erForTierSignal(est, bench, hasBench && hasER, benchTier, name),
 		followBackSignal(c),

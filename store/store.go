@@ -104,6 +104,8 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]model.Run, error)
 	// Stats counts the documents of each collection.
 	Stats(ctx context.Context) (Stats, error)
+	// AudienceStore keeps audience samples (store/audience.go).
+	AudienceStore
 	// Close releases the backend.
 	Close() error
 }

@@ -162,6 +162,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		colPostSnaps: {keys("postKey", "ageHours")},
 		colRuns:      {keys("-startedAt", "-_id")},
 		colMarkers:   {keys("ns", "id")},
+		colAudience:  {keys("creatorKey", "-sampledAt")},
 	}
 	// One index per command: FerretDB 1.24 panics (and drops the connection)
 	// when one createIndexes command holds two or more indexes that exist
