@@ -133,6 +133,10 @@ func Wilson(p float64, n int, z float64) (lo, hi float64) {
 	return clamp01(centre - half), clamp01(centre + half)
 }
 
+// AudienceSummary is the result as stored on a score or a sample; nil for no
+// sample.
+func AudienceSummary(r *AudienceResult) *model.AudienceQuality { return r.summary() }
+
 // summary is the result as stored on the score; nil for no sample.
 func (r *AudienceResult) summary() *model.AudienceQuality {
 	if r == nil {
