@@ -44,7 +44,7 @@ type Config struct {
 	Scoring     Scoring       `yaml:"scoring"`
 	// Audience is the audience sampling behind the audience-quality score.
 	Audience Audience `yaml:"audience"`
-	Log         Log           `yaml:"log"`
+	Log      Log      `yaml:"log"`
 	// Schedule, Server and LLM are the daemon's, the dashboard's and the LLM
 	// judge's sections (see their files).
 	Schedule Schedule `yaml:"schedule"`
