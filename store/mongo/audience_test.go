@@ -19,3 +19,7 @@ func TestAudienceMongoDB(t *testing.T) {
 	}
 	storetest.RunAudience(t, func(t *testing.T) store.Store { return openDB(t, uri) })
 }
+
+func TestAudienceFilterFerretDB(t *testing.T) {
+	storetest.RunAudienceFilter(t, func(t *testing.T) store.Store { return openDB(t, ferretURI) })
+}

@@ -13,7 +13,13 @@ import (
 
 // Schema version 8: audience samples, one per creator and day.
 func init() {
+	sortColumns["audience"] = "audience"
 	registerMigration(8,
+		// The audience quality of the latest score (NULL without a sample),
+		// for the dashboard's filter and sort.
+		`ALTER TABLE creators ADD COLUMN audience REAL GENERATED ALWAYS AS (json_extract(json, '$.score.audience.share')) VIRTUAL`,
+		`CREATE INDEX creators_platform_tier_audience ON creators(platform, tier, audience DESC, key)`,
+		`CREATE INDEX creators_tier_audience ON creators(tier, audience DESC, key)`,
 		`CREATE TABLE audience_samples (
 			key         TEXT PRIMARY KEY, -- creator key and YYYY-MM-DD
 			creator_key TEXT NOT NULL,

@@ -76,3 +76,58 @@ func RunAudience(t *testing.T, open func(t *testing.T) store.Store) {
 		t.Errorf("unknown creator: %#v %v", none, err)
 	}
 }
+
+// RunAudienceFilter checks TopQuery.MinAudience and SortBy "audience": the
+// audience quality of the stored score; creators without a sample never
+// pass a minimum and sort last; a re-score without a sample clears it.
+func RunAudienceFilter(t *testing.T, open func(t *testing.T) store.Store) {
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+	st := open(t)
+	shares := map[string]float64{"a": 0.82, "b": 0.31, "c": 0.64, "d": -1} // d: no sample
+	for id, share := range shares {
+		sc := score(model.TierNano, 50+10*share, 3, 0.5, 0.9)
+		if share >= 0 {
+			sc.Audience = &model.AudienceQuality{Source: model.AudienceFollowers, Sampled: 100, Judged: 100, Share: share,
+				Low: share - 0.08, High: share + 0.08, SampledAt: t0}
+		}
+		if err := st.SaveCreator(ctx, store.CreatorUpdate{Creator: creator("bluesky", id, 5000), Score: sc, At: t0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := func(rs []store.CreatorRecord) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Creator.ID)
+		}
+		return out
+	}
+	got, err := st.Top(ctx, store.TopQuery{MinAudience: 0.6, SortBy: "audience"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := keys(got); len(k) != 2 || k[0] != "a" || k[1] != "c" {
+		t.Errorf("min 0.6 by audience: %v, want [a c]", k)
+	}
+	got, err = st.Top(ctx, store.TopQuery{SortBy: "audience"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := keys(got); len(k) != 4 || k[0] != "a" || k[1] != "c" || k[2] != "b" || k[3] != "d" {
+		t.Errorf("by audience: %v, want [a c b d] (no sample last)", k)
+	}
+	if got[0].Score.Audience == nil || got[0].Score.Audience.Share != 0.82 || got[3].Score.Audience != nil {
+		t.Errorf("audience on the stored score: %+v / %+v", got[0].Score.Audience, got[3].Score.Audience)
+	}
+	// Re-scored without a sample: the old figure does not linger in the filter.
+	if err := st.SaveCreator(ctx, store.CreatorUpdate{Creator: creator("bluesky", "a", 5000), Score: score(model.TierNano, 70, 3, 0.5, 0.9), At: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = st.Top(ctx, store.TopQuery{MinAudience: 0.6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := keys(got); len(k) != 1 || k[0] != "c" {
+		t.Errorf("after re-scoring a without a sample: %v, want [c]", k)
+	}
+}
