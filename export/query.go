@@ -29,6 +29,7 @@ const (
 	ParamMinIndex     = "min_index"
 	ParamMinAuth      = "min_auth"
 	ParamMinReply     = "min_reply"
+	ParamMinAudience  = "min_audience"
 	ParamLanguage     = "lang"
 	ParamKeyword      = "q"
 	ParamContact      = "contact"
@@ -40,11 +41,11 @@ const (
 // FilterParams are the parameters ParseQuery reads.
 var FilterParams = []string{
 	ParamPlatform, ParamTier, ParamMinFollowers, ParamMaxFollowers, ParamMinER, ParamMinIndex, ParamMinAuth,
-	ParamMinReply, ParamLanguage, ParamKeyword, ParamContact, ParamSort, ParamLimit, ParamOffset,
+	ParamMinReply, ParamMinAudience, ParamLanguage, ParamKeyword, ParamContact, ParamSort, ParamLimit, ParamOffset,
 }
 
 // Sorts are the sort orders a query may ask for.
-var Sorts = []string{"composite", "er", "reply", "growth", "followers", "authenticity"}
+var Sorts = []string{"composite", "er", "reply", "growth", "followers", "authenticity", "audience"}
 
 // Tiers are the tiers a query may ask for.
 var Tiers = []string{model.TierNano, model.TierMicro, model.TierMid, model.TierMacro, model.TierMega, model.TierBelow}
@@ -110,6 +111,7 @@ func ParseQuery(v url.Values, defLimit, maxLimit int, extra ...string) (store.To
 		dst  *float64
 	}{
 		{ParamMinER, &q.MinER}, {ParamMinIndex, &q.MinBenchmarkIndex}, {ParamMinAuth, &q.MinAuthenticity}, {ParamMinReply, &q.MinReply},
+		{ParamMinAudience, &q.MinAudience},
 	}
 	for _, f := range floats {
 		if *f.dst, err = parseFloat(f.name, get(f.name)); err != nil {
@@ -176,7 +178,7 @@ func ValidateQuery(q store.TopQuery) error {
 		v, hi float64
 	}{
 		{ParamMinER, q.MinER, MaxER}, {ParamMinIndex, q.MinBenchmarkIndex, 100},
-		{ParamMinAuth, q.MinAuthenticity, 1}, {ParamMinReply, q.MinReply, 1},
+		{ParamMinAuth, q.MinAuthenticity, 1}, {ParamMinReply, q.MinReply, 1}, {ParamMinAudience, q.MinAudience, 1},
 	}
 	for _, r := range ranges {
 		if math.IsNaN(r.v) || r.v < 0 || r.v > r.hi {
@@ -246,6 +248,7 @@ func QueryValues(q store.TopQuery) url.Values {
 	set(ParamMinIndex, num(q.MinBenchmarkIndex))
 	set(ParamMinAuth, num(q.MinAuthenticity))
 	set(ParamMinReply, num(q.MinReply))
+	set(ParamMinAudience, num(q.MinAudience))
 	set(ParamLanguage, q.Language)
 	set(ParamKeyword, q.Keyword)
 	if q.HasContact {
@@ -283,6 +286,7 @@ func Describe(q store.TopQuery) string {
 	add(q.MinBenchmarkIndex > 0, "ER index ≥ %g", q.MinBenchmarkIndex)
 	add(q.MinAuthenticity > 0, "authenticity ≥ %g", q.MinAuthenticity)
 	add(q.MinReply > 0, "reply depth ≥ %g", q.MinReply)
+	add(q.MinAudience > 0, "audience quality ≥ %g", q.MinAudience)
 	add(q.Language != "", "language %s", q.Language)
 	add(q.Keyword != "", "%q", q.Keyword)
 	add(q.HasContact, "with public contact")

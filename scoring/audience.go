@@ -29,7 +29,7 @@ const (
 	MassFollowFollowing = 700
 	// InactiveMaxPosts: an account with at most this many posts (and not a
 	// mass-follow account) reads as inactive.
-	InactiveMaxPosts = 3
+	InactiveMaxPosts = 2
 	// InactiveAfter: an account whose last post is older reads as inactive.
 	InactiveAfter = 90 * 24 * time.Hour
 )

@@ -33,15 +33,16 @@ func (f *filterFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.q.MinBenchmarkIndex, "min-index", 0, "minimum ER ÷ the tier's benchmark (e.g. 1.5)")
 	fs.Float64Var(&f.q.MinAuthenticity, "min-auth", 0, "minimum authenticity, 0–1")
 	fs.Float64Var(&f.q.MinReply, "min-reply", 0, "minimum reply-depth score, 0–1")
+	fs.Float64Var(&f.q.MinAudience, "min-audience", 0, "minimum audience quality, 0–1")
 	fs.StringVar(&f.q.Language, "lang", "", "profile language, e.g. en")
 	fs.StringVarP(&f.q.Keyword, "keyword", "q", "", "a word (or word start) in the handle, name, bio or recent posts")
 	fs.BoolVar(&f.q.HasContact, "contact", false, "only creators with a public email, website or profile link")
-	fs.StringVar(&f.q.SortBy, "sort", "", "composite (default), er, reply, growth, followers or authenticity")
+	fs.StringVar(&f.q.SortBy, "sort", "", "composite (default), er, reply, growth, followers, authenticity or audience")
 }
 
 // set reports whether any filter flag was given.
 func (f *filterFlags) set(fs *pflag.FlagSet) bool {
-	for _, n := range []string{"platform", "tier", "min-followers", "max-followers", "min-er", "min-index", "min-auth", "min-reply", "lang", "keyword", "contact", "sort"} {
+	for _, n := range []string{"platform", "tier", "min-followers", "max-followers", "min-er", "min-index", "min-auth", "min-reply", "min-audience", "lang", "keyword", "contact", "sort"} {
 		if fs.Changed(n) {
 			return true
 		}

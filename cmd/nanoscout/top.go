@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -45,7 +46,8 @@ func newTopCmd(g *globals) *cobra.Command {
 	f.Float64Var(&q.MinER, "min-er", 0, "minimum engagement rate in %")
 	f.Int64Var(&q.MinFollowers, "min-followers", 0, "minimum followers")
 	f.Int64Var(&q.MaxFollowers, "max-followers", 0, "maximum followers (0 = no limit)")
-	f.StringVar(&q.SortBy, "sort", "composite", "composite, er, followers, reply or authenticity")
+	f.Float64Var(&q.MinAudience, "min-audience", 0, "minimum audience quality, 0–1 (share of real, active accounts in the sampled audience)")
+	f.StringVar(&q.SortBy, "sort", "composite", "composite, er, followers, reply, authenticity or audience")
 	f.IntVar(&q.Limit, "limit", 20, "rows")
 	f.IntVar(&q.Offset, "offset", 0, "rows to skip")
 	f.BoolVar(&asJSON, "json", false, "print JSON with each creator's score breakdown")
@@ -62,7 +64,7 @@ func writeJSON(w io.Writer, v any) error {
 // ground-truth archetype per creator key.
 func printTop(w io.Writer, recs []store.CreatorRecord, truth map[string]string) {
 	tw := newTable(w)
-	head := "#\tRANK\tPLATFORM\tHANDLE\tTIER\tFOLLOWERS\tER%\txBENCH\tANSWERED\tREPLY h\tAUTH\tSCORE\tSTATUS\tFLAGS"
+	head := "#\tRANK\tPLATFORM\tHANDLE\tTIER\tFOLLOWERS\tER%\txBENCH\tANSWERED\tREPLY h\tAUTH\tAUDIENCE\tSCORE\tSTATUS\tFLAGS"
 	if truth != nil {
 		head += "\tTRUTH"
 	}
@@ -76,15 +78,23 @@ func printTop(w io.Writer, recs []store.CreatorRecord, truth map[string]string) 
 		if s.ReplyDepth.MedianHoursToReply >= 0 && s.ReplyDepth.AnsweredCommenters > 0 {
 			replyH = fmt.Sprintf("%.1f", s.ReplyDepth.MedianHoursToReply)
 		}
-		line := fmt.Sprintf("%d\t%d\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.0f%%\t%s\t%.2f\t%.1f\t%s\t%s",
+		line := fmt.Sprintf("%d\t%d\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.0f%%\t%s\t%.2f\t%s\t%.1f\t%s\t%s",
 			i+1, s.Rank, r.Creator.Platform, trunc(r.Creator.Handle, 32), s.Tier, r.Creator.Followers, s.ER, s.BenchmarkIndex,
-			100*s.ReplyDepth.AnsweredShare, replyH, s.Authenticity, s.Composite, r.Status, strings.Join(s.Flags, ","))
+			100*s.ReplyDepth.AnsweredShare, replyH, s.Authenticity, audienceCell(s.Audience), s.Composite, r.Status, strings.Join(s.Flags, ","))
 		if truth != nil {
 			line += "\t" + truth[r.Key]
 		}
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
+}
+
+// audienceCell is the audience quality in %, "-" without a judged sample.
+func audienceCell(a *model.AudienceQuality) string {
+	if a == nil || a.Judged == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*a.Share)
 }
 
 func trunc(s string, n int) string {
