@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/nanoscout/nanoscout/classify"
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/scoring"
@@ -14,9 +16,9 @@ import (
 
 // AccountJudge judges one sampled audience account: the probabilities that it
 // is real and active, fake (mass-follow or bot) or inactive, reading a field
-// the platform does not show as unknown. The default is scoring.JudgeAccount
-// (explainable rules); a trained account model plugs in with
-// WithAccountJudge.
+// the platform does not show as unknown. audience.judge picks the default:
+// "rules", scoring.JudgeAccount, or "model", the shipped account model
+// (ModelJudge); WithAccountJudge sets another.
 type AccountJudge interface {
 	Judge(a model.AudienceAccount, now time.Time) scoring.AccountVerdict
 }
@@ -106,4 +108,66 @@ func (p *Pipeline) storedAudience(ctx context.Context, key string) (*scoring.Aud
 	}
 	r := p.judgeSample(prev[0])
 	return &r, nil
+}
+
+// modelJudge is the shipped account model (classify.DefaultAccounts): a
+// calibrated real / fake / inactive model trained on labelled accounts,
+// reading each unknown field as unknown (a submodel per known-field set).
+type modelJudge struct{ m *classify.AccountModel }
+
+// ModelJudge returns the shipped account model as an AccountJudge.
+func ModelJudge() AccountJudge { return modelJudge{classify.DefaultAccounts()} }
+
+// Judge maps the sampled account to the model's input and its verdict to
+// scoring's. An account is judged when the model knows something about its
+// activity or its follow graph: its post count, the date of its last post,
+// or both its follower and following counts; otherwise the verdict would be
+// little more than the prior.
+func (j modelJudge) Judge(a model.AudienceAccount, now time.Time) scoring.AccountVerdict {
+	acc := classify.Account{
+		Followers: a.Followers, Following: a.Following, Posts: a.Posts,
+		HasAvatar: a.HasAvatar, Bio: a.Bio, DisplayName: a.DisplayName, Private: a.Private, HasLink: a.HasLink,
+		DeclaredBot: a.Bot, CreatedAt: a.CreatedAt, LastPostAt: a.LastPostAt, ObservedAt: now,
+	}
+	if h := modelHandle(a.Handle); h != "" {
+		acc.Username = &h
+	}
+	v := j.m.Predict(acc)
+	known := v.Known.Has(classify.FieldPosts) || v.Known.Has(classify.FieldLastPost) ||
+		v.Known.Has(classify.FieldFollowers|classify.FieldFollowing) || (a.Bot != nil && *a.Bot)
+	out := scoring.AccountVerdict{Known: known, Real: v.PReal, Fake: v.PFake, Inactive: v.PInactive}
+	if !known {
+		out.Why = "too little shown to judge"
+		return out
+	}
+	var codes []string
+	for _, r := range v.Reasons {
+		codes = append(codes, r.Text)
+	}
+	out.Why = strings.Join(codes, ", ")
+	// Mass-follow, for the sentence: judged fake, few or no posts, following
+	// MassFollowFollowing or more.
+	out.MassFollow = v.Class == classify.ClassFake && a.Posts != nil && *a.Posts <= 2 &&
+		a.Following != nil && *a.Following >= scoring.MassFollowFollowing
+	return out
+}
+
+// modelHandle is the handle as the model reads it: no leading @, no
+// @instance part (Mastodon), no Bluesky domain suffix.
+func modelHandle(h string) string {
+	h = strings.TrimPrefix(strings.TrimSpace(h), "@")
+	h, _, _ = strings.Cut(h, "@")
+	h = strings.TrimSuffix(h, ".bsky.social")
+	return h
+}
+
+// loadModelJudge loads the shipped account model; classify.DefaultAccounts
+// panics on a missing or outdated model file, which is reported as an error.
+func loadModelJudge() (j AccountJudge, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("loading the shipped account model: %v", r)
+		}
+	}()
+	return ModelJudge(), nil
 }

@@ -158,3 +158,33 @@ func TestAudienceSampling(t *testing.T) {
 		t.Errorf("%s has %d samples after the weekly refresh, want 2", top[0].Key, len(samples))
 	}
 }
+
+// The model judge reads unknown fields as unknown: an account that shows
+// only a handle and an avatar is not judged; a declared bot is fake; a
+// judged account's probabilities sum to 1; more posts never make it more fake.
+func TestModelJudge(t *testing.T) {
+	j := pipeline.ModelJudge()
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if v := j.Judge(model.AudienceAccount{Handle: "someone", HasAvatar: model.B(true)}, now); v.Known {
+		t.Errorf("handle and avatar only: judged %+v", v)
+	}
+	if v := j.Judge(model.AudienceAccount{Handle: "b@bots.example", Bot: model.B(true)}, now); !v.Known || v.Fake != 1 {
+		t.Errorf("declared bot: %+v", v)
+	}
+	prev := 2.0
+	for _, posts := range []int64{0, 1, 3, 10, 50, 300} {
+		a := model.AudienceAccount{Handle: "x.bsky.social", Followers: model.N(40), Following: model.N(900), Posts: model.N(posts),
+			HasAvatar: model.B(false), Bio: model.S(""), DisplayName: model.S("")}
+		v := j.Judge(a, now)
+		if !v.Known || math.Abs(v.Real+v.Fake+v.Inactive-1) > 1e-9 {
+			t.Fatalf("posts %d: %+v", posts, v)
+		}
+		if v.Fake > prev+1e-12 {
+			t.Errorf("posts %d: fake %.3f after %.3f with fewer posts", posts, v.Fake, prev)
+		}
+		prev = v.Fake
+	}
+	if v := j.Judge(model.AudienceAccount{Posts: model.N(0), Following: model.N(3000), Followers: model.N(3), HasAvatar: model.B(false)}, now); !v.MassFollow || v.Fake < 0.5 {
+		t.Errorf("mass-follow account: %+v", v)
+	}
+}

@@ -129,6 +129,13 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 	for _, o := range opts {
 		o(p)
 	}
+	if p.accounts == nil && cfg.Audience.Judge == "model" {
+		j, err := loadModelJudge()
+		if err != nil {
+			return nil, fmt.Errorf("audience judge: %w", err)
+		}
+		p.accounts = j
+	}
 	if cfg.LLM.Enabled {
 		cache, _ := st.(store.LLMCache)
 		j, err := llm.New(cfg.LLM, cache, p.getenv, llm.WithLogger(p.log.With("component", "llm")))
