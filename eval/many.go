@@ -9,18 +9,22 @@ import (
 // DefaultRuns is how many fault seeds `eval truth` runs by default.
 const DefaultRuns = 3
 
-// RunMany repeats Run over fault seeds 1..runs (the same world, other
-// requests hit by the injected faults, so other retries and orders) and
-// returns every result. With opts.Dir set, run i keeps its store in
-// Dir/run-i.
+// RunMany repeats Run over runs fault seeds from opts.FaultSeed (1 when
+// unset): the same world, other requests hit by the injected faults, so other
+// retries and orders. It returns every result. With opts.Dir set, run i
+// keeps its store in Dir/run-i.
 func RunMany(ctx context.Context, opts Options, runs int, each func(i int, r Result)) ([]Result, error) {
 	if runs <= 0 {
 		runs = DefaultRuns
 	}
+	first := opts.FaultSeed
+	if first == 0 {
+		first = 1
+	}
 	var out []Result
 	for i := 1; i <= runs; i++ {
 		o := opts
-		o.FaultSeed = int64(i)
+		o.FaultSeed = first + int64(i-1)
 		if opts.Dir != "" {
 			o.Dir = filepath.Join(opts.Dir, fmt.Sprintf("run-%d", i))
 		}

@@ -32,6 +32,7 @@ func newEvalTruthCmd(g *globals) *cobra.Command {
 		explain     int
 		quiet       bool
 		runs        int
+		faultSeed   int64
 	)
 	cmd := &cobra.Command{
 		Use:   "truth",
@@ -64,7 +65,7 @@ against the simulator's per-account truth.
 			log := newLogger(cmd.ErrOrStderr(), base)
 			opts := eval.Options{
 				Seed: seed, Creators: creators, MaxCreators: maxCreators, Faults: faults, TopK: topK,
-				Dir: keep, Logger: log, Base: &base,
+				Dir: keep, Logger: log, Base: &base, FaultSeed: faultSeed,
 			}
 			if platforms != "" {
 				opts.Platforms = strings.Split(platforms, ",")
@@ -108,6 +109,7 @@ against the simulator's per-account truth.
 	f.IntVar(&explain, "explain", 0, "list up to N top entries per platform that are not authentic high-engagement nano creators")
 	f.BoolVar(&quiet, "quiet", false, "no progress on stderr")
 	f.IntVar(&runs, "runs", eval.DefaultRuns, "runs over different fault seeds; the worst per platform is reported")
+	f.Int64Var(&faultSeed, "fault-seed", 1, "fault seed of the first run (the others follow on)")
 	return cmd
 }
 
