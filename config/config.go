@@ -82,6 +82,10 @@ type Audience struct {
 	// new one (weekly by default: audiences change slowly, and a sample
 	// costs requests).
 	RefreshAfter time.Duration `yaml:"refresh_after"`
+	// MaxPerRun caps the creators sampled per platform in one run (0 = no
+	// cap), so that switching sampling on, or a large backlog, spreads its
+	// requests over several nights; the rest keep their last sample.
+	MaxPerRun int `yaml:"max_per_run"`
 	// Judge decides whether each sampled account is real and active, fake
 	// or inactive: "rules" (default), the explainable thresholds of
 	// scoring.JudgeAccount (mass-follow: at most 2 posts and following 700 or
@@ -215,6 +219,9 @@ func (c Config) Validate() error {
 	case "", "model", "rules":
 	default:
 		return fmt.Errorf("config: audience.judge %q: want model or rules", c.Audience.Judge)
+	}
+	if c.Audience.MaxPerRun < 0 {
+		return fmt.Errorf("config: audience.max_per_run %d: want 0 (no cap) or more", c.Audience.MaxPerRun)
 	}
 	if c.Audience.Sample < 0 || c.Audience.Sample > 1000 {
 		return fmt.Errorf("config: audience.sample %d: want 0 (off) to 1000", c.Audience.Sample)

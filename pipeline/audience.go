@@ -66,7 +66,12 @@ func (p *Pipeline) audience(ctx, wctx context.Context, col collectors.Collector,
 	} else if len(prev) > 0 {
 		last = &prev[0]
 	}
-	if last != nil && now.Sub(last.SampledAt) < p.cfg.Audience.RefreshAfter {
+	if (last != nil && now.Sub(last.SampledAt) < p.cfg.Audience.RefreshAfter) || !rec.takeAudience(cr.Platform, p.cfg.Audience.MaxPerRun) {
+		// Fresh enough, or this run's sampling budget is spent (the
+		// creators left over are sampled by the next runs).
+		if last == nil {
+			return nil
+		}
 		r := p.judgeSample(*last)
 		return &r
 	}

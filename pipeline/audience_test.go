@@ -188,3 +188,31 @@ func TestModelJudge(t *testing.T) {
 		t.Errorf("mass-follow account: %+v", v)
 	}
 }
+
+// audience.max_per_run caps the samples of one run; the creators left over
+// are sampled by the next run.
+func TestAudienceMaxPerRun(t *testing.T) {
+	sim := simulator.New(simulator.Options{Seed: 11, Creators: 300})
+	srv := httptest.NewServer(sim.Handler())
+	defer srv.Close()
+	cfg := simConfig(srv.URL, sim.Population().SeedHandles("bluesky", 5))
+	cfg.Audience.Sample, cfg.Audience.MaxPerRun = 30, 2
+	p, err := pipeline.New(cfg, openStore(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run1, err := p.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := run1.Platforms["bluesky"]; ps.Collected < 5 || ps.AudienceSampled != 2 {
+		t.Fatalf("run 1: %+v", ps)
+	}
+	run2, err := p.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := run2.Platforms["bluesky"]; ps.AudienceSampled != 2 {
+		t.Errorf("run 2 sampled %d, want the next 2", ps.AudienceSampled)
+	}
+}
