@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -187,5 +188,30 @@ func TestMastodonFollowers(t *testing.T) {
 	}
 	if shown == 0 {
 		t.Fatalf("no creator showed its followers (%d hid them)", hidden)
+	}
+}
+
+// BenchmarkFollowersPage serves a 100-follower page from the start and from
+// deep inside a large creator's list: the work and the allocations per page
+// do not depend on the position or on the list's length (nothing is stored).
+func BenchmarkFollowersPage(b *testing.B) {
+	s := newSim(b, Options{Seed: 42, Creators: 2000})
+	p := s.Population()
+	big := creatorWith(b, p, "bluesky", func(tr Truth) bool { return tr.Followers > 1_000_000 && !tr.Vanished })
+	i := -1
+	for j := range p.Size() {
+		if p.Creator("bluesky", j).ID == big.ID {
+			i = j
+		}
+	}
+	for _, from := range []int{0, 900_000} {
+		b.Run("from="+strconv.Itoa(from), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if fs := p.Followers("bluesky", i, from, 100); len(fs) != 100 {
+					b.Fatalf("%d followers", len(fs))
+				}
+			}
+		})
 	}
 }
