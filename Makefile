@@ -72,7 +72,7 @@ bench:
 	$(GO) test -run '^$$' -bench MemoryFlat -benchtime 1x ./simulator/ | tee -a bench.out
 	$(GO) test -run '^$$' -bench APIPage100k -timeout 30m ./server/ | tee -a bench.out
 
-## eval: ranking vs the simulator's ground truth (2,000 creators per platform, faults on), then the two labelled datasets.
+## eval: ranking and audience quality vs the simulator's ground truth (2,000 creators per platform, faults on, 3 fault seeds, the worst run reported), then the two labelled datasets.
 eval:
 	$(GO) run ./cmd/nanoscout eval truth
 	$(GO) run ./cmd/nanoscout eval comments --cv

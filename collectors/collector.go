@@ -112,3 +112,11 @@ type Env struct {
 	Logger    *slog.Logger
 	Getenv    func(string) string // os.Getenv in production, a map in tests
 }
+
+// AudienceSampler is implemented by collectors that can sample a creator's
+// audience: the newest n followers where the platform lists them, else the
+// accounts among comments (already collected) with the profile fields the
+// platform shows. Requests in the sample counts the calls it made.
+type AudienceSampler interface {
+	Audience(ctx context.Context, c model.Creator, n int, comments []model.Comment) (model.AudienceSample, error)
+}

@@ -82,6 +82,7 @@ type Filter struct {
 	HasContact        bool
 	MinGrowth         *float64 // follower growth in % over 30 days
 	Hide              string   // "shortlisted" or "contacted": leave out creators scouts already have
+	MinAudience       float64  // audience quality, 0..1
 }
 
 // Query is the filter as a store query.
@@ -89,7 +90,7 @@ func (f Filter) Query() store.TopQuery {
 	return store.TopQuery{
 		Platform: f.Platform, Tier: f.Tier, MinFollowers: f.MinFollowers, MaxFollowers: f.MaxFollowers,
 		MinER: f.MinER, MinBenchmarkIndex: f.MinBenchmarkIndex, MinAuthenticity: f.MinAuthenticity, MinReply: f.MinReply,
-		Language: f.Language, Keyword: f.Keyword, HasContact: f.HasContact, MinGrowth: f.MinGrowth, Hide: f.Hide,
+		Language: f.Language, Keyword: f.Keyword, HasContact: f.HasContact, MinGrowth: f.MinGrowth, Hide: f.Hide, MinAudience: f.MinAudience,
 	}
 }
 
@@ -97,7 +98,7 @@ func filterOf(q store.TopQuery) Filter {
 	return Filter{
 		Platform: q.Platform, Tier: q.Tier, MinFollowers: q.MinFollowers, MaxFollowers: q.MaxFollowers,
 		MinER: q.MinER, MinBenchmarkIndex: q.MinBenchmarkIndex, MinAuthenticity: q.MinAuthenticity, MinReply: q.MinReply,
-		Language: q.Language, Keyword: q.Keyword, HasContact: q.HasContact, MinGrowth: q.MinGrowth, Hide: q.Hide,
+		Language: q.Language, Keyword: q.Keyword, HasContact: q.HasContact, MinGrowth: q.MinGrowth, Hide: q.Hide, MinAudience: q.MinAudience,
 	}
 }
 

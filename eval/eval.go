@@ -67,6 +67,9 @@ type Options struct {
 	// Platforms to evaluate; default every platform both the simulator and
 	// the collector registry provide.
 	Platforms []string
+	// FaultSeed varies which requests the injected faults hit (the world
+	// stays that of Seed); RunMany sets it per run.
+	FaultSeed int64
 	// TopK is the K of precision@K (default 50).
 	TopK int
 	// Concurrency is the creators in flight per platform (default 8).
@@ -118,6 +121,7 @@ func (o Options) withDefaults() Options {
 // the collection and report the same request counts.
 type manifest struct {
 	Seed        int64                              `json:"seed"`
+	FaultSeed   int64                              `json:"faultSeed,omitempty"`
 	Creators    int                                `json:"creators"`
 	MaxCreators int                                `json:"maxCreators"`
 	Faults      string                             `json:"faults"`
@@ -146,7 +150,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("%s already holds an evaluation: re-score it, or choose an empty directory", dir)
 	}
 
-	sim := simulator.New(simulator.Options{Seed: opts.Seed, Creators: opts.Creators, Faults: faults})
+	sim := simulator.New(simulator.Options{Seed: opts.Seed, Creators: opts.Creators, Faults: faults, FaultSeed: opts.FaultSeed})
 	pop := sim.Population()
 	platforms, err := choosePlatforms(pop.Platforms(), opts.Platforms)
 	if err != nil {
@@ -188,7 +192,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, ctx.Err()
 	}
 	finished := time.Now()
-	m := manifest{Seed: opts.Seed, Creators: opts.Creators, MaxCreators: opts.MaxCreators, Faults: opts.Faults,
+	m := manifest{Seed: opts.Seed, FaultSeed: opts.FaultSeed, Creators: opts.Creators, MaxCreators: opts.MaxCreators, Faults: opts.Faults,
 		Platforms: platforms, Started: started, Finished: finished, Run: run, Simulator: sim.Stats().Platforms}
 	if opts.Dir != "" {
 		if err := writeManifest(dir, m); err != nil {
@@ -226,7 +230,7 @@ func Rescore(ctx context.Context, dir string, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	at := m.Finished
-	sim := simulator.New(simulator.Options{Seed: m.Seed, Creators: m.Creators, Faults: faults, Now: func() time.Time { return at }})
+	sim := simulator.New(simulator.Options{Seed: m.Seed, Creators: m.Creators, Faults: faults, FaultSeed: m.FaultSeed, Now: func() time.Time { return at }})
 	pop := sim.Population()
 	if len(opts.Platforms) > 0 {
 		var keep []string

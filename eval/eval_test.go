@@ -109,12 +109,18 @@ func TestSmoke(t *testing.T) {
 		if len(p.Misses) != p.Top-p.Hits {
 			t.Errorf("%s: %d misses for %d of %d hits", p.Platform, len(p.Misses), p.Hits, p.Top)
 		}
+		a := p.Audience
+		if a == nil || a.Source != model.AudienceFollowers || a.Creators < 20 || a.Accounts < 20*a.Creators || a.MAE > 8 || a.MAEList > 12 {
+			t.Errorf("%s: audience %+v", p.Platform, a)
+		} else if o, bf := a.ByArchetype[simulator.ArchOrganic], a.ByArchetype[simulator.ArchBoughtFollowers]; bf.N > 0 && !(bf.Estimate < o.Estimate-0.2) {
+			t.Errorf("%s: bought followers' audience %.2f not well below organic %.2f", p.Platform, bf.Estimate, o.Estimate)
+		}
 	}
 	var out bytes.Buffer
 	if err := res.WriteTable(&out, 5); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"PLATFORM", "P@10", "bluesky", "mastodon", "authentic high-engagement nano"} {
+	for _, want := range []string{"PLATFORM", "P@10", "bluesky", "mastodon", "authentic high-engagement nano", "Audience quality", "MAE SAMPLE"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
@@ -135,5 +141,36 @@ func TestSmoke(t *testing.T) {
 	}
 	if _, err := Run(ctx, opts); err == nil {
 		t.Error("Run reused a directory that holds an evaluation")
+	}
+}
+
+// Worst takes, per platform, the run with the most fraud, then the lowest
+// precision, and says which run it was.
+func TestWorst(t *testing.T) {
+	mk := func(seed int64, prec map[string]float64, fraud map[string]int) Result {
+		r := Result{Seed: 42, FaultSeed: seed, TopK: 50, Duration: time.Duration(seed) * time.Minute}
+		for _, p := range []string{"bluesky", "instagram"} {
+			r.Platforms = append(r.Platforms, PlatformResult{Platform: p, Precision: prec[p], Fraud: fraud[p]})
+		}
+		return r
+	}
+	runs := []Result{
+		mk(1, map[string]float64{"bluesky": 1, "instagram": 0.98}, map[string]int{}),
+		mk(2, map[string]float64{"bluesky": 0.96, "instagram": 1}, map[string]int{"instagram": 1}),
+		mk(3, map[string]float64{"bluesky": 0.98, "instagram": 0.96}, map[string]int{}),
+	}
+	w := Worst(runs)
+	if len(w.Runs) != 3 || w.Duration != 3*time.Minute || len(w.Platforms) != 2 {
+		t.Fatalf("worst %+v", w)
+	}
+	if b := w.Platforms[0]; b.Platform != "bluesky" || b.Precision != 0.96 || b.FaultSeed != 2 {
+		t.Errorf("bluesky worst %+v, want run 2 (P 0.96)", b)
+	}
+	if i := w.Platforms[1]; i.Platform != "instagram" || i.Fraud != 1 || i.FaultSeed != 2 {
+		t.Errorf("instagram worst %+v, want run 2 (fraud 1 outweighs P 0.96 of run 3)", i)
+	}
+	var out bytes.Buffer
+	if err := w.WriteTable(&out, 0); err != nil || !strings.Contains(out.String(), "worst of 3 runs (fault seeds 1, 2, 3)") {
+		t.Errorf("table: %v\n%s", err, out.String())
 	}
 }

@@ -27,6 +27,10 @@ type Result struct {
 	Duration  time.Duration    `json:"durationNs"`          // collection, scoring and ranking
 	Rescored  time.Duration    `json:"rescoredNs,omitzero"` // re-scoring only (Rescore)
 	Platforms []PlatformResult `json:"platforms"`
+	// FaultSeed is the run's fault seed; Runs, on a combined worst result
+	// (Worst), the fault seeds of the runs it was taken from.
+	FaultSeed int64   `json:"faultSeed,omitempty"`
+	Runs      []int64 `json:"runs,omitempty"`
 	// Definitions say what each column measures.
 	Definitions []string `json:"definitions"`
 }
@@ -76,6 +80,11 @@ type PlatformResult struct {
 	Failed    int `json:"failed"`
 	// Misses are the top-K entries that are not positives, best first.
 	Misses []Miss `json:"misses,omitempty"`
+	// Audience is the audience-quality estimate against the truth; nil when
+	// no creator of the platform has a judged sample.
+	Audience *AudienceEval `json:"audience,omitempty"`
+	// FaultSeed is the run this platform's figures come from (see Worst).
+	FaultSeed int64 `json:"faultSeed,omitempty"`
 }
 
 // Miss is a top-K creator that is not an authentic high-engagement nano.
@@ -105,6 +114,7 @@ func definitions(topK int) []string {
 		"REQUESTS / MIN: requests the simulator received / the minimum needed, i.e. requests answered cleanly (not refused by the rate limit, not hit by an injected fault); every other request was a retry. ×MIN = REQUESTS ÷ MIN.",
 		"REJECTED: requests the simulator's rate limits (or YouTube's daily quota) refused.",
 		"POS: positives the pipeline scored / positives in the population; SCORED: creators with a stored score / simulated.",
+		"AUDIENCE: per creator with a judged sample, the estimated share of real, active accounts against the truth. MAE SAMPLE: mean absolute error against the true share of the very accounts sampled (the judge's error); MAE LIST: against the true share of the whole follower list (plus the sampling error), and 90% COVER the share of 90 % intervals that hold it (follower lists only); est/true are means per archetype; flagged: low_audience_quality.",
 	}
 }
 
@@ -145,6 +155,7 @@ func evaluatePlatform(ctx context.Context, st store.Store, pop *simulator.Popula
 
 	// Every scored creator: Spearman, positives reached.
 	var measured, real []float64
+	aud := newAudienceAcc()
 	for offset := 0; ; offset += 1000 {
 		page, err := st.Top(ctx, store.TopQuery{Platform: name, Limit: 1000, Offset: offset})
 		if err != nil {
@@ -165,6 +176,9 @@ func evaluatePlatform(ctx context.Context, st store.Store, pop *simulator.Popula
 			if positive(t, pr.Benchmark) {
 				pr.PositivesScored++
 			}
+			if err := aud.add(ctx, st, pop, name, r, t); err != nil {
+				return pr, err
+			}
 			if er, ok := measuredER(r.Score, pr.Basis); ok {
 				measured = append(measured, er)
 				real = append(real, t.TrueER)
@@ -174,6 +188,7 @@ func evaluatePlatform(ctx context.Context, st store.Store, pop *simulator.Popula
 			break
 		}
 	}
+	pr.Audience = aud.result()
 	pr.SpearmanN = len(measured)
 	pr.Spearman = spearman(measured, real)
 

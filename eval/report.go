@@ -30,11 +30,24 @@ func (r Result) WriteTable(w io.Writer, explain int) error {
 	if r.Rescored > 0 {
 		fmt.Fprintf(&b, ", re-scored in %s", r.Rescored.Round(time.Millisecond))
 	}
+	if len(r.Runs) > 1 {
+		fmt.Fprintf(&b, "\nworst of %d runs (fault seeds %s): per platform the run with the most fraud in the top %d, then the lowest precision (RUN column)",
+			len(r.Runs), joinInts(r.Runs), r.TopK)
+	} else if r.FaultSeed != 0 {
+		fmt.Fprintf(&b, ", fault seed %d", r.FaultSeed)
+	}
 	b.WriteString("\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	k := strconv.Itoa(r.TopK)
+	runCol := len(r.Runs) > 1
+	if runCol {
+		fmt.Fprint(tw, "RUN\t")
+	}
 	fmt.Fprintf(tw, "PLATFORM\tSCORED\tNANO\tPOS\tP@%s\tNON-ORG@%s\tFRAUD@%s\tSPEARMAN ER\tREQUESTS\tMIN\t×MIN\tREJECTED\n", k, k, k)
 	for _, p := range r.Platforms {
+		if runCol {
+			fmt.Fprintf(tw, "%d\t", p.FaultSeed)
+		}
 		prec := fmt.Sprintf("%.2f", p.Precision)
 		if p.Top < r.TopK {
 			prec += fmt.Sprintf(" (of %d)", p.Top)
@@ -47,6 +60,7 @@ func (r Result) WriteTable(w io.Writer, explain int) error {
 	}
 	tw.Flush()
 	b.WriteString("\n")
+	writeAudience(&b, r)
 	for _, d := range r.Definitions {
 		b.WriteString("  " + d + "\n")
 	}
@@ -94,3 +108,60 @@ func nonOrganic(p PlatformResult) string {
 
 // thousands is model.Thousands (one definition of the rule).
 func thousands(n int64) string { return model.Thousands(n) }
+
+// writeAudience prints the audience-quality table: the estimated real,
+// active share of each creator's sampled audience against the simulator's
+// truth.
+func writeAudience(b *strings.Builder, r Result) {
+	any := false
+	for _, p := range r.Platforms {
+		any = any || p.Audience != nil
+	}
+	if !any {
+		return
+	}
+	b.WriteString("Audience quality (real, active share of the sampled audience: estimate vs truth)\n\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PLATFORM\tSOURCE\tCREATORS\tACCOUNTS\tMAE SAMPLE\tMAE LIST\t90% COVER\tORGANIC est/true\tBOUGHT FOLLOWERS est/true (flagged)\tPOD est/true\tOTHER FLAGGED")
+	for _, p := range r.Platforms {
+		a := p.Audience
+		if a == nil {
+			fmt.Fprintf(tw, "%s\t—\t0\t\t\t\t\t\t\t\t\n", p.Platform)
+			continue
+		}
+		list, cover := "—", "—"
+		if a.Source == "followers" {
+			list, cover = fmt.Sprintf("%.1f pts", a.MAEList), fmt.Sprintf("%.0f%%", 100*a.Coverage)
+		}
+		cell := func(arch string, flagged bool) string {
+			x, ok := a.ByArchetype[arch]
+			if !ok {
+				return "—"
+			}
+			s := fmt.Sprintf("%.0f%%/%.0f%% (n %d)", 100*x.Estimate, 100*x.Truth, x.N)
+			if flagged {
+				s += fmt.Sprintf(" %d", x.Flagged)
+			}
+			return s
+		}
+		other := 0
+		for arch, x := range a.ByArchetype {
+			if arch != simulator.ArchBoughtFollowers {
+				other += x.Flagged
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1f pts\t%s\t%s\t%s\t%s\t%s\t%d\n", p.Platform, a.Source, thousands(int64(a.Creators)),
+			thousands(int64(a.Accounts)), a.MAE, list, cover, cell(simulator.ArchOrganic, false),
+			cell(simulator.ArchBoughtFollowers, true), cell(simulator.ArchPod, false), other)
+	}
+	tw.Flush()
+	b.WriteString("\n")
+}
+
+func joinInts(xs []int64) string {
+	var parts []string
+	for _, x := range xs {
+		parts = append(parts, strconv.FormatInt(x, 10))
+	}
+	return strings.Join(parts, ", ")
+}

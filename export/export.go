@@ -336,6 +336,18 @@ var Columns = []Column{
 	}},
 	{"mean_thread_depth", "mean conversation depth per thread (1 = nobody answered)", func(r Row, _ Doc) string { return f2(score(r).ReplyDepth.MeanDepth) }},
 	{"authenticity", "0–1, 1 = comments and likes look genuine", func(r Row, _ Doc) string { return f3(score(r).Authenticity) }},
+	{"audience_quality_pct", "share of real, active accounts in the sampled audience (followers, or commenters where no follower list is public), % (empty: no sample yet)", func(r Row, _ Doc) string {
+		if a := score(r).Audience; a != nil && a.Judged > 0 {
+			return f2(100 * a.Share)
+		}
+		return ""
+	}},
+	{"audience_quality_90_pct", "its 90 % interval, low–high in % (empty: no sample yet)", func(r Row, _ Doc) string {
+		if a := score(r).Audience; a != nil && a.Judged > 0 {
+			return f2(100*a.Low) + "–" + f2(100*a.High)
+		}
+		return ""
+	}},
 	{"posts_used", "settled posts the ER is measured on", func(r Row, _ Doc) string { return intCell(score(r).PostsUsed) }},
 	{"flags", "scoring flags, separated by spaces (e.g. few_posts, duplicate_comments)", func(r Row, _ Doc) string { return strings.Join(score(r).Flags, " ") }},
 	{"language", "profile language, where the platform gives one", func(r Row, _ Doc) string { return r.Record.Creator.Language }},

@@ -22,6 +22,7 @@ const (
 	ParamMinAuth      = "min_auth"
 	ParamMinReply     = "min_reply"
 	ParamMinGrowth    = "min_growth"
+	ParamMinAudience  = "min_audience"
 	ParamLanguage     = "lang"
 	ParamKeyword      = "keyword"
 	ParamContact      = "contact"

@@ -81,7 +81,7 @@ const (
 )
 
 // Sorts are the sort orders a query may ask for, the default first.
-var Sorts = []string{"composite", "er", "reply", "growth", "followers", "authenticity"}
+var Sorts = []string{"composite", "er", "reply", "growth", "followers", "authenticity", "audience"}
 
 // Tiers are the tiers a query may ask for.
 var Tiers = []string{model.TierNano, model.TierMicro, model.TierMid, model.TierMacro, model.TierMega, model.TierBelow}
@@ -126,6 +126,8 @@ var Fields = []Field{
 		set: func(q *store.TopQuery, v parsed) { q.MinAuthenticity = v.f }, get: func(q store.TopQuery) string { return num(q.MinAuthenticity) }},
 	{Name: "min_reply", Kind: Number, Max: 1, Help: "minimum reply-depth score, 0–1",
 		set: func(q *store.TopQuery, v parsed) { q.MinReply = v.f }, get: func(q store.TopQuery) string { return num(q.MinReply) }},
+	{Name: "min_audience", Kind: Number, Max: 1, Help: "minimum audience quality, 0–1 (share of real, active accounts in the sampled audience; creators without a sample left out)",
+		set: func(q *store.TopQuery, v parsed) { q.MinAudience = v.f }, get: func(q store.TopQuery) string { return num(q.MinAudience) }},
 	{Name: "min_growth", Kind: Number, Min: -100, Max: 1_000_000, Help: "minimum follower growth in % over 30 days (creators without history left out)",
 		set: func(q *store.TopQuery, v parsed) { g := v.f; q.MinGrowth = &g },
 		get: func(q store.TopQuery) string {
@@ -149,7 +151,7 @@ var Fields = []Field{
 	{Name: "hide", Kind: Choice, Values: func() []string { return []string{store.HideShortlisted, store.HideContacted} },
 		Help: "leave out creators already on a shortlist (shortlisted) or already contacted (contacted)",
 		set:  func(q *store.TopQuery, v parsed) { q.Hide = v.s }, get: func(q store.TopQuery) string { return q.Hide }},
-	{Name: "sort", Kind: Choice, Values: func() []string { return Sorts }, Help: "the order: composite (default), er, reply, growth, followers or authenticity",
+	{Name: "sort", Kind: Choice, Values: func() []string { return Sorts }, Help: "the order: composite (default), er, reply, growth, followers, authenticity or audience",
 		set: func(q *store.TopQuery, v parsed) { q.SortBy = v.s },
 		get: func(q store.TopQuery) string {
 			if q.SortBy == "composite" {

@@ -232,6 +232,24 @@ type Score struct {
 	Flags          []string    `json:"flags,omitempty" bson:"flags,omitempty"`
 	Breakdown      []Component `json:"breakdown" bson:"breakdown"`
 	ComputedAt     time.Time   `json:"computedAt" bson:"computedAt"`
+	// Audience is the audience quality of the latest sample; nil until one
+	// was taken and judged.
+	Audience *AudienceQuality `json:"audience,omitempty" bson:"audience,omitempty"`
+}
+
+// AudienceQuality is the judged audience sample of a creator: the share of
+// real, active accounts with its 90 % interval.
+type AudienceQuality struct {
+	Source     string    `json:"source" bson:"source"`         // AudienceFollowers or AudienceCommenters
+	Sampled    int       `json:"sampled" bson:"sampled"`       // accounts in the sample
+	Judged     int       `json:"judged" bson:"judged"`         // accounts with enough known fields to judge
+	Share      float64   `json:"share" bson:"share"`           // real and active, 0..1
+	Low        float64   `json:"low" bson:"low"`               // 90 % interval (Wilson)
+	High       float64   `json:"high" bson:"high"`             //
+	Fake       float64   `json:"fake" bson:"fake"`             // share judged fake or bot
+	Inactive   float64   `json:"inactive" bson:"inactive"`     // share judged inactive
+	MassFollow int       `json:"massFollow" bson:"massFollow"` // accounts with no posts following thousands
+	SampledAt  time.Time `json:"sampledAt" bson:"sampledAt"`
 }
 
 // Creator status values kept in the store.
@@ -264,6 +282,12 @@ type PlatformStats struct {
 	Retries       int64            `json:"retries" bson:"retries"`
 	LimiterWaitMS int64            `json:"limiterWaitMs" bson:"limiterWaitMs"`
 	Paused        string           `json:"paused,omitempty" bson:"paused,omitempty"` // why the platform stopped early
+	// Audience sampling (refreshed on its own cadence): creators sampled in
+	// this run, accounts sampled, and the requests the samples cost (also
+	// counted in Requests).
+	AudienceSampled  int   `json:"audienceSampled,omitempty" bson:"audienceSampled,omitempty"`
+	AudienceAccounts int   `json:"audienceAccounts,omitempty" bson:"audienceAccounts,omitempty"`
+	AudienceRequests int64 `json:"audienceRequests,omitempty" bson:"audienceRequests,omitempty"`
 }
 
 // Totals sums the run's per-platform counters (ByStatus merged; Paused
@@ -353,4 +377,57 @@ type PostSnapshot struct {
 	Shares   *int64    `json:"shares,omitempty" bson:"shares,omitempty"`
 	Views    *int64    `json:"views,omitempty" bson:"views,omitempty"`
 	TakenAt  time.Time `json:"takenAt" bson:"takenAt"`
+}
+
+// Audience sources: where a platform lets us see who the audience is.
+const (
+	AudienceFollowers  = "followers"  // the follower list (Bluesky, Mastodon)
+	AudienceCommenters = "commenters" // the accounts that comment (YouTube, TikTok, Instagram)
+)
+
+// AudienceAccount is one sampled member of a creator's audience, with the
+// public profile fields the platform showed. A field the platform does not
+// show is nil (unknown), never zero or empty.
+type AudienceAccount struct {
+	ID          string     `json:"id" bson:"id"`
+	Handle      string     `json:"handle,omitempty" bson:"handle,omitempty"`
+	DisplayName *string    `json:"displayName,omitempty" bson:"displayName,omitempty"`
+	Bio         *string    `json:"bio,omitempty" bson:"bio,omitempty"`
+	HasAvatar   *bool      `json:"hasAvatar,omitempty" bson:"hasAvatar,omitempty"`
+	Followers   *int64     `json:"followers,omitempty" bson:"followers,omitempty"`
+	Following   *int64     `json:"following,omitempty" bson:"following,omitempty"`
+	Posts       *int64     `json:"posts,omitempty" bson:"posts,omitempty"`
+	Private     *bool      `json:"private,omitempty" bson:"private,omitempty"`
+	Bot         *bool      `json:"bot,omitempty" bson:"bot,omitempty"` // the account says it is automated (Mastodon)
+	HasLink     *bool      `json:"hasLink,omitempty" bson:"hasLink,omitempty"`
+	CreatedAt   *time.Time `json:"createdAt,omitempty" bson:"createdAt,omitempty"`
+	LastPostAt  *time.Time `json:"lastPostAt,omitempty" bson:"lastPostAt,omitempty"` // Mastodon's last_status_at
+}
+
+// S returns a pointer to s, for text fields that a platform shows.
+func S(s string) *string { return &s }
+
+// B returns a pointer to b, for flags that a platform shows.
+func B(b bool) *bool { return &b }
+
+// T returns a pointer to t, for times that a platform shows.
+func T(t time.Time) *time.Time { return &t }
+
+// AudienceSample is one sample of a creator's audience: who was sampled, from
+// which source, when and at what cost. The pipeline refreshes it on its own
+// cadence (weekly by default), not every run.
+type AudienceSample struct {
+	CreatorKey string            `json:"creatorKey" bson:"creatorKey"`
+	Source     string            `json:"source" bson:"source"` // AudienceFollowers or AudienceCommenters
+	Total      int64             `json:"total" bson:"total"`   // size of the listed audience when shown (followers), else 0
+	Accounts   []AudienceAccount `json:"accounts" bson:"accounts"`
+	Requests   int64             `json:"requests" bson:"requests"` // requests the sample cost
+	SampledAt  time.Time         `json:"sampledAt" bson:"sampledAt"`
+	// Quality is the sample as judged when it was taken; nil before.
+	Quality *AudienceQuality `json:"quality,omitempty" bson:"quality,omitempty"`
+}
+
+// Key is the store id of the sample: one per creator and UTC day.
+func (s AudienceSample) Key() string {
+	return s.CreatorKey + ":" + s.SampledAt.UTC().Format("2006-01-02")
 }

@@ -50,6 +50,8 @@ type Pipeline struct {
 	judge *llm.Judge
 	// afterRun hooks run after a run is recorded (e.g. rising-star alerts).
 	afterRun []func(ctx context.Context, run model.Run) error
+	// accounts judges sampled audience accounts; nil = scoring.JudgeAccount.
+	accounts AccountJudge
 }
 
 // Option configures a Pipeline.
@@ -126,6 +128,13 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 	}
 	for _, o := range opts {
 		o(p)
+	}
+	if p.accounts == nil && cfg.Audience.Judge == "model" {
+		j, err := loadModelJudge()
+		if err != nil {
+			return nil, fmt.Errorf("audience judge: %w", err)
+		}
+		p.accounts = j
 	}
 	if cfg.LLM.Enabled {
 		cache, _ := st.(store.LLMCache)
@@ -395,7 +404,12 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
 		return
 	}
-	sc := p.scoreCreator(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history}, now)
+	// The audience sample is written even if shutdown starts now: it cost
+	// requests, and the next run would otherwise take it again.
+	actx, cancelAudience := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	aud := p.audience(cctx, actx, col, cr, comments, now, rec, log)
+	cancelAudience()
+	sc := p.scoreCreator(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history, Audience: aud}, now)
 	snap := model.Snapshot{
 		CreatorKey: key,
 		Day:        now.UTC().Format("2006-01-02"),

@@ -167,6 +167,8 @@ func (in *instance) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}})
 	case strings.HasSuffix(path, "/following"):
 		write([]any{})
+	case strings.HasSuffix(path, "/followers"):
+		write([]any{accountJSON("fan1"), accountJSON("fan2")})
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		write(map[string]string{"error": "Record not found"})

@@ -20,6 +20,24 @@ type recorder struct {
 	run     model.Run
 	claimed map[string]bool
 	dropped int
+	// audience counts the audience samples started per platform in this run
+	// (audience.max_per_run).
+	audience map[string]int
+}
+
+// takeAudience reserves one of the run's audience samples of platform; false
+// when max of them are taken (max ≤ 0: no limit).
+func (r *recorder) takeAudience(platform string, max int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.audience == nil {
+		r.audience = map[string]int{}
+	}
+	if max > 0 && r.audience[platform] >= max {
+		return false
+	}
+	r.audience[platform]++
+	return true
 }
 
 func newRecorder(r model.Run) *recorder {

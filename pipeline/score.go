@@ -197,6 +197,9 @@ func (p *Pipeline) storedInput(ctx context.Context, platform string, rec store.C
 	if in.History, err = p.st.Snapshots(ctx, rec.Key, since); err != nil {
 		return in, err
 	}
+	if in.Audience, err = p.storedAudience(ctx, rec.Key); err != nil {
+		return in, err
+	}
 	return in, nil
 }
 

@@ -14,6 +14,7 @@ const (
 	SignalERJump             = "er_jump"
 	SignalLikesPerComment    = "likes_per_comment"
 	SignalLikesPerShare      = "likes_per_share"
+	SignalLikesPerView       = "likes_per_view"
 	SignalReach              = "reach"
 	SignalERForTier          = "er_for_tier"
 	SignalFollowBack         = "follow_back"
@@ -27,6 +28,7 @@ const (
 	SignalRecurring          = "recurring_commenters"
 	SignalRing               = "commenter_ring"
 	SignalEvidence           = "comment_evidence"
+	SignalAudience           = "audience_quality"
 )
 
 // SignalWeights are the weights of the signals within authenticity: the
@@ -39,6 +41,7 @@ var SignalWeights = map[string]float64{
 	SignalERJump:             0.4,
 	SignalLikesPerComment:    0.7,
 	SignalLikesPerShare:      0.6,
+	SignalLikesPerView:       0.6,
 	SignalReach:              0.6,
 	SignalERForTier:          0.5,
 	SignalFollowBack:         0.15,
@@ -51,6 +54,7 @@ var SignalWeights = map[string]float64{
 	SignalDiversity:          0.3,
 	SignalRecurring:          0.4,
 	SignalRing:               0.8,
+	SignalAudience:           0.6,
 }
 
 // Signal is one authenticity signal as measured for a creator.
@@ -258,6 +262,35 @@ func likesPerShareSignal(l LikesRatioResult, co *Cohort, tier, name string) Sign
 		num(l.Ratio), plural(l.Posts, "post"), l.Likes, l.Other, num(factor), num(math.Pow(10, norm.Median)), norm.N, peers, num(z))
 	if risk > 0 {
 		s.Reason += ": likes that nobody passes on are often bought"
+	}
+	return s
+}
+
+// likesPerViewSignal compares likes per view with the platform's peers of
+// the tier (high side only): bought likes arrive without the views real
+// likes come with, so the ratio stands out even when comments are too few
+// for likes per comment to tell. Measured once a cohort is, over at least
+// ReachMinPosts posts showing likes and views.
+func likesPerViewSignal(l LikesRatioResult, co *Cohort, tier, name string) Signal {
+	s := newSignal(SignalLikesPerView, FlagLikesPerViewOff)
+	norm, peers, ok := peerNorm(co.LikesPerView, tier, name)
+	switch {
+	case l.Posts < ReachMinPosts:
+		s.Reason = fmt.Sprintf("not measured: %s show likes and views, %d needed", plural(l.Posts, "post"), ReachMinPosts)
+		return s
+	case !ok:
+		s.Reason = "not measured: compared with the platform's peers only, once enough of them are measured"
+		return s
+	case l.Likes <= 0 || l.Other <= 0:
+		s.Reason = fmt.Sprintf("not measured: %d likes and %d views on %s", l.Likes, l.Other, plural(l.Posts, "post"))
+		return s
+	}
+	z, factor, risk := ratioAgainstPeers(l, norm, false)
+	s.Measured, s.Raw, s.Risk = true, l.Ratio, risk
+	s.Reason = fmt.Sprintf("%s likes per 100 views on %s (%d likes, %d views), %s× the %s typical of %d %s (z %s, counting noise and the spread between creators allowed for)",
+		num(100*l.Ratio), plural(l.Posts, "post"), l.Likes, l.Other, num(factor), num(100*math.Pow(10, norm.Median)), norm.N, peers, num(z))
+	if risk > 0 {
+		s.Reason += ": likes from accounts that never watched are bought"
 	}
 	return s
 }

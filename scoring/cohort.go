@@ -21,6 +21,9 @@ type Cohort struct {
 	// per tier; the key "" holds all tiers together.
 	LikesPerComment map[string]Norm
 	LikesPerShare   map[string]Norm
+	// LikesPerView is the same for log10(likes ÷ views), where the platform
+	// shows views.
+	LikesPerView map[string]Norm
 	// Reach is the same for log10(mean views per post ÷ followers), where
 	// the platform shows views.
 	Reach map[string]Norm
@@ -137,6 +140,8 @@ func BuildCohort(ins []Input, bm Benchmarks, cfg Config, now time.Time) Cohort {
 //     show at least LikesRatioMinOther comments (shares), the median and MAD
 //     of log10(Σ likes ÷ Σ comments) (÷ Σ shares + quotes), per tier and over
 //     all tiers, and the between-creator spread net of counting noise.
+//   - LikesPerView: the same for log10(Σ likes ÷ Σ views) over creators
+//     with ReachMinPosts or more posts showing both.
 //   - Reach: the same for log10(mean views per post ÷ followers) over
 //     creators with ReachMinPosts or more posts showing views.
 //   - PriorPosts (empirical Bayes, method of moments on the log scale): over
@@ -157,6 +162,7 @@ type CohortBuilder struct {
 	n       int
 	lpc     map[string]*ratioSamples
 	lps     map[string]*ratioSamples
+	lpv     map[string]*ratioSamples
 	reach   map[string]*ratioSamples
 	logER   map[string][]float64
 	cv2     map[string][]float64
@@ -169,7 +175,7 @@ type CohortBuilder struct {
 // NewCohortBuilder starts an empty cohort.
 func NewCohortBuilder(bm Benchmarks, cfg Config) *CohortBuilder {
 	return &CohortBuilder{bm: bm, cfg: cfg,
-		lpc: map[string]*ratioSamples{}, lps: map[string]*ratioSamples{}, reach: map[string]*ratioSamples{}, logER: map[string][]float64{}, cv2: map[string][]float64{},
+		lpc: map[string]*ratioSamples{}, lps: map[string]*ratioSamples{}, lpv: map[string]*ratioSamples{}, reach: map[string]*ratioSamples{}, logER: map[string][]float64{}, cv2: map[string][]float64{},
 		noise: map[string][]float64{}, reply: map[string][]float64{}}
 }
 
@@ -187,13 +193,16 @@ func (b *CohortBuilder) Add(in Input, now time.Time) {
 	eng := sc.er.engagement(in.Posts, c.ID, c.Followers, now.Add(-b.cfg.SettledAfter), n)
 	used := sc.er.usedPosts(in.Posts)
 
-	lpc, lps, rch := likesPerComment(used), likesPerShare(used), reach(used, c.Followers)
+	lpc, lps, lpv, rch := likesPerComment(used), likesPerShare(used), likesPerView(used), reach(used, c.Followers)
 	for _, t := range []string{tier, ""} {
 		if b.lpc[t] == nil {
-			b.lpc[t], b.lps[t], b.reach[t] = &ratioSamples{}, &ratioSamples{}, &ratioSamples{}
+			b.lpc[t], b.lps[t], b.lpv[t], b.reach[t] = &ratioSamples{}, &ratioSamples{}, &ratioSamples{}, &ratioSamples{}
 		}
 		b.lpc[t].add(lpc)
 		b.lps[t].add(lps)
+		if lpv.Posts >= ReachMinPosts {
+			b.lpv[t].add(lpv)
+		}
 		b.reach[t].addReach(rch)
 	}
 
@@ -229,6 +238,12 @@ func (b *CohortBuilder) Cohort() Cohort {
 				co.LikesPerShare = map[string]Norm{}
 			}
 			co.LikesPerShare[tier] = nm
+		}
+		if nm, ok := b.lpv[tier].norm(); ok {
+			if co.LikesPerView == nil {
+				co.LikesPerView = map[string]Norm{}
+			}
+			co.LikesPerView[tier] = nm
 		}
 		if nm, ok := b.reach[tier].norm(); ok {
 			if co.Reach == nil {

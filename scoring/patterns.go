@@ -210,6 +210,17 @@ func likesPerShare(posts []model.Post) LikesRatioResult {
 	})
 }
 
+// likesPerView is likes ÷ views over the top-level posts showing both (views
+// above 0). Bought likes arrive without the views that real likes come with.
+func likesPerView(posts []model.Post) LikesRatioResult {
+	return likesAgainst(posts, func(p *model.Post) (int64, bool) {
+		if p.Views == nil || *p.Views <= 0 {
+			return 0, false
+		}
+		return *p.Views, true
+	})
+}
+
 func likesAgainst(posts []model.Post, other func(*model.Post) (int64, bool)) LikesRatioResult {
 	var res LikesRatioResult
 	for i := range posts {

@@ -48,6 +48,7 @@ const (
 	FlagNoComments         = "no_comments"             // no audience comment was read
 	FlagLikesPerCommentOff = "likes_per_comment_off"   // far outside the platform's norm
 	FlagLikesPerShareOff   = "likes_per_share_off"     // far above the platform's peers
+	FlagLikesPerViewOff    = "likes_per_view_off"      // far more likes per view than the platform's peers
 	FlagLowReach           = "low_reach"               // far fewer views per follower than the peers
 	FlagDuplicateComments  = "duplicate_comments"      // DuplicateShareFlag or more of comments copy-pasted
 	FlagLowEffortComments  = "low_effort_comments"     // LowEffortShareFlag or more generic or emoji-only
@@ -62,6 +63,7 @@ const (
 	FlagFewCommenters      = "few_distinct_commenters" // the same accounts comment again and again
 	FlagCommentRing        = "comment_ring"            // comments come from a ring shared with other creators
 	FlagLowConfidence      = "low_confidence"          // too little data to rank with confidence
+	FlagLowAudienceQuality = "low_audience_quality"    // under half of the sampled audience looks real and active
 )
 
 // Thresholds behind the flags.
@@ -207,6 +209,9 @@ type Input struct {
 	// Ring is the creator's exposure to commenter rings shared with other
 	// creators (see Rings); nil when not computed.
 	Ring *RingScore
+	// Audience is the judged audience sample (see AudienceQuality); nil when
+	// none was taken yet.
+	Audience *AudienceResult
 }
 
 // Score scores one creator at now. The formulas, in short (docs/scoring.md
@@ -338,9 +343,11 @@ func Score(in Input, bm Benchmarks, cfg Config, now time.Time) model.Score {
 		erJumpSignal(ERJump(in.History, eng.Mean, now), c.Followers > 0 && eng.PostsUsed > 0),
 		likesPerCommentSignal(likesPerComment(used), co, tier, bm, platform, name),
 		likesPerShareSignal(likesPerShare(used), co, tier, name),
+		likesPerViewSignal(likesPerView(used), co, tier, name),
 		reachSignal(reach(used, c.Followers), co, tier, name),
 		erForTierSignal(est, bench, hasBench && hasER, benchTier, name),
 		followBackSignal(c),
+		audienceSignal(in.Audience),
 	}
 	content := Content(used, perPostER)
 	signals = append(signals, contentSignals(content)...)
@@ -425,6 +432,7 @@ func Score(in Input, bm Benchmarks, cfg Config, now time.Time) model.Score {
 	)
 	s.Breakdown = b
 	s.Flags = flags
+	s.Audience = in.Audience.summary()
 	return s.Finite()
 }
 

@@ -240,7 +240,14 @@ type creatorData struct {
 	Posts      []model.Post          `json:"posts"`
 	Snapshots  []model.Snapshot      `json:"snapshots"`
 	Shortlists []store.ShortlistItem `json:"shortlists"`
+	// Audience is the audience quality of each stored sample, newest first:
+	// the trend over time.
+	Audience []model.AudienceQuality `json:"audience"`
 }
+
+// audienceSamples is how many audience samples the creator page shows
+// (half a year at the weekly default).
+const audienceSamples = 26
 
 // recentPosts is how many posts the creator page shows.
 const recentPosts = 12
@@ -287,7 +294,17 @@ func (s *Server) creatorData(r *http.Request, key string) (creatorData, error) {
 	if snaps == nil {
 		snaps = []model.Snapshot{}
 	}
-	return creatorData{Creator: export.DocOf(row), Posts: posts, Snapshots: snaps, Shortlists: items}, nil
+	samples, err := s.st.AudienceSamples(ctx, key, audienceSamples)
+	if err != nil {
+		return creatorData{}, err
+	}
+	trend := []model.AudienceQuality{}
+	for _, a := range samples {
+		if a.Quality != nil {
+			trend = append(trend, *a.Quality)
+		}
+	}
+	return creatorData{Creator: export.DocOf(row), Posts: posts, Snapshots: snaps, Shortlists: items, Audience: trend}, nil
 }
 
 func (s *Server) apiCreator(w http.ResponseWriter, r *http.Request) {
@@ -660,6 +677,7 @@ type jsonFilter struct {
 	HasContact        bool     `json:"contact"`
 	MinGrowth         *float64 `json:"min_growth"`
 	Hide              string   `json:"hide"`
+	MinAudience       float64  `json:"min_audience"`
 }
 
 func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {

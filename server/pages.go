@@ -24,7 +24,7 @@ type sortOption struct{ Value, Label string }
 
 var sortOptions = []sortOption{
 	{"composite", "Score"}, {"er", "Engagement rate"}, {"reply", "Reply depth"}, {"growth", "Follower growth"},
-	{"followers", "Followers"}, {"authenticity", "Authenticity"},
+	{"followers", "Followers"}, {"authenticity", "Authenticity"}, {"audience", "Audience quality"},
 }
 
 type discoverData struct {

@@ -76,6 +76,7 @@ func init() {
 				x("GET", "app.bsky.feed.getPosts", b.getPosts),
 				x("GET", "app.bsky.feed.getPostThread", b.getPostThread),
 				x("GET", "app.bsky.graph.getFollows", b.getFollows),
+				x("GET", "app.bsky.graph.getFollowers", b.getFollowers),
 				x("GET", "app.bsky.feed.searchPosts", b.searchPosts),
 				x("GET", "com.atproto.identity.resolveHandle", b.resolveHandle),
 				x("POST", "com.atproto.server.createSession", b.createSession),
@@ -910,6 +911,41 @@ func (b *bsky) getFollows(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{"subject": b.view(a, now), "follows": follows}
 	if end < a.following {
+		out["cursor"] = b.encodeCursor(uint64(end))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getFollowers serves the creator's follower list, newest first, as
+// profileViews (no counts: a client asks getProfiles for those).
+func (b *bsky) getFollowers(w http.ResponseWriter, r *http.Request) {
+	a, ok := b.actor(w, r)
+	if !ok {
+		return
+	}
+	limit, ok := b.limit(w, r, 50)
+	if !ok {
+		return
+	}
+	pos, ok := b.cursor(w, r)
+	if !ok {
+		return
+	}
+	now := b.now()
+	total := a.followerCount(now)
+	start := 0
+	if pos != ^uint64(0) {
+		start = int(min(pos, uint64(total)))
+	}
+	ms := now.UnixMilli()
+	c := b.cache()
+	followers := []bskyProfile{}
+	end := min(start+limit, total)
+	for k := start; k < end; k++ {
+		followers = append(followers, b.view(c.get(b.pop.follower(a, k)), ms))
+	}
+	out := map[string]any{"subject": b.view(a, ms), "followers": followers}
+	if end < total {
 		out["cursor"] = b.encodeCursor(uint64(end))
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -60,6 +60,7 @@ func init() {
 				{"GET /api/v1/accounts/{id}", "accounts/:id", m.getAccount},
 				{"GET /api/v1/accounts/{id}/statuses", "accounts/:id/statuses", m.statuses},
 				{"GET /api/v1/accounts/{id}/following", "accounts/:id/following", m.following},
+				{"GET /api/v1/accounts/{id}/followers", "accounts/:id/followers", m.followers},
 				{"GET /api/v1/statuses/{id}", "statuses/:id", m.getStatus},
 				{"GET /api/v1/statuses/{id}/context", "statuses/:id/context", m.context},
 				{"GET /api/v1/timelines/tag/{hashtag}", "timelines/tag/:hashtag", m.tagTimeline},
@@ -781,6 +782,41 @@ func (m *masto) following(w http.ResponseWriter, r *http.Request) {
 			next = strconv.FormatUint(followRelID(a, end-1), 10)
 		}
 		w.Header().Set("Link", q.link(r, []string{"limit"}, next, strconv.FormatUint(followRelID(a, start), 10), "max_id", "since_id"))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// followers serves the account's follower list, newest first, 40 full
+// accounts a page by default (80 at most), paginated by max_id in the Link
+// header as Mastodon does; hidden when the account hides its collections.
+func (m *masto) followers(w http.ResponseWriter, r *http.Request) {
+	a, ok := m.byID(w, r)
+	if !ok {
+		return
+	}
+	q := m.req(r)
+	limit := limitParam(r, 40, 80)
+	out := []*mAccount{}
+	if a.hideCollections {
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	total := a.followerCount(time.UnixMilli(q.now))
+	relID := func(k int) uint64 { return 10_000_000 + uint64(total-k) }
+	start := 0
+	if x, ok := idParam(r, "max_id"); ok {
+		start = max(0, min(total, total-int(int64(x)-10_000_000)+1))
+	}
+	end := min(start+limit, total)
+	for k := start; k < end; k++ {
+		out = append(out, q.account(q.c.get(m.pop.follower(a, k))))
+	}
+	if end > start {
+		next := ""
+		if end-start == limit && end < total {
+			next = strconv.FormatUint(relID(end-1), 10)
+		}
+		w.Header().Set("Link", q.link(r, []string{"limit"}, next, strconv.FormatUint(relID(start), 10), "max_id", "since_id"))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

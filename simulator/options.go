@@ -18,6 +18,11 @@ type Options struct {
 	// getFollows) stays valid; older ones get 400 InvalidRequest "Cursor
 	// expired". 0 means DefaultCursorTTL; negative means cursors never expire.
 	CursorTTL time.Duration
+	// FaultSeed varies which requests the injected faults hit, without
+	// changing the population: the same seed with another FaultSeed is the
+	// same world on a different bad day. 0 keeps the faults of earlier
+	// versions.
+	FaultSeed int64
 	// YouTubeQuota is the YouTube Data API quota in units per API key per
 	// day (days end at midnight America/Los_Angeles, as Google's do). 0
 	// means DefaultYouTubeQuota; negative means no quota.

@@ -150,6 +150,9 @@ type Truth struct {
 	SettledPosts int     `json:"settledPosts"` // own posts at least 24 h old that TrueER is over
 	Vanished     bool    `json:"vanished"`     // the account answers as deleted or deactivated
 	Private      bool    `json:"private"`      // private account (YouTube: hidden subscriber count)
+	// Audience is the expected mix of the follower list (Population.Followers
+	// serves it follower by follower, each with its class).
+	Audience AudienceTruth `json:"audience"`
 }
 
 // SettledAge is how old a post must be to count in TrueER. Engagement of a
@@ -175,6 +178,7 @@ func (p *Population) Creator(platform string, i int) Truth {
 		Niche:       niches[a.niche].name, Language: a.lang,
 		ReplyRate: a.answerP, ReplyHours: a.answerMedianH, SettledPosts: n,
 		Vanished: a.vanished, Private: a.private,
+		Audience: a.audienceTruth(),
 	}
 }
 
@@ -299,7 +303,7 @@ func (p *Population) valid(ref acctRef) bool {
 	case kindCreator:
 		return ref.idx >= 0 && ref.idx < p.size
 	case kindAudience:
-		return ref.idx >= 0 && ref.idx < p.audience
+		return ref.idx >= 0 && ref.idx < p.audience+2*p.extraPool()
 	}
 	return false
 }
@@ -346,7 +350,9 @@ func (p *Population) account(pl *platform, ref acctRef) *account {
 		a.dormantP = dormantP
 	}
 
-	if ref.kind == kindAudience {
+	if ref.kind == kindAudience && ref.idx >= p.audience {
+		p.extraAccount(a, &r, &nTarget)
+	} else if ref.kind == kindAudience {
 		bot := ref.idx < podRings*podRingSize
 		a.user = slug(a.first) + "_" + slug(a.last)
 		a.arch = archFan

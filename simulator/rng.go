@@ -43,6 +43,8 @@ const (
 	tagIdentity
 	tagJitter
 	tagStream
+	tagFollower
+	tagAudience
 )
 
 // mix64 is the splitmix64 finaliser.

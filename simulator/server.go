@@ -60,6 +60,10 @@ func New(opts Options) *Server {
 			lim = defaults[name]
 		}
 		st := &site{srv: s, pop: s.pop, pl: s.pop.plats[name], key: s.pop.keys[name], prefix: "/" + name, st: newCounters()}
+		st.fkey = st.key
+		if opts.FaultSeed != 0 {
+			st.fkey = hashv(st.key, tagFault, uint64(opts.FaultSeed))
+		}
 		st.lim.limit = lim
 		if opts.PerClientLimits {
 			st.perCl = &clientWindows{limit: lim, m: map[string]*fixedWindow{}}
@@ -156,6 +160,7 @@ type site struct {
 	pop    *Population
 	pl     *platform
 	key    uint64
+	fkey   uint64 // key of the injected faults (Options.FaultSeed)
 	prefix string
 	lim    fixedWindow
 	perCl  *clientWindows // per-client limiters (Options.PerClientLimits), else nil
@@ -252,7 +257,7 @@ func (s *site) handler() http.Handler {
 		}
 		n := s.seq.Add(1)
 		if d := s.srv.faults.Latency; d > 0 {
-			d = time.Duration(float64(d) * (0.5 + unit(hashv(s.key, tagFault, n, 1))))
+			d = time.Duration(float64(d) * (0.5 + unit(hashv(s.fkey, tagFault, n, 1))))
 			t := time.NewTimer(d)
 			select {
 			case <-t.C:
@@ -266,7 +271,7 @@ func (s *site) handler() http.Handler {
 			// stays off the whole site.
 			f = Faults{}
 		}
-		if f.LoginWallRate > 0 && s.pl.loginWall != nil && unit(hashv(s.key, tagLogin, n)) < f.LoginWallRate {
+		if f.LoginWallRate > 0 && s.pl.loginWall != nil && unit(hashv(s.fkey, tagLogin, n)) < f.LoginWallRate {
 			rec := &recorder{h: w.Header()}
 			if s.pl.loginWall(rec, r) {
 				if rec.status == 0 {
@@ -280,9 +285,9 @@ func (s *site) handler() http.Handler {
 				return
 			}
 		}
-		u := unit(hashv(s.key, tagFault, n))
+		u := unit(hashv(s.fkey, tagFault, n))
 		if u < f.ErrorRate {
-			status := []int{500, 502, 503}[hashv(s.key, tagFault, n, 2)%3]
+			status := []int{500, 502, 503}[hashv(s.fkey, tagFault, n, 2)%3]
 			ct, body := "application/json; charset=utf-8", []byte(`{"error":"internal server error"}`)
 			if s.pl.serverError != nil {
 				ct, body = s.pl.serverError(r, status)
@@ -313,10 +318,10 @@ func (s *site) handler() http.Handler {
 			s.st.status(rec.status, false)
 			return
 		case u < f.TruncateRate+f.MalformedRate:
-			body = malform(body, hashv(s.key, tagFault, n, 3))
+			body = malform(body, hashv(s.fkey, tagFault, n, 3))
 			s.st.fault("malformed")
 		case u < f.TruncateRate+f.MalformedRate+f.DriftRate:
-			if b, ok := drift(body, s.pl.drift, hashv(s.key, tagFault, n, 4)); ok {
+			if b, ok := drift(body, s.pl.drift, hashv(s.fkey, tagFault, n, 4)); ok {
 				body = b
 				s.st.fault("drift")
 			}

@@ -136,7 +136,7 @@ func TestTruthCSVAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "platform,id,handle,tier,archetype,followers,true_er,is_authentic,niche,language,reply_rate,reply_hours,settled_posts,vanished,er_basis,er_by_followers,private" {
+	if got := strings.Join(rows[0], ","); got != "platform,id,handle,tier,archetype,followers,true_er,is_authentic,niche,language,reply_rate,reply_hours,settled_posts,vanished,er_basis,er_by_followers,private,audience_real,audience_fake,audience_inactive" {
 		t.Fatalf("header %q", got)
 	}
 	if n := len(p.Platforms()); n != 5 || len(rows) != 1+n*60 {

@@ -9,11 +9,13 @@ import (
 )
 
 var truthHeader = []string{"platform", "id", "handle", "tier", "archetype", "followers", "true_er", "is_authentic",
-	"niche", "language", "reply_rate", "reply_hours", "settled_posts", "vanished", "er_basis", "er_by_followers", "private"}
+	"niche", "language", "reply_rate", "reply_hours", "settled_posts", "vanished", "er_basis", "er_by_followers", "private",
+	"audience_real", "audience_fake", "audience_inactive"}
 
 // WriteTruthCSV writes one row per creator of each platform (all platforms
 // when platforms is empty), after a header row. The columns are Truth's
-// fields; er_basis, er_by_followers and private came last, after vanished,
+// fields; er_basis, er_by_followers and private came after vanished, then
+// the audience mix (audience_real, audience_fake, audience_inactive),
 // so that readers of the first fourteen columns keep working.
 func WriteTruthCSV(w io.Writer, p *Population, platforms []string) error {
 	if len(platforms) == 0 {
@@ -33,7 +35,9 @@ func WriteTruthCSV(w io.Writer, p *Population, platforms []string) error {
 				strconv.FormatInt(t.Followers, 10), strconv.FormatFloat(t.TrueER, 'f', 4, 64), strconv.FormatBool(t.IsAuthentic),
 				t.Niche, t.Language, strconv.FormatFloat(t.ReplyRate, 'f', 3, 64), strconv.FormatFloat(t.ReplyHours, 'f', 2, 64),
 				strconv.Itoa(t.SettledPosts), strconv.FormatBool(t.Vanished),
-				t.ERBasis, strconv.FormatFloat(t.ERByFollowers, 'f', 4, 64), strconv.FormatBool(t.Private)}
+				t.ERBasis, strconv.FormatFloat(t.ERByFollowers, 'f', 4, 64), strconv.FormatBool(t.Private),
+				strconv.FormatFloat(t.Audience.Real, 'f', 4, 64), strconv.FormatFloat(t.Audience.Fake, 'f', 4, 64),
+				strconv.FormatFloat(t.Audience.Inactive, 'f', 4, 64)}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("writing truth row: %w", err)
 			}

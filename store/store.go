@@ -79,6 +79,7 @@ type TopQuery struct {
 	MinBenchmarkIndex float64 // ER ÷ the tier's benchmark
 	MinAuthenticity   float64 // 0..1
 	MinReply          float64 // reply-depth score, 0..1
+	MinAudience       float64 // audience quality (real, active share of the sampled audience), 0..1; creators without a sample do not pass
 	Language          string  // profile language, e.g. "en"
 	Keyword           string  // words (the last a prefix) in the handle, name, bio or recent posts' text; taken literally (store.KeywordTokens)
 	HasContact        bool    // only creators with a public email, web address or profile link (store.HasPublicContact)
@@ -90,7 +91,7 @@ type TopQuery struct {
 	// shortlist) or HideContacted (on a list with an outreach status past
 	// new). "" hides nothing.
 	Hide   string
-	SortBy string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
+	SortBy string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last), "audience" (creators without a sample last)
 	Limit  int    // default 50
 	Offset int
 }
@@ -147,6 +148,8 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]model.Run, error)
 	// Stats counts the documents of each collection.
 	Stats(ctx context.Context) (Stats, error)
+	// AudienceStore keeps audience samples (store/audience.go).
+	AudienceStore
 	// Close releases the backend.
 	Close() error
 }

@@ -31,6 +31,8 @@ func newEvalTruthCmd(g *globals) *cobra.Command {
 		rescore     string
 		explain     int
 		quiet       bool
+		runs        int
+		faultSeed   int64
 	)
 	cmd := &cobra.Command{
 		Use:   "truth",
@@ -43,7 +45,13 @@ high-engagement nano creators, the non-organic archetypes in the nano top 50, th
 correlation of measured and true ER, and the requests made against the minimum needed and those the
 simulator's rate limits rejected. The definitions are printed under the table.
 
---keep DIR keeps the store; --rescore DIR re-scores a kept store with the current scoring code
+It runs --runs times (default 3) on the same world with different fault seeds (other requests hit
+by the injected faults, so other retries and orders), prints one line per run and platform, then
+the worst run per platform (most fraud in the top 50, then lowest precision) with the
+audience-quality table: the estimated real, active share of each creator's sampled audience
+against the simulator's per-account truth.
+
+--keep DIR keeps the store (DIR/run-N for each run); --rescore DIR re-scores a kept store with the current scoring code
 (nothing is collected) and evaluates it again, for iterating on scoring.`,
 		Example: `  nanoscout eval truth
   nanoscout eval truth --platforms bluesky --creators 500 --explain 10
@@ -57,7 +65,7 @@ simulator's rate limits rejected. The definitions are printed under the table.
 			log := newLogger(cmd.ErrOrStderr(), base)
 			opts := eval.Options{
 				Seed: seed, Creators: creators, MaxCreators: maxCreators, Faults: faults, TopK: topK,
-				Dir: keep, Logger: log, Base: &base,
+				Dir: keep, Logger: log, Base: &base, FaultSeed: faultSeed,
 			}
 			if platforms != "" {
 				opts.Platforms = strings.Split(platforms, ",")
@@ -69,7 +77,13 @@ simulator's rate limits rejected. The definitions are printed under the table.
 			if rescore != "" {
 				res, err = eval.Rescore(cmd.Context(), rescore, opts)
 			} else {
-				res, err = eval.Run(cmd.Context(), opts)
+				var all []eval.Result
+				all, err = eval.RunMany(cmd.Context(), opts, runs, func(i int, r eval.Result) {
+					if !asJSON && runs > 1 {
+						fmt.Fprint(cmd.OutOrStdout(), runLine(i, r))
+					}
+				})
+				res = eval.Worst(all)
 			}
 			if err != nil {
 				return err
@@ -94,6 +108,8 @@ simulator's rate limits rejected. The definitions are printed under the table.
 	f.StringVar(&rescore, "rescore", "", "re-score and evaluate a store kept with --keep instead of collecting")
 	f.IntVar(&explain, "explain", 0, "list up to N top entries per platform that are not authentic high-engagement nano creators")
 	f.BoolVar(&quiet, "quiet", false, "no progress on stderr")
+	f.IntVar(&runs, "runs", eval.DefaultRuns, "runs over different fault seeds; the worst per platform is reported")
+	f.Int64Var(&faultSeed, "fault-seed", 1, "fault seed of the first run (the others follow on)")
 	return cmd
 }
 
@@ -117,4 +133,13 @@ func progressPrinter(w io.Writer) func(string, model.PlatformStats) {
 		}
 		fmt.Fprintf(w, "eval: %s\n", strings.Join(parts, "; "))
 	}
+}
+
+// runLine summarises one run of several: per platform P@K and fraud in the top K.
+func runLine(i int, r eval.Result) string {
+	var parts []string
+	for _, p := range r.Platforms {
+		parts = append(parts, fmt.Sprintf("%s P@%d %.2f fraud %d", p.Platform, r.TopK, p.Precision, p.Fraud))
+	}
+	return fmt.Sprintf("run %d (fault seed %d, %s): %s\n", i, r.FaultSeed, r.Duration.Round(time.Second), strings.Join(parts, "; "))
 }

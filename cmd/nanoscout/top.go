@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/filter"
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -107,7 +108,7 @@ func writeJSON(w io.Writer, v any) error {
 // ground-truth archetype per creator key. offset numbers the rows.
 func printTop(w io.Writer, recs []store.CreatorRecord, truth map[string]string, offset int) {
 	tw := newTable(w)
-	head := "#\tRANK\tPLATFORM\tHANDLE\tTIER\tFOLLOWERS\tER%\txBENCH\tANSWERED\tREPLY h\tAUTH\tSCORE\tSTATUS\tFLAGS\tKEY"
+	head := "#\tRANK\tPLATFORM\tHANDLE\tTIER\tFOLLOWERS\tER%\txBENCH\tANSWERED\tREPLY h\tAUTH\tAUDIENCE\tSCORE\tSTATUS\tFLAGS\tKEY"
 	if truth != nil {
 		head += "\tTRUTH"
 	}
@@ -121,15 +122,23 @@ func printTop(w io.Writer, recs []store.CreatorRecord, truth map[string]string, 
 		if s.ReplyDepth.MedianHoursToReply >= 0 && s.ReplyDepth.AnsweredCommenters > 0 {
 			replyH = fmt.Sprintf("%.1f", s.ReplyDepth.MedianHoursToReply)
 		}
-		line := fmt.Sprintf("%d\t%d\t%s\t@%s\t%s\t%s\t%.2f\t%.2f\t%.0f%%\t%s\t%.2f\t%.1f\t%s\t%s\t%s",
+		line := fmt.Sprintf("%d\t%d\t%s\t@%s\t%s\t%s\t%.2f\t%.2f\t%.0f%%\t%s\t%.2f\t%s\t%.1f\t%s\t%s\t%s",
 			offset+i+1, s.Rank, r.Creator.Platform, trunc(r.Creator.Handle, 32), s.Tier, thousands(r.Creator.Followers), s.ER, s.BenchmarkIndex,
-			100*s.ReplyDepth.AnsweredShare, replyH, s.Authenticity, s.Composite, r.Status, strings.Join(s.Flags, ","), r.Key)
+			100*s.ReplyDepth.AnsweredShare, replyH, s.Authenticity, audienceCell(s.Audience), s.Composite, r.Status, strings.Join(s.Flags, ","), r.Key)
 		if truth != nil {
 			line += "\t" + truth[r.Key]
 		}
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
+}
+
+// audienceCell is the audience quality in %, "-" without a judged sample.
+func audienceCell(a *model.AudienceQuality) string {
+	if a == nil || a.Judged == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*a.Share)
 }
 
 func trunc(s string, n int) string {

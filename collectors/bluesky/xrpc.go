@@ -24,6 +24,8 @@ const (
 	nsidGetPostThread = "app.bsky.feed.getPostThread"
 	nsidSearchPosts   = "app.bsky.feed.searchPosts"
 	nsidGetFollows    = "app.bsky.graph.getFollows"
+	nsidGetFollowers  = "app.bsky.graph.getFollowers"
+	nsidGetProfiles   = "app.bsky.actor.getProfiles"
 	nsidCreateSession = "com.atproto.server.createSession"
 )
 

@@ -162,6 +162,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		colPostSnaps: {keys("postKey", "ageHours")},
 		colRuns:      {keys("-startedAt", "-_id")},
 		colMarkers:   {keys("ns", "id")},
+		colAudience:  {keys("creatorKey", "-sampledAt")},
 	}
 	// One index per command: FerretDB 1.24 panics (and drops the connection)
 	// when one createIndexes command holds two or more indexes that exist
@@ -218,7 +219,18 @@ func scoreFields(sc *model.Score) bson.D {
 		{Key: "replyScore", Value: sc.ReplyDepth.Score},
 		{Key: "authenticity", Value: sc.Authenticity},
 		{Key: "composite", Value: sc.Composite},
+		{Key: "audienceQuality", Value: audienceShare(sc)},
 	}
+}
+
+// audienceShare is the copy of the audience quality kept for filters and
+// sorts: null without a sample, so such creators sort last and never pass a
+// minimum.
+func audienceShare(sc *model.Score) any {
+	if sc.Audience == nil {
+		return nil
+	}
+	return sc.Audience.Share
 }
 
 type postDoc struct {
@@ -530,6 +542,7 @@ var sortFields = map[string]string{
 	"followers":    "followers",
 	"reply":        "replyScore",
 	"authenticity": "authenticity",
+	"audience":     "audienceQuality",
 }
 
 // Top returns a page of scored creators, best first by q.SortBy, ties by key.

@@ -114,6 +114,7 @@ func (s *Store) scoutFilter(ctx context.Context, filter bson.D, q store.TopQuery
 	gte("score.benchmarkIndex", q.MinBenchmarkIndex)
 	gte("authenticity", q.MinAuthenticity)
 	gte("replyScore", q.MinReply)
+	gte("audienceQuality", q.MinAudience)
 	if q.Language != "" {
 		filter = append(filter, bson.E{Key: "creator.language", Value: q.Language})
 	}

@@ -18,6 +18,9 @@ import (
 //	3  job leases
 //	4  scout data (shortlists, deliveries, alerts)
 //	5  LLM judge cache
+//	6  campaigns
+//	7  insert-only markers
+//	8  audience samples
 //
 // Versions are applied in ascending order, each once, and recorded in
 // schema_meta. A released migration is never edited.

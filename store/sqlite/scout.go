@@ -208,6 +208,10 @@ func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
 		query += ` AND reply_score >= ?`
 		args = append(args, q.MinReply)
 	}
+	if q.MinAudience > 0 {
+		query += ` AND audience >= ?`
+		args = append(args, q.MinAudience)
+	}
 	if q.Language != "" {
 		query += ` AND language = ?`
 		args = append(args, q.Language)
