@@ -28,47 +28,47 @@ const maxAddKeys = 1000
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	// API.
-	m.HandleFunc("GET /api/creators", s.apiCreators)
-	m.HandleFunc("GET /api/creators/{key...}", s.apiCreator)
-	m.HandleFunc("GET /api/shortlists", s.apiShortlists)
-	m.HandleFunc("POST /api/shortlists", s.apiCreateShortlist)
-	m.HandleFunc("GET /api/shortlists/{id}", s.apiShortlist)
-	m.HandleFunc("PATCH /api/shortlists/{id}", s.apiRenameShortlist)
-	m.HandleFunc("DELETE /api/shortlists/{id}", s.apiDeleteShortlist)
-	m.HandleFunc("POST /api/shortlists/{id}/items", s.apiAddItems)
-	m.HandleFunc("PATCH /api/shortlists/{id}/items/{key...}", s.apiUpdateItem)
-	m.HandleFunc("DELETE /api/shortlists/{id}/items/{key...}", s.apiRemoveItem)
-	m.HandleFunc("GET /api/export", s.export)
-	m.HandleFunc("POST /api/push", s.apiPush)
-	m.HandleFunc("GET /api/runs", s.apiRuns)
-	m.HandleFunc("POST /api/runs", s.apiStartRun)
-	m.HandleFunc("GET /api/deliveries", s.apiDeliveries)
-	m.HandleFunc("POST /api/alerts/check", s.apiCheckAlerts)
-	m.HandleFunc("GET /api/plan", s.apiPlan)
-	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, http.StatusNotFound, errors.New("no such API route"))
-	})
+	m.HandleFunc("GET /api/creators", s.h(s.apiCreators))
+	m.HandleFunc("GET /api/creators/{key...}", s.h(s.apiCreator))
+	m.HandleFunc("GET /api/shortlists", s.h(s.apiShortlists))
+	m.HandleFunc("POST /api/shortlists", s.h(s.apiCreateShortlist))
+	m.HandleFunc("GET /api/shortlists/{id}", s.h(s.apiShortlist))
+	m.HandleFunc("PATCH /api/shortlists/{id}", s.h(s.apiRenameShortlist))
+	m.HandleFunc("DELETE /api/shortlists/{id}", s.h(s.apiDeleteShortlist))
+	m.HandleFunc("POST /api/shortlists/{id}/items", s.h(s.apiAddItems))
+	m.HandleFunc("PATCH /api/shortlists/{id}/items/{key...}", s.h(s.apiUpdateItem))
+	m.HandleFunc("DELETE /api/shortlists/{id}/items/{key...}", s.h(s.apiRemoveItem))
+	m.HandleFunc("GET /api/export", s.h(s.export))
+	m.HandleFunc("POST /api/push", s.h(s.apiPush))
+	m.HandleFunc("GET /api/runs", s.h(s.apiRuns))
+	m.HandleFunc("POST /api/runs", s.h(s.apiStartRun))
+	m.HandleFunc("GET /api/deliveries", s.h(s.apiDeliveries))
+	m.HandleFunc("POST /api/alerts/check", s.h(s.apiCheckAlerts))
+	m.HandleFunc("GET /api/plan", s.h(s.apiPlan))
+	m.HandleFunc("/api/", s.h(func(http.ResponseWriter, *http.Request) error {
+		return &httpError{http.StatusNotFound, "no such API route"}
+	}))
 	// Pages.
 	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/discover", http.StatusFound) })
-	m.HandleFunc("GET /discover", s.pageDiscover)
-	m.HandleFunc("GET /creators/{key...}", s.pageCreator)
-	m.HandleFunc("GET /shortlists", s.pageShortlists)
-	m.HandleFunc("POST /shortlists", s.formCreateShortlist)
-	m.HandleFunc("GET /shortlists/{id}", s.pageShortlist)
-	m.HandleFunc("POST /shortlists/{id}/rename", s.formRenameShortlist)
-	m.HandleFunc("POST /shortlists/{id}/delete", s.formDeleteShortlist)
-	m.HandleFunc("POST /shortlists/{id}/add", s.formAddItems)
-	m.HandleFunc("POST /shortlists/{id}/items", s.formUpdateItem)
-	m.HandleFunc("POST /shortlists/{id}/remove", s.formRemoveItem)
-	m.HandleFunc("POST /shortlists/{id}/push", s.formPush)
-	m.HandleFunc("POST /shortlist-add", s.formAddToNewOrExisting)
-	m.HandleFunc("GET /export", s.export)
-	m.HandleFunc("GET /plan", s.pagePlan)
-	m.HandleFunc("GET /runs", s.pageRuns)
-	m.HandleFunc("POST /runs", s.formStartRun)
-	m.HandleFunc("POST /alerts/check", s.formCheckAlerts)
-	m.HandleFunc("GET /login", s.pageLogin)
-	m.HandleFunc("POST /login", s.formLogin)
+	m.HandleFunc("GET /discover", s.h(s.pageDiscover))
+	m.HandleFunc("GET /creators/{key...}", s.h(s.pageCreator))
+	m.HandleFunc("GET /shortlists", s.h(s.pageShortlists))
+	m.HandleFunc("POST /shortlists", s.postForm(s.formCreateShortlist))
+	m.HandleFunc("GET /shortlists/{id}", s.h(s.pageShortlist))
+	m.HandleFunc("POST /shortlists/{id}/rename", s.postForm(s.formRenameShortlist))
+	m.HandleFunc("POST /shortlists/{id}/delete", s.postForm(s.formDeleteShortlist))
+	m.HandleFunc("POST /shortlists/{id}/add", s.postForm(s.formAddItems))
+	m.HandleFunc("POST /shortlists/{id}/items", s.postForm(s.formUpdateItem))
+	m.HandleFunc("POST /shortlists/{id}/remove", s.postForm(s.formRemoveItem))
+	m.HandleFunc("POST /shortlists/{id}/push", s.postForm(s.formPush))
+	m.HandleFunc("POST /shortlist-add", s.postForm(s.formAddToNewOrExisting))
+	m.HandleFunc("GET /export", s.h(s.export))
+	m.HandleFunc("GET /plan", s.h(s.pagePlan))
+	m.HandleFunc("GET /runs", s.h(s.pageRuns))
+	m.HandleFunc("POST /runs", s.postForm(s.formStartRun))
+	m.HandleFunc("POST /alerts/check", s.postForm(s.formCheckAlerts))
+	m.HandleFunc("GET /login", s.h(s.pageLogin))
+	m.HandleFunc("POST /login", s.h(s.formLogin))
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	m.Handle("GET /static/", staticHandler())
 	s.mux = m
@@ -132,6 +132,32 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, err erro
 
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 	s.fail(w, r, statusOf(err), err)
+}
+
+// handler is a handler that returns its error instead of answering it (as
+// Caddy's admin handlers and Prometheus' API do); h turns the error into the
+// response.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// h adapts a handler: a returned error is answered with its status (statusOf)
+// as JSON on the API and as a page elsewhere.
+func (s *Server) h(fn handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.failErr(w, r, err)
+		}
+	}
+}
+
+// postForm adapts a form handler: the body is parsed (bounded) and its CSRF
+// token checked before fn runs.
+func (s *Server) postForm(fn handler) http.HandlerFunc {
+	return s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.form(w, r); err != nil {
+			return err
+		}
+		return fn(w, r)
+	})
 }
 
 // decodeJSON reads a JSON object strictly: JSON content type, unknown fields
@@ -211,16 +237,14 @@ type creatorsPage struct {
 	NextOffset *int         `json:"nextOffset"` // null on the last page
 }
 
-func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) error {
 	q, err := s.query(r)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	rows, more, err := s.rows(r, q)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	page := creatorsPage{Items: make([]export.Doc, len(rows)), Offset: q.Offset, Limit: q.Limit}
 	for i, row := range rows {
@@ -231,6 +255,7 @@ func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) {
 		page.NextOffset = &next
 	}
 	writeJSON(w, http.StatusOK, page)
+	return nil
 }
 
 // creatorData is everything the creator page shows.
@@ -285,24 +310,24 @@ func (s *Server) creatorData(r *http.Request, key string) (creatorData, error) {
 	return creatorData{Creator: export.DocOf(row), Posts: posts, Snapshots: snaps, Shortlists: items}, nil
 }
 
-func (s *Server) apiCreator(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreator(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.creatorData(r, r.PathValue("key"))
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, d)
+	return nil
 }
 
 // --- shortlists ---
 
-func (s *Server) apiShortlists(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiShortlists(w http.ResponseWriter, r *http.Request) error {
 	ls, err := s.sc.ListShortlists(r.Context())
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, ls)
+	return nil
 }
 
 type nameBody struct {
@@ -319,22 +344,20 @@ func checkName(name string) error {
 	return nil
 }
 
-func (s *Server) apiCreateShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateShortlist(w http.ResponseWriter, r *http.Request) error {
 	var b nameBody
 	if err := decodeJSON(r, &b); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := checkName(b.Name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	l, err := s.sc.CreateShortlist(r.Context(), b.Name)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, l)
+	return nil
 }
 
 // shortlistItem is an item with its creator, as the API and pages show it.
@@ -374,63 +397,57 @@ func (s *Server) shortlistPage(r *http.Request, id string, after string, limit i
 	return p, nil
 }
 
-func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	for name := range v {
 		if name != "after" && name != "limit" {
-			s.failErr(w, r, &export.ParamError{Param: name, Reason: "unknown parameter"})
-			return
+			return &export.ParamError{Param: name, Reason: "unknown parameter"}
 		}
 	}
 	limit := s.cfg.PageSize
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 {
-			s.failErr(w, r, &export.ParamError{Param: "limit", Reason: "want a whole number ≥ 1"})
-			return
+			return &export.ParamError{Param: "limit", Reason: "want a whole number ≥ 1"}
 		}
 		limit = min(n, s.cfg.MaxPageSize)
 	}
 	p, err := s.shortlistPage(r, r.PathValue("id"), v.Get("after"), limit)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiRenameShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRenameShortlist(w http.ResponseWriter, r *http.Request) error {
 	var b nameBody
 	if err := decodeJSON(r, &b); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := checkName(b.Name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.RenameShortlist(r.Context(), r.PathValue("id"), b.Name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	l, err := s.sc.Shortlist(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, l)
+	return nil
 }
 
-func (s *Server) apiDeleteShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteShortlist(w http.ResponseWriter, r *http.Request) error {
 	if err := requireJSON(r); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.DeleteShortlist(r.Context(), r.PathValue("id")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 type addBody struct {
@@ -457,22 +474,20 @@ func (s *Server) addKeys(r *http.Request, id string, keys []string) error {
 	return s.sc.AddToShortlist(r.Context(), id, keys...)
 }
 
-func (s *Server) apiAddItems(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddItems(w http.ResponseWriter, r *http.Request) error {
 	var b addBody
 	if err := decodeJSON(r, &b); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.addKeys(r, r.PathValue("id"), b.Keys); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	l, err := s.sc.Shortlist(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, l)
+	return nil
 }
 
 // maxNotesLen bounds a shortlist item's notes.
@@ -488,37 +503,33 @@ func checkItemUpdate(u store.ItemUpdate) error {
 	return nil
 }
 
-func (s *Server) apiUpdateItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateItem(w http.ResponseWriter, r *http.Request) error {
 	var u store.ItemUpdate
 	if err := decodeJSON(r, &u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := checkItemUpdate(u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.UpdateShortlistItem(r.Context(), r.PathValue("id"), r.PathValue("key"), u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiRemoveItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRemoveItem(w http.ResponseWriter, r *http.Request) error {
 	if err := requireJSON(r); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.sc.Shortlist(r.Context(), r.PathValue("id")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.RemoveFromShortlist(r.Context(), r.PathValue("id"), r.PathValue("key")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // --- exports and pushes ---
@@ -574,20 +585,18 @@ func slug(s string) string {
 
 // export streams a download: GET /export and GET /api/export, with
 // ?format=csv|crm|json|ndjson and ?shortlist=ID or filter parameters.
-func (s *Server) export(w http.ResponseWriter, r *http.Request) {
+func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	f, err := export.ParseFormat(v.Get("format"))
 	if v.Get("format") == "" {
 		f, err = export.CSV, nil
 	}
 	if err != nil {
-		s.failErr(w, r, &export.ParamError{Param: "format", Reason: err.Error()})
-		return
+		return &export.ParamError{Param: "format", Reason: err.Error()}
 	}
 	src, subject, err := s.exportSource(r, v)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	name := fmt.Sprintf("nanoscout-%s-%s.%s", slug(subject), time.Now().UTC().Format("20060102"), f.Ext())
 	w.Header().Set("Content-Type", f.ContentType())
@@ -597,6 +606,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		// Headers are gone; the truncated download is the signal.
 		s.log.Error("export failed midway", "subject", subject, "err", err)
 	}
+	return nil
 }
 
 func (s *Server) webhookNames() []string {
@@ -649,15 +659,14 @@ type jsonFilter struct {
 	HasContact        bool    `json:"contact"`
 }
 
-func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Webhook   string      `json:"webhook"`
 		Shortlist string      `json:"shortlist"`
 		Filter    *jsonFilter `json:"filter"`
 	}
 	if err := decodeJSON(r, &b); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	var q *store.TopQuery
 	if b.Shortlist == "" {
@@ -667,23 +676,21 @@ func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {
 		}
 		tq, err := export.FilterQuery(config.Filter(f))
 		if err != nil {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 		q = &tq
 	} else if b.Filter != nil {
-		s.failErr(w, r, badRequest("give a shortlist or a filter, not both"))
-		return
+		return badRequest("give a shortlist or a filter, not both")
 	}
 	res, err := s.push(r, b.Webhook, b.Shortlist, q)
 	if code := statusOf(err); code == http.StatusBadGateway {
 		writeJSON(w, code, map[string]any{"error": err.Error(), "result": res})
-		return
+		return nil
 	} else if err != nil {
-		s.fail(w, r, code, err)
-		return
+		return &httpError{code, err.Error()}
 	}
 	writeJSON(w, http.StatusOK, res)
+	return nil
 }
 
 // --- runs, deliveries, alerts ---
@@ -714,55 +721,52 @@ func onlyParams(v url.Values, names ...string) error {
 	return nil
 }
 
-func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	limit, err := intParam(v, "limit", 20, 200)
 	if err == nil {
 		err = onlyParams(v, "limit")
 	}
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	runs, err := s.st.Runs(r.Context(), limit)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if runs == nil {
 		runs = []model.Run{}
 	}
 	writeJSON(w, http.StatusOK, runsBody{Dashboard: s.runs.state(), Runs: runs})
+	return nil
 }
 
-func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) error {
 	if err := requireJSON(r); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.runs.start(); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusAccepted, s.runs.state())
+	return nil
 }
 
-func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	limit, err := intParam(v, "limit", 50, 500)
 	if err == nil {
 		err = onlyParams(v, "limit")
 	}
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	ds, err := s.sc.Deliveries(r.Context(), limit)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, ds)
+	return nil
 }
 
 func (s *Server) checkAlerts(r *http.Request, baseline bool) ([]export.AlertResult, error) {
@@ -770,14 +774,13 @@ func (s *Server) checkAlerts(r *http.Request, baseline bool) ([]export.AlertResu
 		export.WithBaseline(baseline), export.WithUserAgent(s.ua))
 }
 
-func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Baseline bool `json:"baseline"`
 	}
 	if r.ContentLength != 0 {
 		if err := decodeJSON(r, &b); err != nil {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 	}
 	res, err := s.checkAlerts(r, b.Baseline)
@@ -788,21 +791,21 @@ func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		body["error"] = err.Error()
 		writeJSON(w, http.StatusBadGateway, body)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, body)
+	return nil
 }
 
-func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	in, err := s.planInput(r)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	res, err := s.runPlan(r, in)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, res)
+	return nil
 }

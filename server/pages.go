@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -77,22 +78,21 @@ func withParams(path string, v url.Values) string {
 // nanoscout's subject. "All tiers" in the filter shows every tier.
 var defaultView = url.Values{export.ParamTier: {model.TierNano}}
 
-func (s *Server) pageDiscover(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageDiscover(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.RawQuery == "" {
 		http.Redirect(w, r, withParams("/discover", defaultView), http.StatusFound)
-		return
+		return nil
 	}
 	q, err := s.query(r, "all")
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	d, err := s.discover(r, q)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "discover", d)
+	return nil
 }
 
 func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, error) {
@@ -156,26 +156,24 @@ func (d creatorPageData) title() string {
 	return "@" + c.Handle
 }
 
-func (s *Server) pageCreator(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageCreator(w http.ResponseWriter, r *http.Request) error {
 	if len(r.URL.Query()) > 0 && !r.URL.Query().Has("done") {
-		s.failErr(w, r, &export.ParamError{Param: firstParam(r.URL.Query()), Reason: "unknown parameter"})
-		return
+		return &export.ParamError{Param: firstParam(r.URL.Query()), Reason: "unknown parameter"}
 	}
 	cd, err := s.creatorData(r, r.PathValue("key"))
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	lists, err := s.sc.ListShortlists(r.Context())
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	names := map[string]string{}
 	for _, l := range lists {
 		names[l.ID] = l.Name
 	}
 	s.render(w, r, http.StatusOK, "creator", creatorPageData{creatorData: cd, Lists: lists, ListName: names, Back: r.URL.Path})
+	return nil
 }
 
 // planFilter is a filter as the planner takes it (no sort: the plan takes
@@ -203,13 +201,13 @@ type shortlistsData struct {
 
 func (shortlistsData) title() string { return "Shortlists" }
 
-func (s *Server) pageShortlists(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageShortlists(w http.ResponseWriter, r *http.Request) error {
 	lists, err := s.sc.ListShortlists(r.Context())
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "shortlists", shortlistsData{Lists: lists})
+	return nil
 }
 
 type shortlistData struct {
@@ -221,23 +219,22 @@ type shortlistData struct {
 
 func (d shortlistData) title() string { return d.Shortlist.Name }
 
-func (s *Server) pageShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageShortlist(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	if err := onlyParams(v, "after", "done"); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	id := r.PathValue("id")
 	p, err := s.shortlistPage(r, id, v.Get("after"), 100)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	d := shortlistData{shortlistPage: p, Webhooks: s.webhookNames(), Back: r.URL.Path}
 	if p.NextAfter != "" {
 		d.Next = "/shortlists/" + url.PathEscape(id) + "?after=" + url.QueryEscape(p.NextAfter)
 	}
 	s.render(w, r, http.StatusOK, "shortlist", d)
+	return nil
 }
 
 type runsData struct {
@@ -254,16 +251,14 @@ type alertView struct {
 
 func (runsData) title() string { return "Runs" }
 
-func (s *Server) pageRuns(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageRuns(w http.ResponseWriter, r *http.Request) error {
 	runs, err := s.st.Runs(r.Context(), 20)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	ds, err := s.sc.Deliveries(r.Context(), 20)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	d := runsData{Runs: runs, State: s.runs.state(), Deliveries: ds, Webhooks: s.webhookNames()}
 	for _, a := range s.cfg.Alerts {
@@ -271,6 +266,7 @@ func (s *Server) pageRuns(w http.ResponseWriter, r *http.Request) {
 		d.Alerts = append(d.Alerts, alertView{a.Name, a.Webhook, export.Describe(q)})
 	}
 	s.render(w, r, http.StatusOK, "runs", d)
+	return nil
 }
 
 // RunTotals adds a run's per-platform counters.
@@ -303,17 +299,19 @@ func init() {
 // --- forms ---
 
 // form parses a form body (bounded) and checks its CSRF token.
-func (s *Server) form(w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) form(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, http.StatusBadRequest, fmt.Errorf("reading the form: %w", err))
-		return false
+		code := http.StatusBadRequest
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			code = http.StatusRequestEntityTooLarge
+		}
+		return &httpError{code, fmt.Sprintf("reading the form: %v", err)}
 	}
 	if err := s.checkCSRF(r); err != nil {
-		s.fail(w, r, http.StatusForbidden, err)
-		return false
+		return &httpError{http.StatusForbidden, err.Error()}
 	}
-	return true
+	return nil
 }
 
 // localPath keeps a redirect target on this server: a path, not a URL.
@@ -335,29 +333,22 @@ func done(path, what string) string {
 	return u.RequestURI()
 }
 
-func (s *Server) formCreateShortlist(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formCreateShortlist(w http.ResponseWriter, r *http.Request) error {
 	name := r.PostFormValue("name")
 	if err := checkName(name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	l, err := s.sc.CreateShortlist(r.Context(), name)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/shortlists/"+url.PathEscape(l.ID), "created"), http.StatusSeeOther)
+	return nil
 }
 
 // formAddToNewOrExisting adds creators (keys) to a shortlist picked by id,
 // or to a new one named new_name, and goes back to the page it came from.
-func (s *Server) formAddToNewOrExisting(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formAddToNewOrExisting(w http.ResponseWriter, r *http.Request) error {
 	id := r.PostFormValue("shortlist")
 	if id == "" || id == "new" {
 		name := strings.TrimSpace(r.PostFormValue("new_name"))
@@ -365,67 +356,52 @@ func (s *Server) formAddToNewOrExisting(w http.ResponseWriter, r *http.Request) 
 			name = "Shortlist " + time.Now().Format("2 Jan 15:04")
 		}
 		if err := checkName(name); err != nil {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 		l, err := s.sc.CreateShortlist(r.Context(), name)
 		if err != nil {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 		id = l.ID
 	}
 	if err := s.addKeys(r, id, r.PostForm["key"]); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done(localPath(r.PostFormValue("back"), "/shortlists/"+url.PathEscape(id)), "added"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formRenameShortlist(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formRenameShortlist(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	name := r.PostFormValue("name")
 	if err := checkName(name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.RenameShortlist(r.Context(), id, name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/shortlists/"+url.PathEscape(id), "renamed"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formDeleteShortlist(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formDeleteShortlist(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sc.DeleteShortlist(r.Context(), r.PathValue("id")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/shortlists", "deleted"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formAddItems(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formAddItems(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := s.addKeys(r, id, r.PostForm["key"]); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done(localPath(r.PostFormValue("back"), "/shortlists/"+url.PathEscape(id)), "added"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formUpdateItem(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formUpdateItem(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	var u store.ItemUpdate
 	if r.PostForm.Has("notes") {
@@ -437,60 +413,47 @@ func (s *Server) formUpdateItem(w http.ResponseWriter, r *http.Request) {
 		u.Status = &st
 	}
 	if err := checkItemUpdate(u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.UpdateShortlistItem(r.Context(), id, r.PostFormValue("key"), u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done(localPath(r.PostFormValue("back"), "/shortlists/"+url.PathEscape(id)), "saved"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formRemoveItem(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formRemoveItem(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := s.sc.RemoveFromShortlist(r.Context(), id, r.PostFormValue("key")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done(localPath(r.PostFormValue("back"), "/shortlists/"+url.PathEscape(id)), "removed"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formPush(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formPush(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if _, err := s.push(r, r.PostFormValue("webhook"), id, nil); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/shortlists/"+url.PathEscape(id), "pushed"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formStartRun(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formStartRun(w http.ResponseWriter, r *http.Request) error {
 	if err := s.runs.start(); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/runs", "started"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formCheckAlerts(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formCheckAlerts(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.checkAlerts(r, r.PostFormValue("baseline") == "1"); err != nil {
-		s.fail(w, r, http.StatusBadGateway, err)
-		return
+		return &httpError{http.StatusBadGateway, err.Error()}
 	}
 	http.Redirect(w, r, done("/runs", "alerts"), http.StatusSeeOther)
+	return nil
 }
 
 type loginData struct {
@@ -500,31 +463,33 @@ type loginData struct {
 
 func (loginData) title() string { return "Sign in" }
 
-func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
 	if s.token == "" {
 		http.Redirect(w, r, "/discover", http.StatusFound)
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, "login", loginData{Next: localPath(r.URL.Query().Get("next"), "/discover")})
+	return nil
 }
 
-func (s *Server) formLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) formLogin(w http.ResponseWriter, r *http.Request) error {
 	if s.token == "" {
 		http.Redirect(w, r, "/discover", http.StatusSeeOther)
-		return
+		return nil
 	}
-	if !s.form(w, r) {
-		return
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	next := localPath(r.PostFormValue("next"), "/discover")
 	if subtle.ConstantTimeCompare([]byte(r.PostFormValue("token")), []byte(s.token)) != 1 {
 		time.Sleep(300 * time.Millisecond) // slows guessing
 		s.render(w, r, http.StatusUnauthorized, "login", loginData{Next: next, Error: "That token is not the one the server was started with."})
-		return
+		return nil
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.mac("session", s.token), Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((30 * 24 * time.Hour).Seconds())})
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // --- the planner ---
@@ -709,11 +674,10 @@ type planPageData struct {
 
 func (planPageData) title() string { return "Campaign planner" }
 
-func (s *Server) pagePlan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pagePlan(w http.ResponseWriter, r *http.Request) error {
 	lists, err := s.sc.ListShortlists(r.Context())
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	d := planPageData{Lists: lists, Tiers: []string{model.TierNano, model.TierMicro, model.TierMid, model.TierMacro, model.TierMega}}
 	in, err := s.planInput(r)
@@ -730,12 +694,12 @@ func (s *Server) pagePlan(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		code = statusOf(err)
 		if code >= 500 {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 		d.Error = err.Error()
 	}
 	s.render(w, r, code, "plan", d)
+	return nil
 }
 
 // TierFee is the per-tier fee the form shows ("" when unset).
