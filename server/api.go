@@ -168,9 +168,12 @@ func decodeJSON(r *http.Request, v any) error {
 	if err != nil || mt != "application/json" {
 		return &httpError{http.StatusUnsupportedMediaType, "send Content-Type: application/json"}
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", maxBody)}
+		}
 		return badRequest("request body: %v", err)
 	}
 	if dec.More() {

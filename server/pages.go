@@ -7,10 +7,12 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/model"
@@ -314,12 +316,38 @@ func (s *Server) form(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// localPath keeps a redirect target on this server: a path, not a URL.
+// localPath keeps a redirect target on this server: an absolute path of
+// this origin, parsed and cleaned, or fallback. Anything a browser could
+// read as another origin is refused: schemes, hosts, "//" and "/\\" (also
+// when hidden behind a tab, a newline or an encoded slash or backslash), and
+// control characters anywhere.
 func localPath(p, fallback string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsFunc(p, isUnsafeRune) {
 		return fallback
 	}
-	return p
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	// The decoded path: %09, %2F, %5C are what a browser may act on.
+	if !strings.HasPrefix(u.Path, "/") || strings.ContainsFunc(u.Path, isUnsafeRune) {
+		return fallback
+	}
+	clean := path.Clean(u.Path)
+	if strings.HasPrefix(clean, "//") {
+		return fallback
+	}
+	out := (&url.URL{Path: clean, RawQuery: u.RawQuery}).RequestURI()
+	if len(out) < 1 || out[0] != '/' || len(out) > 1 && (out[1] == '/' || out[1] == '\\') {
+		return fallback
+	}
+	return out
+}
+
+// isUnsafeRune is a rune no redirect target carries: a backslash (browsers
+// read it as a slash), a control or other invisible character.
+func isUnsafeRune(r rune) bool {
+	return r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r)
 }
 
 func done(path, what string) string {
@@ -481,8 +509,16 @@ func (s *Server) formLogin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	next := localPath(r.PostFormValue("next"), "/discover")
+	client := clientAddr(r)
+	if wait := s.logins.wait(client); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		s.render(w, r, http.StatusTooManyRequests, "login", loginData{Next: next,
+			Error: fmt.Sprintf("Too many wrong tokens from your address: try again in %v.", wait.Round(time.Second))})
+		return nil
+	}
 	if subtle.ConstantTimeCompare([]byte(r.PostFormValue("token")), []byte(s.token)) != 1 {
-		time.Sleep(300 * time.Millisecond) // slows guessing
+		s.logins.fail(client)
+		s.log.Warn("failed sign-in", "client", client)
 		s.render(w, r, http.StatusUnauthorized, "login", loginData{Next: next, Error: "That token is not the one the server was started with."})
 		return nil
 	}
