@@ -234,14 +234,65 @@ func (s *Server) rows(r *http.Request, q store.TopQuery) (rows []export.Row, mor
 // --- creators ---
 
 type creatorsPage struct {
-	Items      []export.Doc `json:"items"`
-	Offset     int          `json:"offset"`
-	Limit      int          `json:"limit"`
-	NextOffset *int         `json:"nextOffset"` // null on the last page
+	Items      []creatorSummary `json:"items"`
+	Offset     int              `json:"offset"`
+	Limit      int              `json:"limit"`
+	NextOffset *int             `json:"nextOffset"` // null on the last page
+}
+
+// paramFields selects what list rows carry beyond the summary:
+// fields=breakdown adds each score's per-signal breakdown.
+const paramFields = "fields"
+
+// fieldBreakdown is the one optional field of a list row.
+const fieldBreakdown = "breakdown"
+
+// scoreSummary is a score without its breakdown (the reasons of every
+// signal, ~8.5 KB a creator), unless the request selected it.
+type scoreSummary struct {
+	model.Score
+	Breakdown []model.Component `json:"breakdown,omitempty"`
+}
+
+// creatorSummary is a row of a list: the creator, its figures and flags.
+// The breakdown is on /api/creators/{key} (or with fields=breakdown).
+type creatorSummary struct {
+	export.Doc
+	Score *scoreSummary `json:"score,omitempty"`
+}
+
+func summaryOf(d export.Doc, breakdown bool) creatorSummary {
+	out := creatorSummary{Doc: d}
+	if d.Score != nil {
+		out.Score = &scoreSummary{Score: *d.Score}
+		if breakdown {
+			out.Score.Breakdown = d.Score.Breakdown
+		}
+	}
+	return out
+}
+
+// wantBreakdown reads fields=…: "" or "breakdown".
+func wantBreakdown(v url.Values) (bool, error) {
+	f := v.Get(paramFields)
+	if len(v[paramFields]) > 1 {
+		return false, &export.ParamError{Param: paramFields, Reason: "given twice"}
+	}
+	switch f {
+	case "":
+		return false, nil
+	case fieldBreakdown:
+		return true, nil
+	}
+	return false, &export.ParamError{Param: paramFields, Reason: "want " + fieldBreakdown}
 }
 
 func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) error {
-	q, err := s.query(r)
+	q, err := s.query(r, paramFields)
+	if err != nil {
+		return err
+	}
+	breakdown, err := wantBreakdown(r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -249,9 +300,9 @@ func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := creatorsPage{Items: make([]export.Doc, len(rows)), Offset: q.Offset, Limit: q.Limit}
+	page := creatorsPage{Items: make([]creatorSummary, len(rows)), Offset: q.Offset, Limit: q.Limit}
 	for i, row := range rows {
-		page.Items[i] = export.DocOf(row)
+		page.Items[i] = summaryOf(export.DocOf(row), breakdown)
 	}
 	if more {
 		next := q.Offset + len(rows)
@@ -366,7 +417,7 @@ func (s *Server) apiCreateShortlist(w http.ResponseWriter, r *http.Request) erro
 // shortlistItem is an item with its creator, as the API and pages show it.
 type shortlistItem struct {
 	store.ShortlistItem
-	Creator export.Doc `json:"creator"`
+	Creator creatorSummary `json:"creator"`
 }
 
 type shortlistPage struct {
@@ -375,7 +426,7 @@ type shortlistPage struct {
 	NextAfter string          `json:"nextAfter,omitempty"`
 }
 
-func (s *Server) shortlistPage(r *http.Request, id string, after string, limit int) (shortlistPage, error) {
+func (s *Server) shortlistPage(r *http.Request, id string, after string, limit int, breakdown bool) (shortlistPage, error) {
 	ctx := r.Context()
 	l, err := s.sc.Shortlist(ctx, id)
 	if err != nil {
@@ -395,7 +446,7 @@ func (s *Server) shortlistPage(r *http.Request, id string, after string, limit i
 		return shortlistPage{}, err
 	}
 	for _, row := range rows {
-		p.Items = append(p.Items, shortlistItem{ShortlistItem: *row.Item, Creator: export.DocOf(row)})
+		p.Items = append(p.Items, shortlistItem{ShortlistItem: *row.Item, Creator: summaryOf(export.DocOf(row), breakdown)})
 	}
 	return p, nil
 }
@@ -403,9 +454,13 @@ func (s *Server) shortlistPage(r *http.Request, id string, after string, limit i
 func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	for name := range v {
-		if name != "after" && name != "limit" {
+		if name != "after" && name != "limit" && name != paramFields {
 			return &export.ParamError{Param: name, Reason: "unknown parameter"}
 		}
+	}
+	breakdown, err := wantBreakdown(v)
+	if err != nil {
+		return err
 	}
 	limit := s.cfg.PageSize
 	if l := v.Get("limit"); l != "" {
@@ -415,7 +470,7 @@ func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) error {
 		}
 		limit = min(n, s.cfg.MaxPageSize)
 	}
-	p, err := s.shortlistPage(r, r.PathValue("id"), v.Get("after"), limit)
+	p, err := s.shortlistPage(r, r.PathValue("id"), v.Get("after"), limit, breakdown)
 	if err != nil {
 		return err
 	}

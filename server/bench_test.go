@@ -2,11 +2,14 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -17,14 +20,33 @@ import (
 	"github.com/nanoscout/nanoscout/store/sqlite"
 )
 
-// benchCreators is the size of the benchmark's store.
-const benchCreators = 100_000
+// benchCreators is the size of the benchmarks' store:
+// $NANOSCOUT_BENCH_CREATORS, else 100,000 (`make bench` sets 1,000,000).
+var benchCreators = func() int {
+	if n, err := strconv.Atoi(os.Getenv("NANOSCOUT_BENCH_CREATORS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}()
+
+// benchDir is where the benchmark store lives: $NANOSCOUT_BENCH_DIR keeps
+// it between runs (a store seeded with the same size is reused, as seeding
+// a million creators takes minutes), else a temp dir removed at the end.
+func benchDir() (dir string, keep bool, err error) {
+	if d := os.Getenv("NANOSCOUT_BENCH_DIR"); d != "" {
+		d = filepath.Join(d, fmt.Sprintf("creators-%d", benchCreators))
+		return d, true, os.MkdirAll(d, 0o755)
+	}
+	d, err := os.MkdirTemp("", "nanoscout-server-bench-")
+	return d, false, err
+}
 
 // big is a SQLite store of benchCreators scored creators, a fifth of them
 // with a week of history (so growth is known), built once per test binary.
 var big struct {
 	once sync.Once
 	dir  string
+	keep bool
 	st   *sqlite.Store
 	err  error
 }
@@ -34,7 +56,7 @@ func TestMain(m *testing.M) {
 	if big.st != nil {
 		big.st.Close()
 	}
-	if big.dir != "" {
+	if big.dir != "" && !big.keep {
 		os.RemoveAll(big.dir)
 	}
 	os.Exit(code)
@@ -44,7 +66,13 @@ func seedBig(b *testing.B) *sqlite.Store {
 	b.Helper()
 	big.once.Do(func() {
 		ctx := context.Background()
-		if big.dir, big.err = os.MkdirTemp("", "nanoscout-server-bench-"); big.err != nil {
+		if big.dir, big.keep, big.err = benchDir(); big.err != nil {
+			return
+		}
+		marker := filepath.Join(big.dir, "seeded")
+		if _, err := os.Stat(marker); err == nil {
+			big.st, big.err = sqlite.Open(ctx, big.dir)
+			b.Logf("reusing the store of %d creators in %s", benchCreators, big.dir)
 			return
 		}
 		if big.st, big.err = sqlite.Open(ctx, big.dir); big.err != nil {
@@ -96,6 +124,9 @@ func seedBig(b *testing.B) *sqlite.Store {
 			return
 		}
 		b.Logf("seeded %d creators in %v", benchCreators, time.Since(start).Round(time.Second))
+		if big.keep {
+			big.err = os.WriteFile(marker, []byte(strconv.Itoa(benchCreators)+"\n"), 0o644)
+		}
 	})
 	if big.err != nil {
 		b.Fatalf("seeding: %v", big.err)

@@ -227,7 +227,7 @@ func (s *Server) pageShortlist(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	p, err := s.shortlistPage(r, id, v.Get("after"), 100)
+	p, err := s.shortlistPage(r, id, v.Get("after"), 100, false)
 	if err != nil {
 		return err
 	}
