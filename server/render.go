@@ -182,16 +182,10 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"share": func(w float64, cs []model.Component) string {
-		var total float64
-		for _, c := range cs {
-			total += c.Weight
-		}
-		if total == 0 {
-			return ""
-		}
-		return strconv.FormatFloat(100*w/total, 'f', 0, 64) + "%"
-	},
+	"explain": explainScore,
+	"points":  points,
+	"share":   share,
+	"pct1":    func(share float64) string { return strconv.FormatFloat(100*share, 'f', 1, 64) + "%" },
 }
 
 // initials are the first letters of a name's first two words.
