@@ -450,3 +450,31 @@ func sep(path string) string {
 	}
 	return "?"
 }
+
+// TestBulkAddReturnsToDiscover is #11.2: "Add selected to" on Discover
+// saved the creators and then ended on a 400 page, because Discover refused
+// the done=added notice its redirect carries.
+func TestBulkAddReturnsToDiscover(t *testing.T) {
+	e := newEnv(t, 12)
+	recs := e.top(store.TopQuery{Tier: model.TierNano, Limit: 3})
+	back := "/discover?tier=nano&sort=er"
+	tok := e.csrf(back)
+	resp := e.form("/shortlist-add", url.Values{"csrf": {tok}, "back": {back}, "shortlist": {"new"}, "new_name": {"Bulk"},
+		"key": keysOfRecs(recs)})
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/discover?") {
+		t.Fatalf("bulk add: %d → %q", resp.StatusCode, loc)
+	}
+	code, body := e.status(http.MethodGet, loc, nil)
+	if code != http.StatusOK || !strings.Contains(body, notices["added"]) {
+		t.Errorf("after bulk add, %s: %d (want 200 with the notice)\n%.300s", loc, code, body)
+	}
+	lists, _ := e.st.ListShortlists(t.Context())
+	if len(lists) != 1 || lists[0].Count != 3 {
+		t.Errorf("lists: %+v", lists)
+	}
+	// The notice is the only extra Discover takes.
+	if code, _ := e.status(http.MethodGet, "/discover?tier=nano&bogus=1", nil); code != http.StatusBadRequest {
+		t.Errorf("unknown parameter on Discover: %d", code)
+	}
+}

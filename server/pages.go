@@ -85,7 +85,9 @@ func (s *Server) pageDiscover(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, withParams("/discover", defaultView), http.StatusFound)
 		return nil
 	}
-	q, err := s.query(r, "all")
+	// all marks the unfiltered view; done is the notice after a form
+	// (bulk add comes back here with done=added).
+	q, err := s.query(r, "all", "done")
 	if err != nil {
 		return err
 	}
