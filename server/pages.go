@@ -46,6 +46,8 @@ type discoverData struct {
 	Back       string
 	Exports    []exportLink
 	PlanURL    string
+	// Sparks are each row's daily follower counts over sparkDays.
+	Sparks map[string][]model.Snapshot
 }
 
 // exportLink is one download button.
@@ -122,6 +124,9 @@ func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, erro
 	d := discoverData{Q: q, Filter: filter, Rows: rows, First: q.Offset + 1, Sorts: sortOptions, SortLinks: map[string]string{},
 		Platforms: s.opts.Platforms, Tiers: export.Tiers, Languages: languages, Shortlists: lists, Describe: export.Describe(q),
 		Back: r.URL.RequestURI(), Exports: exportLinks(filter), PlanURL: withParams("/plan", planFilter(filter))}
+	if d.Sparks, err = s.sparks(r, rows); err != nil {
+		return discoverData{}, err
+	}
 	if q.Offset > 0 {
 		d.Prev = link(max(q.Offset-q.Limit, 0))
 	}
@@ -134,6 +139,25 @@ func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, erro
 		d.SortLinks[so.Value] = withParams("/discover", nonEmpty(export.QueryValues(sq)))
 	}
 	return d, nil
+}
+
+// sparks reads the follower history of a page's rows for the sparklines
+// (one indexed read per row).
+func (s *Server) sparks(r *http.Request, rows []export.Row) (map[string][]model.Snapshot, error) {
+	out := make(map[string][]model.Snapshot, len(rows))
+	for _, row := range rows {
+		rec := row.Record
+		if rec.LastCollected.IsZero() || row.Growth == nil {
+			continue // one day of history at most
+		}
+		since := rec.LastCollected.UTC().AddDate(0, 0, -sparkDays).Format(time.DateOnly)
+		snaps, err := s.st.Snapshots(r.Context(), rec.Key, since)
+		if err != nil {
+			return nil, err
+		}
+		out[rec.Key] = snaps
+	}
+	return out, nil
 }
 
 // nonEmpty marks an unfiltered view with all=1, so that it is not taken for
