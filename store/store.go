@@ -59,6 +59,7 @@ type TopQuery struct {
 	Language          string  // profile language, e.g. "en"
 	Keyword           string  // words (the last a prefix) in the handle, name, bio or recent posts' text; taken literally (store.KeywordTokens)
 	HasContact        bool    // only creators with a public email, web address or profile link (store.HasPublicContact)
+	Hide              string  // HideShortlisted: leave out creators on any shortlist; HideContacted: those past status new on one; "" = none
 	SortBy            string  // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last)
 	Limit             int     // default 50
 	Offset            int
