@@ -494,7 +494,7 @@ func testOutreachHistory(ctx context.Context, t *testing.T, _ store.Store, sc st
 	}
 	before := time.Now().Add(-time.Second)
 	set(l.ID, "bluesky:a", store.OutreachContacted)
-	time.Sleep(2 * time.Millisecond) // distinct times order the history
+	time.Sleep(2 * time.Millisecond)                // distinct times order the history
 	set(l.ID, "bluesky:a", store.OutreachContacted) // unchanged: not a change
 	notes := "called, left a message"
 	must(t, "UpdateShortlistItem notes", sc.UpdateShortlistItem(ctx, l.ID, "bluesky:a", store.ItemUpdate{Notes: &notes}))
