@@ -34,6 +34,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/shortlists", s.h(s.apiCreateShortlist))
 	m.HandleFunc("GET /api/shortlists/{id}", s.h(s.apiShortlist))
 	m.HandleFunc("PATCH /api/shortlists/{id}", s.h(s.apiRenameShortlist))
+	m.HandleFunc("GET /api/shortlists/{id}/history", s.h(s.apiOutreachHistory))
 	m.HandleFunc("DELETE /api/shortlists/{id}", s.h(s.apiDeleteShortlist))
 	m.HandleFunc("POST /api/shortlists/{id}/items", s.h(s.apiAddItems))
 	m.HandleFunc("PATCH /api/shortlists/{id}/items/{key...}", s.h(s.apiUpdateItem))
@@ -199,7 +200,38 @@ func requireJSON(r *http.Request) error {
 // query parses the filter of a request; extra are other parameters the
 // route takes.
 func (s *Server) query(r *http.Request, extra ...string) (store.TopQuery, error) {
-	return export.ParseQuery(r.URL.Query(), s.cfg.PageSize, s.cfg.MaxPageSize, extra...)
+	return parseFilter(r.URL.Query(), s.cfg.PageSize, s.cfg.MaxPageSize, extra...)
+}
+
+// paramHide hides creators already on a shortlist (hide=shortlisted) or
+// already contacted (hide=contacted) from Discover, the API and exports.
+const paramHide = "hide"
+
+// parseFilter is export.ParseQuery plus the scout-side hide parameter.
+func parseFilter(v url.Values, def, max int, extra ...string) (store.TopQuery, error) {
+	q, err := export.ParseQuery(v, def, max, append(extra, paramHide)...)
+	if err != nil {
+		return q, err
+	}
+	if len(v[paramHide]) > 1 {
+		return q, &export.ParamError{Param: paramHide, Reason: "given twice"}
+	}
+	switch h := v.Get(paramHide); h {
+	case "", store.HideShortlisted, store.HideContacted:
+		q.Hide = h
+	default:
+		return q, &export.ParamError{Param: paramHide, Reason: "want " + store.HideShortlisted + " or " + store.HideContacted}
+	}
+	return q, nil
+}
+
+// filterValues is export.QueryValues plus hide: a query as parameters.
+func filterValues(q store.TopQuery) url.Values {
+	v := export.QueryValues(q)
+	if q.Hide != "" {
+		v.Set(paramHide, q.Hide)
+	}
+	return v
 }
 
 // rows reads a page of creators (one more than the limit, to know whether a
@@ -478,6 +510,32 @@ func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// maxHistory bounds the outreach changes one request reads.
+const maxHistory = 1000
+
+// apiOutreachHistory lists a shortlist's outreach status changes, newest
+// first: ?creator=KEY for one creator's, ?limit=N.
+func (s *Server) apiOutreachHistory(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	if err := onlyParams(v, "creator", "limit"); err != nil {
+		return err
+	}
+	limit, err := intParam(v, "limit", 200, maxHistory)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if _, err := s.sc.Shortlist(r.Context(), id); err != nil {
+		return err
+	}
+	h, err := s.sc.OutreachHistory(r.Context(), id, v.Get("creator"), limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}
+
 func (s *Server) apiRenameShortlist(w http.ResponseWriter, r *http.Request) error {
 	var b nameBody
 	if err := decodeJSON(r, &b); err != nil {
@@ -608,7 +666,7 @@ func (s *Server) exportSource(r *http.Request, v url.Values) (export.Source, str
 		return export.Shortlisted(s.st, id), "shortlist " + l.Name, nil
 	}
 	limitGiven := v.Has(export.ParamLimit)
-	q, err := export.ParseQuery(v, s.cfg.PageSize, export.MaxOffset, "format", "shortlist")
+	q, err := parseFilter(v, s.cfg.PageSize, export.MaxOffset, "format", "shortlist")
 	if err != nil {
 		return nil, "", err
 	}

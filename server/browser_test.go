@@ -183,6 +183,9 @@ func TestBrowserScoutFlow(t *testing.T) {
 	if n := text(".notice"); n != "Saved." {
 		t.Errorf("notice %q", n)
 	}
+	if h := text(form + ` ~ details.history summary`); !strings.Contains(h, "1 status change") {
+		t.Errorf("the shortlist page does not show the status change: %q", h)
+	}
 	shot("04-shortlist.png")
 	got, err := e.st.ShortlistsOf(t.Context(), contacted)
 	if err != nil || len(got) != 1 || got[0].Status != store.OutreachContacted {

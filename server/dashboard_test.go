@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 	"regexp"
 	"strings"
 	"testing"
@@ -109,5 +111,82 @@ func TestDiscoverMarks(t *testing.T) {
 				t.Errorf("%s: %q on hover lacks its zone", page, m[1])
 			}
 		}
+	}
+}
+
+// TestDiscoverHidesShortlisted: Discover, the API and exports can leave out
+// creators already on a shortlist, or only those already contacted, and
+// the page's links keep the choice.
+func TestDiscoverHidesShortlisted(t *testing.T) {
+	e := newEnv(t, 20)
+	recs := e.top(store.TopQuery{Tier: model.TierNano, Limit: 100})
+	a, b := recs[0].Key, recs[1].Key
+	var l store.Shortlist
+	e.json(http.MethodPost, "/api/shortlists", map[string]string{"name": "x"}, http.StatusCreated, &l)
+	e.json(http.MethodPost, "/api/shortlists/"+l.ID+"/items", map[string][]string{"keys": {a, b}}, http.StatusOK, nil)
+	e.json(http.MethodPatch, "/api/shortlists/"+l.ID+"/items/"+b, map[string]string{"status": "contacted"}, http.StatusNoContent, nil)
+	for hide, gone := range map[string][]string{"": nil, "shortlisted": {a, b}, "contacted": {b}} {
+		var page creatorsPage
+		e.json(http.MethodGet, "/api/creators?tier=nano&limit=100&hide="+hide, nil, http.StatusOK, &page)
+		keys := keysOfDocs(page.Items)
+		if len(keys) != len(recs)-len(gone) {
+			t.Errorf("hide=%s: %d creators, want %d", hide, len(keys), len(recs)-len(gone))
+		}
+		for _, k := range gone {
+			if slices.Contains(keys, k) {
+				t.Errorf("hide=%s still lists %s", hide, k)
+			}
+		}
+		code, body := e.status(http.MethodGet, "/api/export?format=csv&tier=nano&hide="+hide, nil)
+		if code != http.StatusOK || strings.Count(body, "\n") != len(keys)+1 {
+			t.Errorf("export hide=%s: %d, %d lines for %d creators", hide, code, strings.Count(body, "\n"), len(keys))
+		}
+	}
+	if code, _ := e.status(http.MethodGet, "/api/creators?hide=everyone", nil); code != http.StatusBadRequest {
+		t.Errorf("hide=everyone: %d", code)
+	}
+	_, body := e.status(http.MethodGet, "/discover?tier=nano&hide=contacted&limit=5", nil)
+	if !strings.Contains(body, `<option value="contacted" selected>`) {
+		t.Errorf("the filter does not show the hide choice")
+	}
+	for _, m := range regexp.MustCompile(`href="(/(?:discover|export|plan)\?[^"]+)"`).FindAllStringSubmatch(body, -1) {
+		link := strings.ReplaceAll(m[1], "&amp;", "&")
+		if !strings.Contains(link, "hide=contacted") {
+			t.Errorf("link %s drops hide", link)
+			continue
+		}
+		if code, b := e.status(http.MethodGet, link, nil); code != http.StatusOK {
+			t.Errorf("%s: %d %.200s", link, code, b)
+		}
+	}
+}
+
+// TestOutreachHistoryShown: status changes from the shortlist page are
+// recorded with their time and shown there, and the API lists them.
+func TestOutreachHistoryShown(t *testing.T) {
+	e := newEnv(t, 5)
+	key := e.top(store.TopQuery{Limit: 1})[0].Key
+	var l store.Shortlist
+	e.json(http.MethodPost, "/api/shortlists", map[string]string{"name": "x"}, http.StatusCreated, &l)
+	e.json(http.MethodPost, "/api/shortlists/"+l.ID+"/items", map[string][]string{"keys": {key}}, http.StatusOK, nil)
+	page := "/shortlists/" + l.ID
+	tok := e.csrf(page)
+	for _, st := range []string{"contacted", "contacted", "replied"} {
+		resp := e.form(page+"/items", url.Values{"csrf": {tok}, "key": {key}, "status": {st}, "notes": {"n"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("status %s: %d", st, resp.StatusCode)
+		}
+	}
+	var h []store.OutreachChange
+	e.json(http.MethodGet, "/api/shortlists/"+l.ID+"/history", nil, http.StatusOK, &h)
+	if len(h) != 2 || h[0].From != "contacted" || h[0].To != "replied" || h[1].From != "new" || h[1].To != "contacted" || h[0].At.IsZero() {
+		t.Fatalf("history: %+v", h)
+	}
+	_, body := e.status(http.MethodGet, page, nil)
+	if !strings.Contains(body, `data-history="2"`) || !regexp.MustCompile(`<li data-to="replied"><time datetime="[^"]+" title="[^"]+ UTC">`).MatchString(body) {
+		t.Errorf("the shortlist page does not show the dated history")
+	}
+	if code, _ := e.status(http.MethodGet, "/api/shortlists/nope/history", nil); code != http.StatusNotFound {
+		t.Errorf("history of a missing list: %d", code)
 	}
 }

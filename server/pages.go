@@ -110,9 +110,9 @@ func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, erro
 	if err != nil {
 		return discoverData{}, err
 	}
-	filter := export.QueryValues(q)
+	filter := filterValues(q)
 	link := func(offset int) string {
-		v := export.QueryValues(q)
+		v := filterValues(q)
 		if offset > 0 {
 			v.Set(export.ParamOffset, strconv.Itoa(offset))
 		}
@@ -136,7 +136,7 @@ func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, erro
 	for _, so := range sortOptions {
 		sq := q
 		sq.SortBy = so.Value
-		d.SortLinks[so.Value] = withParams("/discover", nonEmpty(export.QueryValues(sq)))
+		d.SortLinks[so.Value] = withParams("/discover", nonEmpty(filterValues(sq)))
 	}
 	return d, nil
 }
@@ -243,6 +243,8 @@ type shortlistData struct {
 	Next     string
 	Webhooks []string
 	Back     string
+	// History holds each item's outreach status changes, newest first.
+	History map[string][]store.OutreachChange
 }
 
 func (d shortlistData) title() string { return d.Shortlist.Name }
@@ -257,7 +259,14 @@ func (s *Server) pageShortlist(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := shortlistData{shortlistPage: p, Webhooks: s.webhookNames(), Back: r.URL.Path}
+	d := shortlistData{shortlistPage: p, Webhooks: s.webhookNames(), Back: r.URL.Path, History: map[string][]store.OutreachChange{}}
+	h, err := s.sc.OutreachHistory(r.Context(), id, "", maxHistory)
+	if err != nil {
+		return err
+	}
+	for _, c := range h {
+		d.History[c.CreatorKey] = append(d.History[c.CreatorKey], c)
+	}
 	if p.NextAfter != "" {
 		d.Next = "/shortlists/" + url.PathEscape(id) + "?after=" + url.QueryEscape(p.NextAfter)
 	}
@@ -580,7 +589,7 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 		return p == export.ParamLimit || p == export.ParamOffset
 	})
 	for name, vals := range v {
-		if !slices.Contains(planParams, name) && !slices.Contains(filterParams, name) {
+		if !slices.Contains(planParams, name) && !slices.Contains(filterParams, name) && name != paramHide {
 			return planInput{}, &export.ParamError{Param: name, Reason: "unknown parameter"}
 		}
 		if len(vals) > 1 {
@@ -597,7 +606,7 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 		}
 	}
 	fv := url.Values{}
-	for _, p := range filterParams {
+	for _, p := range append(filterParams, paramHide) {
 		if v.Has(p) {
 			fv.Set(p, v.Get(p))
 		}
@@ -606,7 +615,7 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 		in.Source = "filter"
 	}
 	var err error
-	if in.Query, err = export.ParseQuery(fv, export.MaxPlanCreators, export.MaxPlanCreators); err != nil {
+	if in.Query, err = parseFilter(fv, export.MaxPlanCreators, export.MaxPlanCreators); err != nil {
 		return in, err
 	}
 	switch in.Source {
@@ -743,7 +752,7 @@ func (s *Server) pagePlan(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := planPageData{Lists: lists, Tiers: []string{model.TierNano, model.TierMicro, model.TierMid, model.TierMacro, model.TierMega}}
 	in, err := s.planInput(r)
-	d.In, d.Filter = in, export.QueryValues(in.Query)
+	d.In, d.Filter = in, filterValues(in.Query)
 	code := http.StatusOK
 	if err == nil {
 		var v planView
