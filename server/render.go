@@ -168,15 +168,6 @@ var funcs = template.FuncMap{
 		return map[string]any{"Key": key, "Label": label, "D": d}
 	},
 	"urlquery": func(v url.Values) template.URL { return template.URL(v.Encode()) },
-	"weighted": func(cs []model.Component) []model.Component {
-		var out []model.Component
-		for _, c := range cs {
-			if c.Weight > 0 {
-				out = append(out, c)
-			}
-		}
-		return out
-	},
 	"details": func(cs []model.Component) []model.Component {
 		var out []model.Component
 		for _, c := range cs {
