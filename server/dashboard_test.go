@@ -3,8 +3,8 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
