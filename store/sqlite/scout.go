@@ -73,8 +73,8 @@ const reindexWhen = `json_extract(OLD.json, '$.lastCollected') IS NOT json_extra
 func init() {
 	msqlite.MustRegisterDeterministicScalarFunction("nanoscout_has_contact", 2, hasContactFunc)
 	sortColumns["growth"] = "growth"
-	// 9: outreach status history (store.OutreachLog). Insert-only rows.
-	registerMigration(9,
+	// 8: outreach status history (store.OutreachLog). Insert-only rows.
+	registerMigration(8,
 		`CREATE TABLE outreach_changes (
 			id          INTEGER PRIMARY KEY AUTOINCREMENT,
 			list_id     TEXT NOT NULL,
