@@ -29,47 +29,48 @@ const maxAddKeys = 1000
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	// API.
-	m.HandleFunc("GET /api/creators", s.apiCreators)
-	m.HandleFunc("GET /api/creators/{key...}", s.apiCreator)
-	m.HandleFunc("GET /api/shortlists", s.apiShortlists)
-	m.HandleFunc("POST /api/shortlists", s.apiCreateShortlist)
-	m.HandleFunc("GET /api/shortlists/{id}", s.apiShortlist)
-	m.HandleFunc("PATCH /api/shortlists/{id}", s.apiRenameShortlist)
-	m.HandleFunc("DELETE /api/shortlists/{id}", s.apiDeleteShortlist)
-	m.HandleFunc("POST /api/shortlists/{id}/items", s.apiAddItems)
-	m.HandleFunc("PATCH /api/shortlists/{id}/items/{key...}", s.apiUpdateItem)
-	m.HandleFunc("DELETE /api/shortlists/{id}/items/{key...}", s.apiRemoveItem)
-	m.HandleFunc("GET /api/export", s.export)
-	m.HandleFunc("POST /api/push", s.apiPush)
-	m.HandleFunc("GET /api/runs", s.apiRuns)
-	m.HandleFunc("POST /api/runs", s.apiStartRun)
-	m.HandleFunc("GET /api/deliveries", s.apiDeliveries)
-	m.HandleFunc("POST /api/alerts/check", s.apiCheckAlerts)
-	m.HandleFunc("GET /api/plan", s.apiPlan)
-	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, http.StatusNotFound, errors.New("no such API route"))
-	})
+	m.HandleFunc("GET /api/creators", s.h(s.apiCreators))
+	m.HandleFunc("GET /api/creators/{key...}", s.h(s.apiCreator))
+	m.HandleFunc("GET /api/shortlists", s.h(s.apiShortlists))
+	m.HandleFunc("POST /api/shortlists", s.h(s.apiCreateShortlist))
+	m.HandleFunc("GET /api/shortlists/{id}", s.h(s.apiShortlist))
+	m.HandleFunc("PATCH /api/shortlists/{id}", s.h(s.apiRenameShortlist))
+	m.HandleFunc("GET /api/shortlists/{id}/history", s.h(s.apiOutreachHistory))
+	m.HandleFunc("DELETE /api/shortlists/{id}", s.h(s.apiDeleteShortlist))
+	m.HandleFunc("POST /api/shortlists/{id}/items", s.h(s.apiAddItems))
+	m.HandleFunc("PATCH /api/shortlists/{id}/items/{key...}", s.h(s.apiUpdateItem))
+	m.HandleFunc("DELETE /api/shortlists/{id}/items/{key...}", s.h(s.apiRemoveItem))
+	m.HandleFunc("GET /api/export", s.h(s.export))
+	m.HandleFunc("POST /api/push", s.h(s.apiPush))
+	m.HandleFunc("GET /api/runs", s.h(s.apiRuns))
+	m.HandleFunc("POST /api/runs", s.h(s.apiStartRun))
+	m.HandleFunc("GET /api/deliveries", s.h(s.apiDeliveries))
+	m.HandleFunc("POST /api/alerts/check", s.h(s.apiCheckAlerts))
+	m.HandleFunc("GET /api/plan", s.h(s.apiPlan))
+	m.HandleFunc("/api/", s.h(func(http.ResponseWriter, *http.Request) error {
+		return &httpError{http.StatusNotFound, "no such API route"}
+	}))
 	// Pages.
 	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/discover", http.StatusFound) })
-	m.HandleFunc("GET /discover", s.pageDiscover)
-	m.HandleFunc("GET /creators/{key...}", s.pageCreator)
-	m.HandleFunc("GET /shortlists", s.pageShortlists)
-	m.HandleFunc("POST /shortlists", s.formCreateShortlist)
-	m.HandleFunc("GET /shortlists/{id}", s.pageShortlist)
-	m.HandleFunc("POST /shortlists/{id}/rename", s.formRenameShortlist)
-	m.HandleFunc("POST /shortlists/{id}/delete", s.formDeleteShortlist)
-	m.HandleFunc("POST /shortlists/{id}/add", s.formAddItems)
-	m.HandleFunc("POST /shortlists/{id}/items", s.formUpdateItem)
-	m.HandleFunc("POST /shortlists/{id}/remove", s.formRemoveItem)
-	m.HandleFunc("POST /shortlists/{id}/push", s.formPush)
-	m.HandleFunc("POST /shortlist-add", s.formAddToNewOrExisting)
-	m.HandleFunc("GET /export", s.export)
-	m.HandleFunc("GET /plan", s.pagePlan)
-	m.HandleFunc("GET /runs", s.pageRuns)
-	m.HandleFunc("POST /runs", s.formStartRun)
-	m.HandleFunc("POST /alerts/check", s.formCheckAlerts)
-	m.HandleFunc("GET /login", s.pageLogin)
-	m.HandleFunc("POST /login", s.formLogin)
+	m.HandleFunc("GET /discover", s.h(s.pageDiscover))
+	m.HandleFunc("GET /creators/{key...}", s.h(s.pageCreator))
+	m.HandleFunc("GET /shortlists", s.h(s.pageShortlists))
+	m.HandleFunc("POST /shortlists", s.postForm(s.formCreateShortlist))
+	m.HandleFunc("GET /shortlists/{id}", s.h(s.pageShortlist))
+	m.HandleFunc("POST /shortlists/{id}/rename", s.postForm(s.formRenameShortlist))
+	m.HandleFunc("POST /shortlists/{id}/delete", s.postForm(s.formDeleteShortlist))
+	m.HandleFunc("POST /shortlists/{id}/add", s.postForm(s.formAddItems))
+	m.HandleFunc("POST /shortlists/{id}/items", s.postForm(s.formUpdateItem))
+	m.HandleFunc("POST /shortlists/{id}/remove", s.postForm(s.formRemoveItem))
+	m.HandleFunc("POST /shortlists/{id}/push", s.postForm(s.formPush))
+	m.HandleFunc("POST /shortlist-add", s.postForm(s.formAddToNewOrExisting))
+	m.HandleFunc("GET /export", s.h(s.export))
+	m.HandleFunc("GET /plan", s.h(s.pagePlan))
+	m.HandleFunc("GET /runs", s.h(s.pageRuns))
+	m.HandleFunc("POST /runs", s.postForm(s.formStartRun))
+	m.HandleFunc("POST /alerts/check", s.postForm(s.formCheckAlerts))
+	m.HandleFunc("GET /login", s.h(s.pageLogin))
+	m.HandleFunc("POST /login", s.h(s.formLogin))
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	m.Handle("GET /static/", staticHandler())
 	s.mux = m
@@ -135,6 +136,32 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 	s.fail(w, r, statusOf(err), err)
 }
 
+// handler is a handler that returns its error instead of answering it (as
+// Caddy's admin handlers and Prometheus' API do); h turns the error into the
+// response.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// h adapts a handler: a returned error is answered with its status (statusOf)
+// as JSON on the API and as a page elsewhere.
+func (s *Server) h(fn handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.failErr(w, r, err)
+		}
+	}
+}
+
+// postForm adapts a form handler: the body is parsed (bounded) and its CSRF
+// token checked before fn runs.
+func (s *Server) postForm(fn handler) http.HandlerFunc {
+	return s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.form(w, r); err != nil {
+			return err
+		}
+		return fn(w, r)
+	})
+}
+
 // decodeJSON reads a JSON object strictly: JSON content type, unknown fields
 // refused (so {"$where": …} is an error, not a filter), one value, at most
 // maxBody bytes.
@@ -143,9 +170,12 @@ func decodeJSON(r *http.Request, v any) error {
 	if err != nil || mt != "application/json" {
 		return &httpError{http.StatusUnsupportedMediaType, "send Content-Type: application/json"}
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", maxBody)}
+		}
 		return badRequest("request body: %v", err)
 	}
 	if dec.More() {
@@ -171,7 +201,38 @@ func requireJSON(r *http.Request) error {
 // query parses the filter of a request; extra are other parameters the
 // route takes.
 func (s *Server) query(r *http.Request, extra ...string) (store.TopQuery, error) {
-	return export.ParseQuery(r.URL.Query(), s.cfg.PageSize, s.cfg.MaxPageSize, extra...)
+	return parseFilter(r.URL.Query(), s.cfg.PageSize, s.cfg.MaxPageSize, extra...)
+}
+
+// paramHide hides creators already on a shortlist (hide=shortlisted) or
+// already contacted (hide=contacted) from Discover, the API and exports.
+const paramHide = "hide"
+
+// parseFilter is export.ParseQuery plus the scout-side hide parameter.
+func parseFilter(v url.Values, def, max int, extra ...string) (store.TopQuery, error) {
+	q, err := export.ParseQuery(v, def, max, append(extra, paramHide)...)
+	if err != nil {
+		return q, err
+	}
+	if len(v[paramHide]) > 1 {
+		return q, &export.ParamError{Param: paramHide, Reason: "given twice"}
+	}
+	switch h := v.Get(paramHide); h {
+	case "", store.HideShortlisted, store.HideContacted:
+		q.Hide = h
+	default:
+		return q, &export.ParamError{Param: paramHide, Reason: "want " + store.HideShortlisted + " or " + store.HideContacted}
+	}
+	return q, nil
+}
+
+// filterValues is export.QueryValues plus hide: a query as parameters.
+func filterValues(q store.TopQuery) url.Values {
+	v := export.QueryValues(q)
+	if q.Hide != "" {
+		v.Set(paramHide, q.Hide)
+	}
+	return v
 }
 
 // rows reads a page of creators (one more than the limit, to know whether a
@@ -206,32 +267,82 @@ func (s *Server) rows(r *http.Request, q store.TopQuery) (rows []export.Row, mor
 // --- creators ---
 
 type creatorsPage struct {
-	Items      []export.Doc `json:"items"`
-	Offset     int          `json:"offset"`
-	Limit      int          `json:"limit"`
-	NextOffset *int         `json:"nextOffset"` // null on the last page
+	Items      []creatorSummary `json:"items"`
+	Offset     int              `json:"offset"`
+	Limit      int              `json:"limit"`
+	NextOffset *int             `json:"nextOffset"` // null on the last page
 }
 
-func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) {
-	q, err := s.query(r)
+// paramFields selects what list rows carry beyond the summary:
+// fields=breakdown adds each score's per-signal breakdown.
+const paramFields = "fields"
+
+// fieldBreakdown is the one optional field of a list row.
+const fieldBreakdown = "breakdown"
+
+// scoreSummary is a score without its breakdown (the reasons of every
+// signal, ~8.5 KB a creator), unless the request selected it.
+type scoreSummary struct {
+	model.Score
+	Breakdown []model.Component `json:"breakdown,omitempty"`
+}
+
+// creatorSummary is a row of a list: the creator, its figures and flags.
+// The breakdown is on /api/creators/{key} (or with fields=breakdown).
+type creatorSummary struct {
+	export.Doc
+	Score *scoreSummary `json:"score,omitempty"`
+}
+
+func summaryOf(d export.Doc, breakdown bool) creatorSummary {
+	out := creatorSummary{Doc: d}
+	if d.Score != nil {
+		out.Score = &scoreSummary{Score: *d.Score}
+		if breakdown {
+			out.Score.Breakdown = d.Score.Breakdown
+		}
+	}
+	return out
+}
+
+// wantBreakdown reads fields=…: "" or "breakdown".
+func wantBreakdown(v url.Values) (bool, error) {
+	f := v.Get(paramFields)
+	if len(v[paramFields]) > 1 {
+		return false, &export.ParamError{Param: paramFields, Reason: "given twice"}
+	}
+	switch f {
+	case "":
+		return false, nil
+	case fieldBreakdown:
+		return true, nil
+	}
+	return false, &export.ParamError{Param: paramFields, Reason: "want " + fieldBreakdown}
+}
+
+func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.query(r, paramFields)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
+	}
+	breakdown, err := wantBreakdown(r.URL.Query())
+	if err != nil {
+		return err
 	}
 	rows, more, err := s.rows(r, q)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
-	page := creatorsPage{Items: make([]export.Doc, len(rows)), Offset: q.Offset, Limit: q.Limit}
+	page := creatorsPage{Items: make([]creatorSummary, len(rows)), Offset: q.Offset, Limit: q.Limit}
 	for i, row := range rows {
-		page.Items[i] = export.DocOf(row)
+		page.Items[i] = summaryOf(export.DocOf(row), breakdown)
 	}
 	if more {
 		next := q.Offset + len(rows)
 		page.NextOffset = &next
 	}
 	writeJSON(w, http.StatusOK, page)
+	return nil
 }
 
 // creatorData is everything the creator page shows.
@@ -307,24 +418,24 @@ func (s *Server) creatorData(r *http.Request, key string) (creatorData, error) {
 	return creatorData{Creator: export.DocOf(row), Posts: posts, Snapshots: snaps, Shortlists: items, Audience: trend}, nil
 }
 
-func (s *Server) apiCreator(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreator(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.creatorData(r, r.PathValue("key"))
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, d)
+	return nil
 }
 
 // --- shortlists ---
 
-func (s *Server) apiShortlists(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiShortlists(w http.ResponseWriter, r *http.Request) error {
 	ls, err := s.sc.ListShortlists(r.Context())
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, ls)
+	return nil
 }
 
 type nameBody struct {
@@ -341,28 +452,26 @@ func checkName(name string) error {
 	return nil
 }
 
-func (s *Server) apiCreateShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateShortlist(w http.ResponseWriter, r *http.Request) error {
 	var b nameBody
 	if err := decodeJSON(r, &b); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := checkName(b.Name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	l, err := s.sc.CreateShortlist(r.Context(), b.Name)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, l)
+	return nil
 }
 
 // shortlistItem is an item with its creator, as the API and pages show it.
 type shortlistItem struct {
 	store.ShortlistItem
-	Creator export.Doc `json:"creator"`
+	Creator creatorSummary `json:"creator"`
 }
 
 type shortlistPage struct {
@@ -371,7 +480,7 @@ type shortlistPage struct {
 	NextAfter string          `json:"nextAfter,omitempty"`
 }
 
-func (s *Server) shortlistPage(r *http.Request, id string, after string, limit int) (shortlistPage, error) {
+func (s *Server) shortlistPage(r *http.Request, id string, after string, limit int, breakdown bool) (shortlistPage, error) {
 	ctx := r.Context()
 	l, err := s.sc.Shortlist(ctx, id)
 	if err != nil {
@@ -391,68 +500,92 @@ func (s *Server) shortlistPage(r *http.Request, id string, after string, limit i
 		return shortlistPage{}, err
 	}
 	for _, row := range rows {
-		p.Items = append(p.Items, shortlistItem{ShortlistItem: *row.Item, Creator: export.DocOf(row)})
+		p.Items = append(p.Items, shortlistItem{ShortlistItem: *row.Item, Creator: summaryOf(export.DocOf(row), breakdown)})
 	}
 	return p, nil
 }
 
-func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	for name := range v {
-		if name != "after" && name != "limit" {
-			s.failErr(w, r, &export.ParamError{Param: name, Reason: "unknown parameter"})
-			return
+		if name != "after" && name != "limit" && name != paramFields {
+			return &export.ParamError{Param: name, Reason: "unknown parameter"}
 		}
+	}
+	breakdown, err := wantBreakdown(v)
+	if err != nil {
+		return err
 	}
 	limit := s.cfg.PageSize
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 {
-			s.failErr(w, r, &export.ParamError{Param: "limit", Reason: "want a whole number ≥ 1"})
-			return
+			return &export.ParamError{Param: "limit", Reason: "want a whole number ≥ 1"}
 		}
 		limit = min(n, s.cfg.MaxPageSize)
 	}
-	p, err := s.shortlistPage(r, r.PathValue("id"), v.Get("after"), limit)
+	p, err := s.shortlistPage(r, r.PathValue("id"), v.Get("after"), limit, breakdown)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiRenameShortlist(w http.ResponseWriter, r *http.Request) {
+// maxHistory bounds the outreach changes one request reads.
+const maxHistory = 1000
+
+// apiOutreachHistory lists a shortlist's outreach status changes, newest
+// first: ?creator=KEY for one creator's, ?limit=N.
+func (s *Server) apiOutreachHistory(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	if err := onlyParams(v, "creator", "limit"); err != nil {
+		return err
+	}
+	limit, err := intParam(v, "limit", 200, maxHistory)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if _, err := s.sc.Shortlist(r.Context(), id); err != nil {
+		return err
+	}
+	h, err := s.sc.OutreachHistory(r.Context(), id, v.Get("creator"), limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}
+
+func (s *Server) apiRenameShortlist(w http.ResponseWriter, r *http.Request) error {
 	var b nameBody
 	if err := decodeJSON(r, &b); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := checkName(b.Name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.RenameShortlist(r.Context(), r.PathValue("id"), b.Name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	l, err := s.sc.Shortlist(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, l)
+	return nil
 }
 
-func (s *Server) apiDeleteShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteShortlist(w http.ResponseWriter, r *http.Request) error {
 	if err := requireJSON(r); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.DeleteShortlist(r.Context(), r.PathValue("id")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 type addBody struct {
@@ -485,22 +618,20 @@ func (s *Server) addKeys(r *http.Request, id string, keys []string) error {
 	return s.sc.AddToShortlist(r.Context(), id, resolved...)
 }
 
-func (s *Server) apiAddItems(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddItems(w http.ResponseWriter, r *http.Request) error {
 	var b addBody
 	if err := decodeJSON(r, &b); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.addKeys(r, r.PathValue("id"), b.Keys); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	l, err := s.sc.Shortlist(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, l)
+	return nil
 }
 
 // maxNotesLen bounds a shortlist item's notes.
@@ -516,37 +647,33 @@ func checkItemUpdate(u store.ItemUpdate) error {
 	return nil
 }
 
-func (s *Server) apiUpdateItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateItem(w http.ResponseWriter, r *http.Request) error {
 	var u store.ItemUpdate
 	if err := decodeJSON(r, &u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := checkItemUpdate(u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.UpdateShortlistItem(r.Context(), r.PathValue("id"), r.PathValue("key"), u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiRemoveItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRemoveItem(w http.ResponseWriter, r *http.Request) error {
 	if err := requireJSON(r); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.sc.Shortlist(r.Context(), r.PathValue("id")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.RemoveFromShortlist(r.Context(), r.PathValue("id"), r.PathValue("key")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // --- exports and pushes ---
@@ -567,7 +694,7 @@ func (s *Server) exportSource(r *http.Request, v url.Values) (export.Source, str
 		return export.Shortlisted(s.st, id), "shortlist " + l.Name, nil
 	}
 	limitGiven := v.Has(export.ParamLimit)
-	q, err := export.ParseQuery(v, s.cfg.PageSize, export.MaxOffset, "format", "shortlist")
+	q, err := parseFilter(v, s.cfg.PageSize, export.MaxOffset, "format", "shortlist")
 	if err != nil {
 		return nil, "", err
 	}
@@ -602,20 +729,18 @@ func slug(s string) string {
 
 // export streams a download: GET /export and GET /api/export, with
 // ?format=csv|crm|json|ndjson and ?shortlist=ID or filter parameters.
-func (s *Server) export(w http.ResponseWriter, r *http.Request) {
+func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	f, err := export.ParseFormat(v.Get("format"))
 	if v.Get("format") == "" {
 		f, err = export.CSV, nil
 	}
 	if err != nil {
-		s.failErr(w, r, &export.ParamError{Param: "format", Reason: err.Error()})
-		return
+		return &export.ParamError{Param: "format", Reason: err.Error()}
 	}
 	src, subject, err := s.exportSource(r, v)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	name := fmt.Sprintf("nanoscout-%s-%s.%s", slug(subject), time.Now().UTC().Format("20060102"), f.Ext())
 	w.Header().Set("Content-Type", f.ContentType())
@@ -625,6 +750,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		// Headers are gone; the truncated download is the signal.
 		s.log.Error("export failed midway", "subject", subject, "err", err)
 	}
+	return nil
 }
 
 func (s *Server) webhookNames() []string {
@@ -680,15 +806,14 @@ type jsonFilter struct {
 	MinAudience       float64  `json:"min_audience"`
 }
 
-func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Webhook   string      `json:"webhook"`
 		Shortlist string      `json:"shortlist"`
 		Filter    *jsonFilter `json:"filter"`
 	}
 	if err := decodeJSON(r, &b); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	var q *store.TopQuery
 	if b.Shortlist == "" {
@@ -698,23 +823,21 @@ func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) {
 		}
 		tq, err := export.FilterQuery(config.Filter(f))
 		if err != nil {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 		q = &tq
 	} else if b.Filter != nil {
-		s.failErr(w, r, badRequest("give a shortlist or a filter, not both"))
-		return
+		return badRequest("give a shortlist or a filter, not both")
 	}
 	res, err := s.push(r, b.Webhook, b.Shortlist, q)
 	if code := statusOf(err); code == http.StatusBadGateway {
 		writeJSON(w, code, map[string]any{"error": err.Error(), "result": res})
-		return
+		return nil
 	} else if err != nil {
-		s.fail(w, r, code, err)
-		return
+		return &httpError{code, err.Error()}
 	}
 	writeJSON(w, http.StatusOK, res)
+	return nil
 }
 
 // --- runs, deliveries, alerts ---
@@ -745,55 +868,52 @@ func onlyParams(v url.Values, names ...string) error {
 	return nil
 }
 
-func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	limit, err := intParam(v, "limit", 20, 200)
 	if err == nil {
 		err = onlyParams(v, "limit")
 	}
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	runs, err := s.st.Runs(r.Context(), limit)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if runs == nil {
 		runs = []model.Run{}
 	}
 	writeJSON(w, http.StatusOK, runsBody{Dashboard: s.runs.state(), Runs: runs})
+	return nil
 }
 
-func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) error {
 	if err := requireJSON(r); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.runs.start(); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusAccepted, s.runs.state())
+	return nil
 }
 
-func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	limit, err := intParam(v, "limit", 50, 500)
 	if err == nil {
 		err = onlyParams(v, "limit")
 	}
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	ds, err := s.sc.Deliveries(r.Context(), limit)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, ds)
+	return nil
 }
 
 func (s *Server) checkAlerts(r *http.Request, baseline bool) ([]export.AlertResult, error) {
@@ -801,14 +921,13 @@ func (s *Server) checkAlerts(r *http.Request, baseline bool) ([]export.AlertResu
 		export.WithBaseline(baseline), export.WithUserAgent(s.ua))
 }
 
-func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Baseline bool `json:"baseline"`
 	}
 	if r.ContentLength != 0 {
 		if err := decodeJSON(r, &b); err != nil {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 	}
 	res, err := s.checkAlerts(r, b.Baseline)
@@ -819,21 +938,21 @@ func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		body["error"] = err.Error()
 		writeJSON(w, http.StatusBadGateway, body)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, body)
+	return nil
 }
 
-func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	in, err := s.planInput(r)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	res, err := s.runPlan(r, in)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, res)
+	return nil
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
-func keysOfDocs(ds []export.Doc) []string {
+func keysOfDocs(ds []creatorSummary) []string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, d.Key)
@@ -376,5 +376,105 @@ func TestPagesRender(t *testing.T) {
 	code, body = e.status(http.MethodGet, "/discover?tier=giga", nil, "Accept", "text/html")
 	if code != http.StatusBadRequest || !strings.Contains(body, "tier") {
 		t.Errorf("bad filter on the page: %d", code)
+	}
+}
+
+// TestListsSendSummaries is #10.8: list rows leave out the score
+// breakdown (kilobytes of reasons a creator), which the creator endpoint
+// and fields=breakdown still give.
+func TestListsSendSummaries(t *testing.T) {
+	e := newEnv(t, 12)
+	rec := e.top(store.TopQuery{Limit: 1})[0]
+	if len(rec.Score.Breakdown) == 0 {
+		t.Fatal("the seeded creator has no breakdown to leave out")
+	}
+	var l store.Shortlist
+	e.json(http.MethodPost, "/api/shortlists", map[string]string{"name": "x"}, http.StatusCreated, &l)
+	e.json(http.MethodPost, "/api/shortlists/"+l.ID+"/items", map[string][]string{"keys": {rec.Key}}, http.StatusOK, nil)
+	raw := func(path string) []map[string]any {
+		t.Helper()
+		code, body := e.status(http.MethodGet, path, nil)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, code, body)
+		}
+		var v struct {
+			Items []map[string]any `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(body), &v); err != nil || len(v.Items) == 0 {
+			t.Fatalf("%s: %v, %d items", path, err, len(v.Items))
+		}
+		return v.Items
+	}
+	scoreOf := func(item map[string]any) map[string]any {
+		if c, ok := item["creator"].(map[string]any); ok && item["key"] == nil {
+			item = c // a shortlist item
+		}
+		s, _ := item["score"].(map[string]any)
+		if s == nil || s["composite"] == nil {
+			t.Fatalf("row without its score summary: %v", item)
+		}
+		return s
+	}
+	for _, path := range []string{"/api/creators?limit=50", "/api/shortlists/" + l.ID} {
+		for _, item := range raw(path) {
+			if s := scoreOf(item); s["breakdown"] != nil {
+				t.Errorf("%s: a row carries its breakdown", path)
+				break
+			}
+		}
+		for _, item := range raw(path + sep(path) + "fields=breakdown") {
+			if s := scoreOf(item); s["breakdown"] == nil {
+				t.Errorf("%s with fields=breakdown: a row lacks its breakdown", path)
+				break
+			}
+		}
+	}
+	if code, _ := e.status(http.MethodGet, "/api/creators?fields=posts", nil); code != http.StatusBadRequest {
+		t.Errorf("unknown field selection: %d", code)
+	}
+	var d creatorData
+	e.json(http.MethodGet, "/api/creators/"+rec.Key, nil, http.StatusOK, &d)
+	if d.Creator.Score == nil || len(d.Creator.Score.Breakdown) != len(rec.Score.Breakdown) {
+		t.Errorf("the creator endpoint lost the breakdown")
+	}
+	// A row of the summary is small: the page of 12 stays under 2 KB a row.
+	_, body := e.status(http.MethodGet, "/api/creators?limit=50", nil)
+	if per := len(body) / 12; per > 2048 {
+		t.Errorf("%d bytes a row", per)
+	}
+}
+
+func sep(path string) string {
+	if strings.Contains(path, "?") {
+		return "&"
+	}
+	return "?"
+}
+
+// TestBulkAddReturnsToDiscover is #11.2: "Add selected to" on Discover
+// saved the creators and then ended on a 400 page, because Discover refused
+// the done=added notice its redirect carries.
+func TestBulkAddReturnsToDiscover(t *testing.T) {
+	e := newEnv(t, 12)
+	recs := e.top(store.TopQuery{Tier: model.TierNano, Limit: 3})
+	back := "/discover?tier=nano&sort=er"
+	tok := e.csrf(back)
+	resp := e.form("/shortlist-add", url.Values{"csrf": {tok}, "back": {back}, "shortlist": {"new"}, "new_name": {"Bulk"},
+		"key": keysOfRecs(recs)})
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/discover?") {
+		t.Fatalf("bulk add: %d → %q", resp.StatusCode, loc)
+	}
+	code, body := e.status(http.MethodGet, loc, nil)
+	if code != http.StatusOK || !strings.Contains(body, notices["added"]) {
+		t.Errorf("after bulk add, %s: %d (want 200 with the notice)\n%.300s", loc, code, body)
+	}
+	lists, _ := e.st.ListShortlists(t.Context())
+	if len(lists) != 1 || lists[0].Count != 3 {
+		t.Errorf("lists: %+v", lists)
+	}
+	// The notice is the only extra Discover takes.
+	if code, _ := e.status(http.MethodGet, "/discover?tier=nano&bogus=1", nil); code != http.StatusBadRequest {
+		t.Errorf("unknown parameter on Discover: %d", code)
 	}
 }

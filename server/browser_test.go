@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,16 +49,21 @@ func artifacts(t *testing.T) string {
 	return dir
 }
 
-// TestBrowserScoutFlow drives headless Chromium through what a scout does:
-// discover → filter → open a creator → add to a shortlist → export CSV, with
-// a screenshot of each step. NANOSCOUT_DOCS_SCREENSHOT=1 also writes the
-// Discover screenshot to docs/img/dashboard.png.
+// TestBrowserScoutFlow drives headless Chromium through what a scout does,
+// on creators scored by scoring.Score (one of them a fraud case):
+// discover → filter → bulk add from a 50-row page (the add bar in view) →
+// the shortlist → an outreach status → CSV export → the creator pages, whose
+// points and shares are checked against the stored breakdown. A screenshot
+// of each step. NANOSCOUT_DOCS_SCREENSHOT=1 also writes the Discover
+// screenshot to docs/img/dashboard.png.
 func TestBrowserScoutFlow(t *testing.T) {
 	exe := chromium()
 	if exe == "" {
 		t.Skip("Chromium is not installed (apt-get install -y chromium): the browser test needs /usr/bin/chromium")
 	}
-	e := newEnv(t, 40)
+	e := newEnv(t, 0)
+	const fraudAt = 4
+	ups := seedReal(t, e.st, 60, fraudAt)
 	dir := artifacts(t)
 	t.Logf("screenshots and the download go to %s", dir)
 
@@ -70,7 +76,7 @@ func TestBrowserScoutFlow(t *testing.T) {
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 25*time.Second)
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -100,10 +106,19 @@ func TestBrowserScoutFlow(t *testing.T) {
 		return p
 	}
 
-	// 1. Discover: the ranked nano creators.
+	// 1. Discover: the ranked nano creators, 50 to the page.
 	do("open discover", chromedp.EmulateViewport(1440, 900), chromedp.Navigate(e.ts.URL+"/discover"), chromedp.WaitVisible(chromedp.CSS("#creators tbody tr")))
 	if got, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-tier"))); err != nil || got != "nano" {
 		t.Errorf("the default view's tier is %q, want nano", got)
+	}
+	nRows := evalJS[int](ctx, t, `document.querySelectorAll("#creators tbody tr").length`)
+	if nRows != 50 {
+		t.Fatalf("%d rows on the first page, want 50", nRows)
+	}
+	// The add bar is in view at the top of a 50-row page (#11.2: sticky).
+	barInView := evalJS[bool](ctx, t, `(() => { const r = document.querySelector("#bulk .table-foot").getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`)
+	if !barInView {
+		t.Errorf("the \"Add selected to\" bar is out of view on a 50-row page")
 	}
 	discover := shot("01-discover.png")
 
@@ -121,46 +136,63 @@ func TestBrowserScoutFlow(t *testing.T) {
 	}
 	rows := text("#creators tbody")
 	want := e.top(store.TopQuery{Platform: "bluesky", Tier: "nano", MinER: 4, SortBy: "reply", Limit: 50})
-	if len(want) == 0 || strings.Contains(rows, "MASTODON") || !strings.Contains(rows, want[0].Creator.DisplayName) {
-		t.Fatalf("filtered table does not show the Bluesky creators with ER ≥ 4 %% (first: %s):\n%s", want[0].Creator.DisplayName, rows)
+	if len(want) < 3 || strings.Contains(rows, "MASTODON") || !strings.Contains(rows, want[0].Creator.DisplayName) {
+		t.Fatalf("filtered table does not show the Bluesky creators with ER ≥ 4 %%:\n%s", rows)
 	}
 	shot("02-filtered.png")
 
-	// 3. Open the first creator.
-	name := text("#creators tbody tr:first-child a.name")
-	do("open creator", chromedp.Click(chromedp.CSS("#creators tbody tr:first-child a.name")), chromedp.WaitVisible(chromedp.ID("breakdown")))
-	if h1 := text("h1"); h1 != name {
-		t.Errorf("creator page title %q, want %q", h1, name)
-	}
-	if bd := text("#breakdown"); !strings.Contains(bd, "Engagement") || !strings.Contains(bd, "benchmark") {
-		t.Errorf("the breakdown is not in words:\n%s", bd)
-	}
-	do("wait for the charts", chromedp.WaitVisible(chromedp.CSS("#history svg.chart polyline")))
-	shot("03-creator.png")
-
-	// 4. Add to a new shortlist.
-	do("add to shortlist",
-		chromedp.SetValue(chromedp.ID("shortlist-select"), "new"),
-		chromedp.SendKeys(chromedp.ID("new-list-name"), "Spring launch"),
-		chromedp.Click(chromedp.ID("add-button")),
+	// 3. Bulk add the first three to a new shortlist: back on Discover with
+	// the notice (#11.2: it ended on a 400 page).
+	do("select three",
+		chromedp.Click(chromedp.CSS(`#creators tbody tr:nth-child(1) input[name="key"]`)),
+		chromedp.Click(chromedp.CSS(`#creators tbody tr:nth-child(2) input[name="key"]`)),
+		chromedp.Click(chromedp.CSS(`#creators tbody tr:nth-child(3) input[name="key"]`)),
+		chromedp.SetValue(chromedp.ID("bulk-shortlist"), "new"),
+		chromedp.SendKeys(chromedp.ID("bulk-new-name"), "Spring launch"),
+		chromedp.Click(chromedp.ID("bulk-add")),
 		chromedp.WaitVisible(chromedp.CSS(".notice")),
 	)
 	if n := text(".notice"); n != "Added to the shortlist." {
 		t.Errorf("notice %q", n)
 	}
-	if box := text("#shortlists"); !strings.Contains(box, "Spring launch") {
-		t.Errorf("the creator page does not show the new list:\n%s", box)
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(loc, "/discover?") || !strings.Contains(loc, "platform=bluesky") {
+		t.Errorf("after bulk add the browser is at %s, want the filtered Discover", loc)
 	}
-	shot("04-added.png")
+	shot("03-bulk-added.png")
 	lists, err := e.st.ListShortlists(t.Context())
-	if err != nil || len(lists) != 1 || lists[0].Count != 1 {
-		t.Fatalf("store after adding: %+v, %v", lists, err)
+	if err != nil || len(lists) != 1 || lists[0].Count != 3 || lists[0].Name != "Spring launch" {
+		t.Fatalf("store after the bulk add: %+v, %v", lists, err)
 	}
-	items, _ := e.st.ShortlistItems(t.Context(), lists[0].ID, "", 10)
+	id := lists[0].ID
+	items, _ := e.st.ShortlistItems(t.Context(), id, "", 10)
+	for i, it := range items {
+		if !slices.ContainsFunc(want[:3], func(r store.CreatorRecord) bool { return r.Key == it.CreatorKey }) {
+			t.Errorf("item %d %s was not among the selected", i, it.CreatorKey)
+		}
+	}
 
-	// 5. The shortlist, and its CSV export.
-	do("open shortlist", chromedp.Click(chromedp.CSS(`#shortlists a[href^="/shortlists/"]`)), chromedp.WaitVisible(chromedp.ID("items")))
-	shot("05-shortlist.png")
+	// 4. The shortlist: set an outreach status.
+	contacted := items[0].CreatorKey
+	form := `#items form.item-form:has(input[name="key"][value="` + contacted + `"])`
+	do("open shortlist", chromedp.Navigate(e.ts.URL+"/shortlists/"+id), chromedp.WaitVisible(chromedp.ID("items")))
+	do("set status",
+		chromedp.SetValue(chromedp.CSS(form+` select[name="status"]`), store.OutreachContacted),
+		chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	if n := text(".notice"); n != "Saved." {
+		t.Errorf("notice %q", n)
+	}
+	if h := text(form + ` ~ details.history summary`); !strings.Contains(h, "1 status change") {
+		t.Errorf("the shortlist page does not show the status change: %q", h)
+	}
+	shot("04-shortlist.png")
+	got, err := e.st.ShortlistsOf(t.Context(), contacted)
+	if err != nil || len(got) != 1 || got[0].Status != store.OutreachContacted {
+		t.Fatalf("status in the store: %+v, %v", got, err)
+	}
+
+	// 5. Its CSV export carries the status.
 	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true),
 	}); err != nil {
@@ -185,13 +217,61 @@ func TestBrowserScoutFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = os.Rename(file, filepath.Join(dir, "06-shortlist.csv"))
+	_ = os.Rename(file, filepath.Join(dir, "05-shortlist.csv"))
 	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
-	if err != nil || len(recs) != 2 || recs[0][0] != export.Columns[0].Name || recs[1][0] != items[0].CreatorKey {
+	if err != nil || len(recs) != 4 || recs[0][0] != export.Columns[0].Name {
 		t.Fatalf("downloaded CSV (%v):\n%s", err, b)
 	}
-	if i := slices.Index(recs[0], "outreach_status"); i < 0 || recs[1][i] != store.OutreachNew {
-		t.Errorf("CSV outreach status: %v", recs[1])
+	col := slices.Index(recs[0], "outreach_status")
+	for _, r := range recs[1:] {
+		wantStatus := store.OutreachNew
+		if r[0] == contacted {
+			wantStatus = store.OutreachContacted
+		}
+		if col < 0 || r[col] != wantStatus {
+			t.Errorf("CSV row %s: outreach status %v, want %s", r[0], r, wantStatus)
+		}
+	}
+
+	// 6. Creator pages: each part's points and share as the stored
+	// breakdown has them (#11.1), red flags first on the fraud case.
+	for _, key := range []string{contacted, ups[fraudAt].Creator.Key()} {
+		rec, err := e.st.Creator(t.Context(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stated := statedPoints(t, *rec.Score)
+		do("open creator "+key, chromedp.Navigate(e.ts.URL+"/creators/"+key), chromedp.WaitVisible(chromedp.ID("breakdown")))
+		parts := evalJS[[]struct{ Name, Points, Share, Text string }](ctx, t, `[...document.querySelectorAll("#breakdown [data-part]")].map(p => ({Name: p.dataset.part, Points: p.dataset.points, Share: p.dataset.share, Text: p.querySelector(".part-points").innerText}))`)
+		if len(parts) != len(stated) {
+			t.Errorf("%s: %d parts shown, the breakdown has %d weighted", key, len(parts), len(stated))
+		}
+		var sum float64
+		for _, p := range parts {
+			pts := stated[p.Name]
+			sum += pts
+			wantShare := share(pts / rec.Score.Composite)
+			if math.Abs(parse(p.Points)-pts) > 0.051 || !near(p.Share, wantShare) || !strings.Contains(p.Text, p.Share+" of the score") {
+				t.Errorf("%s %s: page %q (%s points, %s); the breakdown says %.2f points = %s of %.2f",
+					key, p.Name, p.Text, p.Points, p.Share, pts, wantShare, rec.Score.Composite)
+			}
+		}
+		if math.Abs(sum-rec.Score.Composite) > 0.02 {
+			t.Errorf("%s: stated points add to %.2f, composite %.2f", key, sum, rec.Score.Composite)
+		}
+		if key == ups[fraudAt].Creator.Key() {
+			order := evalJS[bool](ctx, t, `(() => { const f = document.getElementById("red-flags"), s = document.querySelector(".stats"); return !!f && !!s && f.getBoundingClientRect().top < s.getBoundingClientRect().top; })()`)
+			if !order {
+				t.Errorf("the fraud case's red flags are not shown first")
+			}
+			if rf := text("#red-flags"); !strings.Contains(rf, "follower") {
+				t.Errorf("red flags box: %s", rf)
+			}
+			shot("07-fraud.png")
+		} else {
+			do("wait for the charts", chromedp.WaitVisible(chromedp.CSS("#history svg.chart polyline")))
+			shot("06-creator.png")
+		}
 	}
 
 	if os.Getenv("NANOSCOUT_DOCS_SCREENSHOT") != "" {
@@ -203,4 +283,14 @@ func TestBrowserScoutFlow(t *testing.T) {
 			t.Errorf("writing docs/img/dashboard.png: %v", err)
 		}
 	}
+}
+
+// evalJS evaluates a script in the page and decodes its value.
+func evalJS[T any](ctx context.Context, t *testing.T, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return v
 }

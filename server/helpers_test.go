@@ -153,3 +153,14 @@ func (e *env) top(q store.TopQuery) []store.CreatorRecord {
 	}
 	return recs
 }
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

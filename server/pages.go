@@ -2,14 +2,17 @@ package server
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/model"
@@ -43,6 +46,8 @@ type discoverData struct {
 	Back       string
 	Exports    []exportLink
 	PlanURL    string
+	// Sparks are each row's daily follower counts over sparkDays.
+	Sparks map[string][]model.Snapshot
 }
 
 // exportLink is one download button.
@@ -77,22 +82,23 @@ func withParams(path string, v url.Values) string {
 // nanoscout's subject. "All tiers" in the filter shows every tier.
 var defaultView = url.Values{export.ParamTier: {model.TierNano}}
 
-func (s *Server) pageDiscover(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageDiscover(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.RawQuery == "" {
 		http.Redirect(w, r, withParams("/discover", defaultView), http.StatusFound)
-		return
+		return nil
 	}
-	q, err := s.query(r, "all")
+	// all marks the unfiltered view; done is the notice after a form
+	// (bulk add comes back here with done=added).
+	q, err := s.query(r, "all", "done")
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	d, err := s.discover(r, q)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "discover", d)
+	return nil
 }
 
 func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, error) {
@@ -104,9 +110,9 @@ func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, erro
 	if err != nil {
 		return discoverData{}, err
 	}
-	filter := export.QueryValues(q)
+	filter := filterValues(q)
 	link := func(offset int) string {
-		v := export.QueryValues(q)
+		v := filterValues(q)
 		if offset > 0 {
 			v.Set(export.ParamOffset, strconv.Itoa(offset))
 		}
@@ -118,6 +124,9 @@ func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, erro
 	d := discoverData{Q: q, Filter: filter, Rows: rows, First: q.Offset + 1, Sorts: sortOptions, SortLinks: map[string]string{},
 		Platforms: s.opts.Platforms, Tiers: export.Tiers, Languages: languages, Shortlists: lists, Describe: export.Describe(q),
 		Back: r.URL.RequestURI(), Exports: exportLinks(filter), PlanURL: withParams("/plan", planFilter(filter))}
+	if d.Sparks, err = s.sparks(r, rows); err != nil {
+		return discoverData{}, err
+	}
 	if q.Offset > 0 {
 		d.Prev = link(max(q.Offset-q.Limit, 0))
 	}
@@ -127,9 +136,28 @@ func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, erro
 	for _, so := range sortOptions {
 		sq := q
 		sq.SortBy = so.Value
-		d.SortLinks[so.Value] = withParams("/discover", nonEmpty(export.QueryValues(sq)))
+		d.SortLinks[so.Value] = withParams("/discover", nonEmpty(filterValues(sq)))
 	}
 	return d, nil
+}
+
+// sparks reads the follower history of a page's rows for the sparklines
+// (one indexed read per row).
+func (s *Server) sparks(r *http.Request, rows []export.Row) (map[string][]model.Snapshot, error) {
+	out := make(map[string][]model.Snapshot, len(rows))
+	for _, row := range rows {
+		rec := row.Record
+		if rec.LastCollected.IsZero() || row.Growth == nil {
+			continue // one day of history at most
+		}
+		since := rec.LastCollected.UTC().AddDate(0, 0, -sparkDays).Format(time.DateOnly)
+		snaps, err := s.st.Snapshots(r.Context(), rec.Key, since)
+		if err != nil {
+			return nil, err
+		}
+		out[rec.Key] = snaps
+	}
+	return out, nil
 }
 
 // nonEmpty marks an unfiltered view with all=1, so that it is not taken for
@@ -156,26 +184,24 @@ func (d creatorPageData) title() string {
 	return "@" + c.Handle
 }
 
-func (s *Server) pageCreator(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageCreator(w http.ResponseWriter, r *http.Request) error {
 	if len(r.URL.Query()) > 0 && !r.URL.Query().Has("done") {
-		s.failErr(w, r, &export.ParamError{Param: firstParam(r.URL.Query()), Reason: "unknown parameter"})
-		return
+		return &export.ParamError{Param: firstParam(r.URL.Query()), Reason: "unknown parameter"}
 	}
 	cd, err := s.creatorData(r, r.PathValue("key"))
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	lists, err := s.sc.ListShortlists(r.Context())
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	names := map[string]string{}
 	for _, l := range lists {
 		names[l.ID] = l.Name
 	}
 	s.render(w, r, http.StatusOK, "creator", creatorPageData{creatorData: cd, Lists: lists, ListName: names, Back: r.URL.Path})
+	return nil
 }
 
 // planFilter is a filter as the planner takes it (no sort: the plan takes
@@ -203,13 +229,13 @@ type shortlistsData struct {
 
 func (shortlistsData) title() string { return "Shortlists" }
 
-func (s *Server) pageShortlists(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageShortlists(w http.ResponseWriter, r *http.Request) error {
 	lists, err := s.sc.ListShortlists(r.Context())
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "shortlists", shortlistsData{Lists: lists})
+	return nil
 }
 
 type shortlistData struct {
@@ -217,27 +243,35 @@ type shortlistData struct {
 	Next     string
 	Webhooks []string
 	Back     string
+	// History holds each item's outreach status changes, newest first.
+	History map[string][]store.OutreachChange
 }
 
 func (d shortlistData) title() string { return d.Shortlist.Name }
 
-func (s *Server) pageShortlist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageShortlist(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	if err := onlyParams(v, "after", "done"); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	id := r.PathValue("id")
-	p, err := s.shortlistPage(r, id, v.Get("after"), 100)
+	p, err := s.shortlistPage(r, id, v.Get("after"), 100, false)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
-	d := shortlistData{shortlistPage: p, Webhooks: s.webhookNames(), Back: r.URL.Path}
+	d := shortlistData{shortlistPage: p, Webhooks: s.webhookNames(), Back: r.URL.Path, History: map[string][]store.OutreachChange{}}
+	h, err := s.sc.OutreachHistory(r.Context(), id, "", maxHistory)
+	if err != nil {
+		return err
+	}
+	for _, c := range h {
+		d.History[c.CreatorKey] = append(d.History[c.CreatorKey], c)
+	}
 	if p.NextAfter != "" {
 		d.Next = "/shortlists/" + url.PathEscape(id) + "?after=" + url.QueryEscape(p.NextAfter)
 	}
 	s.render(w, r, http.StatusOK, "shortlist", d)
+	return nil
 }
 
 type runsData struct {
@@ -254,16 +288,14 @@ type alertView struct {
 
 func (runsData) title() string { return "Runs" }
 
-func (s *Server) pageRuns(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageRuns(w http.ResponseWriter, r *http.Request) error {
 	runs, err := s.st.Runs(r.Context(), 20)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	ds, err := s.sc.Deliveries(r.Context(), 20)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	d := runsData{Runs: runs, State: s.runs.state(), Deliveries: ds, Webhooks: s.webhookNames()}
 	for _, a := range s.cfg.Alerts {
@@ -271,6 +303,7 @@ func (s *Server) pageRuns(w http.ResponseWriter, r *http.Request) {
 		d.Alerts = append(d.Alerts, alertView{a.Name, a.Webhook, export.Describe(q)})
 	}
 	s.render(w, r, http.StatusOK, "runs", d)
+	return nil
 }
 
 // RunTotals adds a run's per-platform counters.
@@ -296,25 +329,53 @@ func init() {
 // --- forms ---
 
 // form parses a form body (bounded) and checks its CSRF token.
-func (s *Server) form(w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) form(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, http.StatusBadRequest, fmt.Errorf("reading the form: %w", err))
-		return false
+		code := http.StatusBadRequest
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			code = http.StatusRequestEntityTooLarge
+		}
+		return &httpError{code, fmt.Sprintf("reading the form: %v", err)}
 	}
 	if err := s.checkCSRF(r); err != nil {
-		s.fail(w, r, http.StatusForbidden, err)
-		return false
+		return &httpError{http.StatusForbidden, err.Error()}
 	}
-	return true
+	return nil
 }
 
-// localPath keeps a redirect target on this server: a path, not a URL.
+// localPath keeps a redirect target on this server: an absolute path of
+// this origin, parsed and cleaned, or fallback. Anything a browser could
+// read as another origin is refused: schemes, hosts, "//" and "/\\" (also
+// when hidden behind a tab, a newline or an encoded slash or backslash), and
+// control characters anywhere.
 func localPath(p, fallback string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsFunc(p, isUnsafeRune) {
 		return fallback
 	}
-	return p
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	// The decoded path: %09, %2F, %5C are what a browser may act on.
+	if !strings.HasPrefix(u.Path, "/") || strings.ContainsFunc(u.Path, isUnsafeRune) {
+		return fallback
+	}
+	clean := path.Clean(u.Path)
+	if strings.HasPrefix(clean, "//") {
+		return fallback
+	}
+	out := (&url.URL{Path: clean, RawQuery: u.RawQuery}).RequestURI()
+	if len(out) < 1 || out[0] != '/' || len(out) > 1 && (out[1] == '/' || out[1] == '\\') {
+		return fallback
+	}
+	return out
+}
+
+// isUnsafeRune is a rune no redirect target carries: a backslash (browsers
+// read it as a slash), a control or other invisible character.
+func isUnsafeRune(r rune) bool {
+	return r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r)
 }
 
 func done(path, what string) string {
@@ -328,29 +389,22 @@ func done(path, what string) string {
 	return u.RequestURI()
 }
 
-func (s *Server) formCreateShortlist(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formCreateShortlist(w http.ResponseWriter, r *http.Request) error {
 	name := r.PostFormValue("name")
 	if err := checkName(name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	l, err := s.sc.CreateShortlist(r.Context(), name)
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/shortlists/"+url.PathEscape(l.ID), "created"), http.StatusSeeOther)
+	return nil
 }
 
 // formAddToNewOrExisting adds creators (keys) to a shortlist picked by id,
 // or to a new one named new_name, and goes back to the page it came from.
-func (s *Server) formAddToNewOrExisting(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formAddToNewOrExisting(w http.ResponseWriter, r *http.Request) error {
 	id := r.PostFormValue("shortlist")
 	if id == "" || id == "new" {
 		name := strings.TrimSpace(r.PostFormValue("new_name"))
@@ -358,67 +412,52 @@ func (s *Server) formAddToNewOrExisting(w http.ResponseWriter, r *http.Request) 
 			name = "Shortlist " + time.Now().Format("2 Jan 15:04")
 		}
 		if err := checkName(name); err != nil {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 		l, err := s.sc.CreateShortlist(r.Context(), name)
 		if err != nil {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 		id = l.ID
 	}
 	if err := s.addKeys(r, id, r.PostForm["key"]); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done(localPath(r.PostFormValue("back"), "/shortlists/"+url.PathEscape(id)), "added"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formRenameShortlist(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formRenameShortlist(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	name := r.PostFormValue("name")
 	if err := checkName(name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.RenameShortlist(r.Context(), id, name); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/shortlists/"+url.PathEscape(id), "renamed"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formDeleteShortlist(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formDeleteShortlist(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sc.DeleteShortlist(r.Context(), r.PathValue("id")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/shortlists", "deleted"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formAddItems(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formAddItems(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := s.addKeys(r, id, r.PostForm["key"]); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done(localPath(r.PostFormValue("back"), "/shortlists/"+url.PathEscape(id)), "added"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formUpdateItem(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formUpdateItem(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	var u store.ItemUpdate
 	if r.PostForm.Has("notes") {
@@ -430,60 +469,47 @@ func (s *Server) formUpdateItem(w http.ResponseWriter, r *http.Request) {
 		u.Status = &st
 	}
 	if err := checkItemUpdate(u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	if err := s.sc.UpdateShortlistItem(r.Context(), id, r.PostFormValue("key"), u); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done(localPath(r.PostFormValue("back"), "/shortlists/"+url.PathEscape(id)), "saved"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formRemoveItem(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formRemoveItem(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := s.sc.RemoveFromShortlist(r.Context(), id, r.PostFormValue("key")); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done(localPath(r.PostFormValue("back"), "/shortlists/"+url.PathEscape(id)), "removed"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formPush(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formPush(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if _, err := s.push(r, r.PostFormValue("webhook"), id, nil); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/shortlists/"+url.PathEscape(id), "pushed"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formStartRun(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formStartRun(w http.ResponseWriter, r *http.Request) error {
 	if err := s.runs.start(); err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, done("/runs", "started"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) formCheckAlerts(w http.ResponseWriter, r *http.Request) {
-	if !s.form(w, r) {
-		return
-	}
+func (s *Server) formCheckAlerts(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.checkAlerts(r, r.PostFormValue("baseline") == "1"); err != nil {
-		s.fail(w, r, http.StatusBadGateway, err)
-		return
+		return &httpError{http.StatusBadGateway, err.Error()}
 	}
 	http.Redirect(w, r, done("/runs", "alerts"), http.StatusSeeOther)
+	return nil
 }
 
 type loginData struct {
@@ -493,31 +519,41 @@ type loginData struct {
 
 func (loginData) title() string { return "Sign in" }
 
-func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
 	if s.token == "" {
 		http.Redirect(w, r, "/discover", http.StatusFound)
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, "login", loginData{Next: localPath(r.URL.Query().Get("next"), "/discover")})
+	return nil
 }
 
-func (s *Server) formLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) formLogin(w http.ResponseWriter, r *http.Request) error {
 	if s.token == "" {
 		http.Redirect(w, r, "/discover", http.StatusSeeOther)
-		return
+		return nil
 	}
-	if !s.form(w, r) {
-		return
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	next := localPath(r.PostFormValue("next"), "/discover")
+	client := clientAddr(r)
+	if wait := s.logins.wait(client); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		s.render(w, r, http.StatusTooManyRequests, "login", loginData{Next: next,
+			Error: fmt.Sprintf("Too many wrong tokens from your address: try again in %v.", wait.Round(time.Second))})
+		return nil
+	}
 	if subtle.ConstantTimeCompare([]byte(r.PostFormValue("token")), []byte(s.token)) != 1 {
-		time.Sleep(300 * time.Millisecond) // slows guessing
+		s.logins.fail(client)
+		s.log.Warn("failed sign-in", "client", client)
 		s.render(w, r, http.StatusUnauthorized, "login", loginData{Next: next, Error: "That token is not the one the server was started with."})
-		return
+		return nil
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.mac("session", s.token), Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((30 * 24 * time.Hour).Seconds())})
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // --- the planner ---
@@ -546,7 +582,7 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 		return p == export.ParamLimit || p == export.ParamOffset
 	})
 	for name, vals := range v {
-		if !slices.Contains(planParams, name) && !slices.Contains(filterParams, name) {
+		if !slices.Contains(planParams, name) && !slices.Contains(filterParams, name) && name != paramHide {
 			return planInput{}, &export.ParamError{Param: name, Reason: "unknown parameter"}
 		}
 		if len(vals) > 1 {
@@ -563,7 +599,7 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 		}
 	}
 	fv := url.Values{}
-	for _, p := range filterParams {
+	for _, p := range append(filterParams, paramHide) {
 		if v.Has(p) {
 			fv.Set(p, v.Get(p))
 		}
@@ -572,7 +608,7 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 		in.Source = "filter"
 	}
 	var err error
-	if in.Query, err = export.ParseQuery(fv, export.MaxPlanCreators, export.MaxPlanCreators); err != nil {
+	if in.Query, err = parseFilter(fv, export.MaxPlanCreators, export.MaxPlanCreators); err != nil {
 		return in, err
 	}
 	switch in.Source {
@@ -688,15 +724,14 @@ type planPageData struct {
 
 func (planPageData) title() string { return "Campaign planner" }
 
-func (s *Server) pagePlan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pagePlan(w http.ResponseWriter, r *http.Request) error {
 	lists, err := s.sc.ListShortlists(r.Context())
 	if err != nil {
-		s.failErr(w, r, err)
-		return
+		return err
 	}
 	d := planPageData{Lists: lists, Tiers: []string{model.TierNano, model.TierMicro, model.TierMid, model.TierMacro, model.TierMega}}
 	in, err := s.planInput(r)
-	d.In, d.Filter = in, export.QueryValues(in.Query)
+	d.In, d.Filter = in, filterValues(in.Query)
 	code := http.StatusOK
 	if err == nil {
 		var v planView
@@ -709,12 +744,12 @@ func (s *Server) pagePlan(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		code = statusOf(err)
 		if code >= 500 {
-			s.failErr(w, r, err)
-			return
+			return err
 		}
 		d.Error = err.Error()
 	}
 	s.render(w, r, code, "plan", d)
+	return nil
 }
 
 // TierFee is the per-tier fee the form shows ("" when unset).

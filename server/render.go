@@ -121,7 +121,11 @@ var funcs = template.FuncMap{
 	"bar":        bar,
 	"scoreClass": scoreClass,
 	"ago":        ago,
-	"date":       func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"date":       date,
+	"abstime":    absTime,
+	"avatar":     avatarURL,
+	"belowBench": belowBenchmark,
+	"spark":      sparkline,
 	"profileURL": export.ProfileURL,
 	"platform":   platformName,
 	"hours":      hours,
@@ -165,15 +169,6 @@ var funcs = template.FuncMap{
 		return map[string]any{"Key": key, "Label": label, "D": d}
 	},
 	"urlquery": func(v url.Values) template.URL { return template.URL(v.Encode()) },
-	"weighted": func(cs []model.Component) []model.Component {
-		var out []model.Component
-		for _, c := range cs {
-			if c.Weight > 0 {
-				out = append(out, c)
-			}
-		}
-		return out
-	},
 	"details": func(cs []model.Component) []model.Component {
 		var out []model.Component
 		for _, c := range cs {
@@ -183,16 +178,10 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"share": func(w float64, cs []model.Component) string {
-		var total float64
-		for _, c := range cs {
-			total += c.Weight
-		}
-		if total == 0 {
-			return ""
-		}
-		return strconv.FormatFloat(100*w/total, 'f', 0, 64) + "%"
-	},
+	"explain": explainScore,
+	"points":  points,
+	"share":   share,
+	"pct1":    func(share float64) string { return strconv.FormatFloat(100*share, 'f', 1, 64) + "%" },
 }
 
 // initials are the first letters of a name's first two words.
@@ -268,11 +257,17 @@ func scoreClass(composite float64) string {
 	return "weak"
 }
 
-func ago(t time.Time) string {
+// ago writes a relative time ("3 h ago") with the absolute time, zone
+// labelled, on hover and in the datetime attribute.
+func ago(t time.Time) template.HTML {
 	if t.IsZero() {
 		return "never"
 	}
-	d := time.Since(t)
+	return timeTag(t, agoText(t, time.Now()))
+}
+
+func agoText(t, now time.Time) string {
+	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
 		return "just now"
@@ -283,7 +278,76 @@ func ago(t time.Time) string {
 	case d < 60*24*time.Hour:
 		return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 	}
-	return t.UTC().Format("2 Jan 2006")
+	return t.UTC().Format("2 Jan 2006") + " UTC"
+}
+
+// absTime is the absolute form of a time: always in UTC, and saying so.
+func absTime(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006 15:04 MST") }
+
+// timeTag is a <time> element: text, with the absolute time on hover.
+func timeTag(t time.Time, text string) template.HTML {
+	return template.HTML(fmt.Sprintf(`<time datetime="%s" title="%s">%s</time>`,
+		t.UTC().Format(time.RFC3339), html.EscapeString(absTime(t)), html.EscapeString(text)))
+}
+
+// date writes a day (UTC, labelled), the full time on hover.
+func date(t time.Time) template.HTML {
+	if t.IsZero() {
+		return "—"
+	}
+	return timeTag(t, t.UTC().Format("2 Jan 2006")+" UTC")
+}
+
+// avatarURL is the creator's picture when the platform gave an https URL
+// (the browser fetches it from the platform: nothing is proxied), else "".
+func avatarURL(c model.Creator) string {
+	u, err := url.Parse(c.AvatarURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+		return ""
+	}
+	return u.String()
+}
+
+// belowBenchmark reports whether a score's ER is under its tier's
+// benchmark (index < 1; a score without a benchmark is not marked).
+func belowBenchmark(s *model.Score) bool {
+	return s != nil && s.Benchmark > 0 && s.PostsUsed > 0 && s.BenchmarkIndex < 1
+}
+
+// sparkDays is the span of Discover's follower sparklines.
+const sparkDays = 30
+
+// sparkline draws daily follower counts as a small inline SVG line, with
+// the change in its title; "" with fewer than two days.
+func sparkline(snaps []model.Snapshot) template.HTML {
+	if len(snaps) < 2 {
+		return ""
+	}
+	const w, h = 80.0, 22.0
+	lo, hi := float64(snaps[0].Followers), float64(snaps[0].Followers)
+	for _, s := range snaps {
+		lo, hi = math.Min(lo, float64(s.Followers)), math.Max(hi, float64(s.Followers))
+	}
+	if hi == lo {
+		lo, hi = lo-1, hi+1
+	}
+	var pts strings.Builder
+	for i, s := range snaps {
+		x := w * float64(i) / float64(len(snaps)-1)
+		y := 2 + (hi-float64(s.Followers))/(hi-lo)*(h-4)
+		fmt.Fprintf(&pts, "%.1f,%.1f ", x, y)
+	}
+	first, last := snaps[0], snaps[len(snaps)-1]
+	class := "flat"
+	switch {
+	case last.Followers > first.Followers:
+		class = "up"
+	case last.Followers < first.Followers:
+		class = "down"
+	}
+	title := fmt.Sprintf("followers %s (%s) → %s (%s)", thousands(first.Followers), first.Day, thousands(last.Followers), last.Day)
+	return template.HTML(fmt.Sprintf(`<svg class="spark %s" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s"><title>%s</title>`+
+		`<polyline points="%s"/></svg>`, class, w, h, w, h, html.EscapeString(title), html.EscapeString(title), strings.TrimSpace(pts.String())))
 }
 
 // platformName is the platform's name as people write it (from the

@@ -75,6 +75,7 @@ type Server struct {
 	ua      string
 	pages   *pages
 	runs    *runner
+	logins  *throttle // failed sign-ins per client address
 	mux     *http.ServeMux
 	handler http.Handler
 	opts    Options
@@ -130,6 +131,7 @@ func New(o Options) (*Server, error) {
 		run = nil
 	}
 	s.runs = newRunner(run, o.Logger)
+	s.logins = newThrottle(loginRefill, loginBurst)
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -174,7 +176,10 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		// img-src allows https: for the avatars platforms give: the browser
+		// fetches them from the platform (no referrer); the server proxies
+		// nothing.
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "+
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 		if s.token == "" {
 			host, _, err := net.SplitHostPort(r.Host)
@@ -185,6 +190,14 @@ func (s *Server) secure(next http.Handler) http.Handler {
 				s.fail(w, r, http.StatusMisdirectedRequest, fmt.Errorf("host %q is not served: without a token the dashboard answers loopback names only", r.Host))
 				return
 			}
+		}
+		// Go's query parser stops at 10,000 parameters (and at a ';'); a
+		// handler reading r.URL.Query() would then see no filter at all. A
+		// query that does not parse whole is refused here, for every route,
+		// so handlers may read r.URL.Query() without checking again.
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			s.fail(w, r, http.StatusBadRequest, fmt.Errorf("the query string does not parse: %w", err))
+			return
 		}
 		if s.token != "" && !s.public(r) && !s.authenticated(r) {
 			if isAPI(r) || r.Method != http.MethodGet {
@@ -208,8 +221,10 @@ func (s *Server) public(r *http.Request) bool {
 
 func (s *Server) authenticated(r *http.Request) bool {
 	if auth := r.Header.Get("Authorization"); auth != "" {
-		tok, ok := strings.CutPrefix(auth, "Bearer ")
-		return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.token)) == 1
+		// The scheme is case-insensitive (RFC 9110 §11.1).
+		scheme, tok, ok := strings.Cut(auth, " ")
+		return ok && strings.EqualFold(scheme, "Bearer") &&
+			subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.token)) == 1
 	}
 	c, err := r.Cookie(sessionCookie)
 	return err == nil && hmac.Equal([]byte(c.Value), []byte(s.mac("session", s.token)))

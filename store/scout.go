@@ -25,6 +25,12 @@ const (
 	OutreachDeclined  = "declined"
 )
 
+// TopQuery.Hide values: what Discover can hide.
+const (
+	HideShortlisted = "shortlisted" // creators on any shortlist
+	HideContacted   = "contacted"   // creators whose outreach moved past new on any shortlist
+)
+
 // OutreachStatuses lists the valid outreach statuses in order.
 var OutreachStatuses = []string{OutreachNew, OutreachContacted, OutreachReplied, OutreachSigned, OutreachDeclined}
 
@@ -88,6 +94,26 @@ type Shortlists interface {
 	ShortlistsOf(ctx context.Context, creatorKey string) ([]ShortlistItem, error)
 }
 
+// OutreachChange is one change of a creator's outreach status on a list,
+// recorded when it happened.
+type OutreachChange struct {
+	ShortlistID string    `json:"shortlistId"`
+	CreatorKey  string    `json:"creatorKey"`
+	From        string    `json:"from"`
+	To          string    `json:"to"`
+	At          time.Time `json:"at"`
+}
+
+// OutreachLog is the history of outreach statuses: UpdateShortlistItem
+// records a change whenever it changes an item's status (insert-only, so
+// nothing is lost to a later change); DeleteShortlist drops the list's
+// history with it.
+type OutreachLog interface {
+	// OutreachHistory returns a list's status changes, newest first, at
+	// most limit (≤ 0 = 500); creatorKey "" returns every item's.
+	OutreachHistory(ctx context.Context, id, creatorKey string, limit int) ([]OutreachChange, error)
+}
+
 // Delivery statuses.
 const (
 	DeliveryPending   = "pending"
@@ -145,6 +171,7 @@ type GrowthReader interface {
 // Scout is everything scout-side a backend keeps.
 type Scout interface {
 	Shortlists
+	OutreachLog
 	Deliveries
 	AlertState
 	GrowthReader

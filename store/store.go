@@ -96,12 +96,6 @@ type TopQuery struct {
 	Offset int
 }
 
-// Values of TopQuery.Hide.
-const (
-	HideShortlisted = "shortlisted"
-	HideContacted   = "contacted"
-)
-
 // Stats are collection sizes, for `nanoscout db stats`.
 type Stats map[string]int64
 

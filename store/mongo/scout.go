@@ -34,6 +34,7 @@ const (
 	colItems      = "shortlist_items"
 	colDeliveries = "deliveries"
 	colAlertState = "alert_state"
+	colOutreach   = "outreach_changes"
 )
 
 // growthSyncID is the meta document holding how far growth is synced.
@@ -72,6 +73,7 @@ func (s *Store) createScoutIndexes(ctx context.Context) error {
 	}{
 		{colItems, keys("listId", "creatorKey")},
 		{colItems, keys("creatorKey")},
+		{colOutreach, keys("listId", "-at", "-_id")},
 		{colDeliveries, keys("-createdAt", "-_id")},
 		{colCreators, keys("platform", "tier", "-growth", "_id")},
 		{colCreators, keys("-growth", "_id")},
@@ -144,30 +146,32 @@ func (s *Store) scoutFilter(ctx context.Context, filter bson.D, q store.TopQuery
 			}}})
 		}
 	}
+	if q.Hide == store.HideShortlisted || q.Hide == store.HideContacted {
+		// No join at query time: the keys of the shortlisted creators are
+		// read first (a scout's lists are small next to the creators).
+		f := bson.D{}
+		if q.Hide == store.HideContacted {
+			f = bson.D{{Key: "status", Value: bson.D{{Key: "$ne", Value: store.OutreachNew}}}}
+		}
+		items, err := findAll[itemDoc](ctx, s.db.Collection(colItems), "shortlisted creators", f,
+			options.Find().SetProjection(bson.D{{Key: "creatorKey", Value: 1}}))
+		if err != nil {
+			return nil, err
+		}
+		keys, seen := bson.A{}, map[string]bool{}
+		for _, it := range items {
+			if !seen[it.CreatorKey] {
+				seen[it.CreatorKey] = true
+				keys = append(keys, it.CreatorKey)
+			}
+		}
+		and = append(and, bson.D{{Key: "_id", Value: bson.D{{Key: "$nin", Value: keys}}}})
+	}
 	if len(and) > 0 {
 		filter = append(filter, bson.E{Key: "$and", Value: and})
 	}
 	if q.MinGrowth != nil {
 		filter = append(filter, bson.E{Key: "growth", Value: bson.D{{Key: "$gte", Value: *q.MinGrowth}}})
-	}
-	if q.Hide == store.HideShortlisted || q.Hide == store.HideContacted {
-		itemFilter := bson.D{}
-		if q.Hide == store.HideContacted {
-			itemFilter = bson.D{{Key: "status", Value: bson.D{{Key: "$ne", Value: store.OutreachNew}}}}
-		}
-		type keyDoc struct {
-			CreatorKey string `bson:"creatorKey"`
-		}
-		docs, err := findAll[keyDoc](ctx, s.db.Collection(colItems), "shortlisted creators", itemFilter,
-			options.Find().SetProjection(bson.D{{Key: "creatorKey", Value: 1}}))
-		if err != nil {
-			return nil, err
-		}
-		keys := bson.A{}
-		for _, d := range docs {
-			keys = append(keys, d.CreatorKey)
-		}
-		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: keys}}})
 	}
 	if q.SortBy == "growth" || q.MinGrowth != nil {
 		if err := s.syncGrowth(ctx); err != nil {
@@ -427,6 +431,9 @@ func (s *Store) DeleteShortlist(ctx context.Context, id string) error {
 	if err == nil {
 		_, err = s.db.Collection(colItems).DeleteMany(ctx, bson.D{{Key: "listId", Value: id}})
 	}
+	if err == nil {
+		_, err = s.db.Collection(colOutreach).DeleteMany(ctx, bson.D{{Key: "listId", Value: id}})
+	}
 	if err != nil {
 		return fmt.Errorf("deleting shortlist %q: %w", id, err)
 	}
@@ -502,21 +509,66 @@ func (s *Store) UpdateShortlistItem(ctx context.Context, id, creatorKey string, 
 	if u.Status != nil && !store.ValidOutreach(*u.Status) {
 		return fmt.Errorf("updating %q on shortlist %q: outreach status %q: %w", creatorKey, id, *u.Status, store.ErrInvalid)
 	}
-	set := bson.D{{Key: "updatedAt", Value: now()}}
+	at := now()
+	set := bson.D{{Key: "updatedAt", Value: at}}
 	if u.Notes != nil {
 		set = append(set, bson.E{Key: "notes", Value: *u.Notes})
 	}
 	if u.Status != nil {
 		set = append(set, bson.E{Key: "status", Value: *u.Status})
 	}
-	res, err := s.db.Collection(colItems).UpdateOne(ctx, byID(itemID(id, creatorKey)), bson.D{{Key: "$set", Value: set}})
-	if err == nil && res.MatchedCount == 0 {
+	// The item as it was: its old status is the change's "from".
+	var old itemDoc
+	err := s.db.Collection(colItems).FindOneAndUpdate(ctx, byID(itemID(id, creatorKey)), bson.D{{Key: "$set", Value: set}},
+		options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&old)
+	if errors.Is(err, mongo.ErrNoDocuments) {
 		err = store.ErrNotFound
+	}
+	if err == nil && u.Status != nil && *u.Status != old.Status {
+		// Insert-only, with a unique id that sorts by time: no transaction
+		// is needed (FerretDB has none), and no change overwrites another.
+		_, err = s.db.Collection(colOutreach).InsertOne(ctx, outreachDoc{
+			ID: fmt.Sprintf("%019d-%s", time.Now().UnixNano(), newID()), ListID: id, CreatorKey: creatorKey,
+			From: old.Status, To: *u.Status, At: at,
+		})
 	}
 	if err != nil {
 		return fmt.Errorf("updating %q on shortlist %q: %w", creatorKey, id, err)
 	}
 	return nil
+}
+
+type outreachDoc struct {
+	ID         string    `bson:"_id"`
+	ListID     string    `bson:"listId"`
+	CreatorKey string    `bson:"creatorKey"`
+	From       string    `bson:"from"`
+	To         string    `bson:"to"`
+	At         time.Time `bson:"at"`
+}
+
+// OutreachHistory returns a list's status changes, newest first.
+func (s *Store) OutreachHistory(ctx context.Context, id, creatorKey string, limit int) ([]store.OutreachChange, error) {
+	if _, err := s.scoutState(ctx); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = 500
+	}
+	filter := bson.D{{Key: "listId", Value: id}}
+	if creatorKey != "" {
+		filter = append(filter, bson.E{Key: "creatorKey", Value: creatorKey})
+	}
+	docs, err := findAll[outreachDoc](ctx, s.db.Collection(colOutreach), "outreach history", filter,
+		options.Find().SetSort(keys("-at", "-_id")).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.OutreachChange, len(docs))
+	for i, d := range docs {
+		out[i] = store.OutreachChange{ShortlistID: d.ListID, CreatorKey: d.CreatorKey, From: d.From, To: d.To, At: d.At.UTC()}
+	}
+	return out, nil
 }
 
 // RemoveFromShortlist removes a creator from a list.

@@ -73,6 +73,18 @@ const reindexWhen = `json_extract(OLD.json, '$.lastCollected') IS NOT json_extra
 func init() {
 	msqlite.MustRegisterDeterministicScalarFunction("nanoscout_has_contact", 2, hasContactFunc)
 	sortColumns["growth"] = "growth"
+	// 9: outreach status history (store.OutreachLog). Insert-only rows.
+	registerMigration(9,
+		`CREATE TABLE outreach_changes (
+			id          INTEGER PRIMARY KEY AUTOINCREMENT,
+			list_id     TEXT NOT NULL,
+			creator_key TEXT NOT NULL,
+			from_status TEXT NOT NULL,
+			to_status   TEXT NOT NULL,
+			at          INTEGER NOT NULL -- unix microseconds
+		)`,
+		`CREATE INDEX outreach_changes_list ON outreach_changes(list_id, at DESC, id DESC)`,
+	)
 	registerMigration(4,
 		`CREATE TABLE shortlists (
 			id         TEXT PRIMARY KEY,
@@ -326,7 +338,10 @@ func (s *Store) DeleteShortlist(ctx context.Context, id string) error {
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return cmpErr(err, store.ErrNotFound)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM shortlist_items WHERE list_id = ?`, id)
+		if _, err = tx.ExecContext(ctx, `DELETE FROM shortlist_items WHERE list_id = ?`, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM outreach_changes WHERE list_id = ?`, id)
 		return err
 	})
 	if err != nil {
@@ -420,12 +435,65 @@ func (s *Store) UpdateShortlistItem(ctx context.Context, id, creatorKey string, 
 	if u.Status != nil {
 		status = *u.Status
 	}
-	err := s.execOne(ctx, `UPDATE shortlist_items SET notes = coalesce(?, notes), status = coalesce(?, status), updated_at = ?
-		WHERE list_id = ? AND creator_key = ?`, notes, status, micros(scoutNow()), id, creatorKey)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM shortlist_items WHERE list_id = ? AND creator_key = ?`, id, creatorKey).Scan(&old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		at := micros(scoutNow())
+		if _, err := tx.ExecContext(ctx, `UPDATE shortlist_items SET notes = coalesce(?, notes), status = coalesce(?, status), updated_at = ?
+			WHERE list_id = ? AND creator_key = ?`, notes, status, at, id, creatorKey); err != nil {
+			return err
+		}
+		if u.Status == nil || *u.Status == old {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO outreach_changes(list_id, creator_key, from_status, to_status, at) VALUES(?, ?, ?, ?, ?)`,
+			id, creatorKey, old, *u.Status, at)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("updating %q on shortlist %q: %w", creatorKey, id, err)
 	}
 	return nil
+}
+
+// OutreachHistory returns a list's status changes, newest first.
+func (s *Store) OutreachHistory(ctx context.Context, id, creatorKey string, limit int) ([]store.OutreachChange, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	q := `SELECT list_id, creator_key, from_status, to_status, at FROM outreach_changes WHERE list_id = ?`
+	args := []any{id}
+	if creatorKey != "" {
+		q += ` AND creator_key = ?`
+		args = append(args, creatorKey)
+	}
+	q += ` ORDER BY at DESC, id DESC LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the outreach history of %q: %w", id, err)
+	}
+	defer rows.Close()
+	out := []store.OutreachChange{}
+	for rows.Next() {
+		var c store.OutreachChange
+		var at int64
+		if err := rows.Scan(&c.ShortlistID, &c.CreatorKey, &c.From, &c.To, &at); err != nil {
+			return nil, fmt.Errorf("reading the outreach history of %q: %w", id, err)
+		}
+		c.At = fromMicros(at)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the outreach history of %q: %w", id, err)
+	}
+	return out, nil
 }
 
 // RemoveFromShortlist removes a creator from a list.

@@ -26,6 +26,8 @@ func RunScout(t *testing.T, open func(t *testing.T) store.Store) {
 	}{
 		{"Shortlists", testShortlists},
 		{"ShortlistItemsPaged", testShortlistPaging},
+		{"OutreachHistory", testOutreachHistory},
+		{"HideShortlisted", testHideShortlisted},
 		{"Deliveries", testDeliveries},
 		{"AlertState", testAlertState},
 		{"ScoutFilters", testScoutFilters},
@@ -530,4 +532,136 @@ func testGrowth(ctx context.Context, t *testing.T, s store.Store, sc store.Scout
 	must(t, "PutSnapshot", s.PutSnapshot(ctx, model.Snapshot{CreatorKey: "bluesky:g3", Day: "2025-06-01", Followers: 2000, TakenAt: t0}))
 	want["bluesky:g3"] = 100
 	checkGrowth("after a backfilled snapshot", want)
+}
+
+// testOutreachHistory: every status change is recorded with its time, once;
+// notes-only updates and unchanged statuses add nothing; deleting the list
+// drops its history.
+func testOutreachHistory(ctx context.Context, t *testing.T, _ store.Store, sc store.Scout) {
+	l, err := sc.CreateShortlist(ctx, "Outreach")
+	must(t, "CreateShortlist", err)
+	other, err := sc.CreateShortlist(ctx, "Other")
+	must(t, "CreateShortlist", err)
+	must(t, "AddToShortlist", sc.AddToShortlist(ctx, l.ID, "bluesky:a", "mastodon:b"))
+	must(t, "AddToShortlist", sc.AddToShortlist(ctx, other.ID, "bluesky:a"))
+	h, err := sc.OutreachHistory(ctx, l.ID, "", 0)
+	must(t, "OutreachHistory", err)
+	if h == nil || len(h) != 0 {
+		t.Fatalf("history of a fresh list = %#v, want empty (not nil)", h)
+	}
+	set := func(list, key, status string) {
+		t.Helper()
+		must(t, "UpdateShortlistItem", sc.UpdateShortlistItem(ctx, list, key, store.ItemUpdate{Status: &status}))
+	}
+	before := time.Now().Add(-time.Second)
+	set(l.ID, "bluesky:a", store.OutreachContacted)
+	time.Sleep(2 * time.Millisecond)                // distinct times order the history
+	set(l.ID, "bluesky:a", store.OutreachContacted) // unchanged: not a change
+	notes := "called, left a message"
+	must(t, "UpdateShortlistItem notes", sc.UpdateShortlistItem(ctx, l.ID, "bluesky:a", store.ItemUpdate{Notes: &notes}))
+	set(l.ID, "mastodon:b", store.OutreachDeclined)
+	time.Sleep(2 * time.Millisecond)
+	set(l.ID, "bluesky:a", store.OutreachReplied)
+	set(other.ID, "bluesky:a", store.OutreachSigned)
+	bad := "ghosted"
+	wantErr(t, "UpdateShortlistItem with an unknown status",
+		sc.UpdateShortlistItem(ctx, l.ID, "bluesky:a", store.ItemUpdate{Status: &bad}), store.ErrInvalid)
+	wantErr(t, "UpdateShortlistItem of a creator not on the list",
+		sc.UpdateShortlistItem(ctx, l.ID, "bluesky:zzz", store.ItemUpdate{Status: &bad}), store.ErrInvalid)
+	replied := store.OutreachReplied
+	wantErr(t, "UpdateShortlistItem of a creator not on the list",
+		sc.UpdateShortlistItem(ctx, l.ID, "bluesky:zzz", store.ItemUpdate{Status: &replied}), store.ErrNotFound)
+	after := time.Now().Add(time.Second)
+
+	h, err = sc.OutreachHistory(ctx, l.ID, "", 0)
+	must(t, "OutreachHistory", err)
+	type ch struct{ key, from, to string }
+	var got []ch
+	for i, c := range h {
+		got = append(got, ch{c.CreatorKey, c.From, c.To})
+		if c.ShortlistID != l.ID || c.At.Before(before) || c.At.After(after) || c.At.Location() != time.UTC {
+			t.Errorf("change %d: %+v (times between %v and %v, UTC)", i, c, before, after)
+		}
+		if i > 0 && c.At.After(h[i-1].At) {
+			t.Errorf("history not newest first at %d: %v after %v", i, c.At, h[i-1].At)
+		}
+	}
+	want := []ch{{"bluesky:a", store.OutreachContacted, store.OutreachReplied}, {"mastodon:b", store.OutreachNew, store.OutreachDeclined},
+		{"bluesky:a", store.OutreachNew, store.OutreachContacted}}
+	if !slices.Equal(got, want) {
+		t.Errorf("history = %v, want %v", got, want)
+	}
+	h, err = sc.OutreachHistory(ctx, l.ID, "bluesky:a", 1)
+	must(t, "OutreachHistory of one creator", err)
+	if len(h) != 1 || h[0].To != store.OutreachReplied {
+		t.Errorf("latest change of bluesky:a = %+v", h)
+	}
+	h, err = sc.OutreachHistory(ctx, other.ID, "", 0)
+	must(t, "OutreachHistory", err)
+	if len(h) != 1 || h[0].To != store.OutreachSigned || h[0].From != store.OutreachNew {
+		t.Errorf("history of the other list = %+v", h)
+	}
+	must(t, "DeleteShortlist", sc.DeleteShortlist(ctx, l.ID))
+	h, err = sc.OutreachHistory(ctx, l.ID, "", 0)
+	must(t, "OutreachHistory after delete", err)
+	if len(h) != 0 {
+		t.Errorf("history survived its list: %+v", h)
+	}
+}
+
+// testHideShortlisted: Top can leave out creators on a shortlist, or only
+// those whose outreach has begun, with the other filters and paging intact.
+func testHideShortlisted(ctx context.Context, t *testing.T, s store.Store, sc store.Scout) {
+	seedScout(ctx, t, s)
+	all, err := s.Top(ctx, store.TopQuery{Limit: 100})
+	must(t, "Top", err)
+	if len(all) < 4 {
+		t.Fatalf("%d seeded creators", len(all))
+	}
+	a, b, c := all[0].Key, all[1].Key, all[2].Key
+	l1, err := sc.CreateShortlist(ctx, "one")
+	must(t, "CreateShortlist", err)
+	l2, err := sc.CreateShortlist(ctx, "two")
+	must(t, "CreateShortlist", err)
+	must(t, "AddToShortlist", sc.AddToShortlist(ctx, l1.ID, a, b))
+	must(t, "AddToShortlist", sc.AddToShortlist(ctx, l2.ID, a, c))
+	contacted, declined := store.OutreachContacted, store.OutreachDeclined
+	must(t, "UpdateShortlistItem", sc.UpdateShortlistItem(ctx, l2.ID, c, store.ItemUpdate{Status: &contacted}))
+	must(t, "UpdateShortlistItem", sc.UpdateShortlistItem(ctx, l1.ID, b, store.ItemUpdate{Status: &declined}))
+	without := func(drop ...string) []string {
+		var out []string
+		for _, r := range all {
+			if !slices.Contains(drop, r.Key) {
+				out = append(out, r.Key)
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		hide string
+		want []string
+	}{
+		{"", without()},
+		{store.HideShortlisted, without(a, b, c)},
+		{store.HideContacted, without(b, c)}, // a is new on both lists
+	} {
+		got, err := s.Top(ctx, store.TopQuery{Hide: tc.hide, Limit: 100})
+		must(t, "Top", err)
+		if !slices.Equal(keysOf(got), tc.want) {
+			t.Errorf("Top(Hide %q) = %v, want %v", tc.hide, keysOf(got), tc.want)
+		}
+		page, err := s.Top(ctx, store.TopQuery{Hide: tc.hide, Limit: 1, Offset: 1})
+		must(t, "Top", err)
+		if len(tc.want) > 1 && (len(page) != 1 || page[0].Key != tc.want[1]) {
+			t.Errorf("Top(Hide %q, offset 1, limit 1) = %v, want %s", tc.hide, keysOf(page), tc.want[1])
+		}
+	}
+	// With another filter.
+	got, err := s.Top(ctx, store.TopQuery{Hide: store.HideShortlisted, Platform: "bluesky", Limit: 100})
+	must(t, "Top", err)
+	for _, r := range got {
+		if r.Creator.Platform != "bluesky" || r.Key == a || r.Key == b || r.Key == c {
+			t.Errorf("Top(Hide shortlisted, bluesky) returned %s", r.Key)
+		}
+	}
 }
