@@ -222,7 +222,7 @@ func (t *table) need(format string, cols map[string][]string) (map[string]int, e
 		out[key] = i
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s file: missing column(s) %s", format, strings.Join(sorted(missing), ", "))
+		return nil, fmt.Errorf("missing column(s) %s in the %s file", strings.Join(sorted(missing), ", "), format)
 	}
 	return out, nil
 }
@@ -240,7 +240,7 @@ func readShopify(t *table) (Import, error) {
 	paidAt, _ := t.find("Paid at")
 	createdAt, _ := t.find("Created at")
 	if paidAt < 0 && createdAt < 0 {
-		return Import{}, errors.New(`Shopify orders file: missing column(s) "Paid at" (or "Created at")`)
+		return Import{}, errors.New(`missing column(s) "Paid at" (or "Created at") in the Shopify orders file`)
 	}
 	refunded, _ := t.find("Refunded Amount")
 	cancelled, _ := t.find("Cancelled at")
@@ -323,7 +323,7 @@ func readPAP(t *table) (Import, error) {
 	}
 	date, _ := t.find("!DATEINSERTED", "Date inserted", "Created", "Date", "Date created")
 	if date < 0 {
-		return Import{}, errors.New(`Post Affiliate Pro transactions file: missing column(s) "!DATEINSERTED" (or "Created")`)
+		return Import{}, errors.New(`missing column(s) "!DATEINSERTED" (or "Created") in the Post Affiliate Pro transactions file`)
 	}
 	typ, _ := t.find("!RTYPE", "Type")
 	cur, _ := t.find("!ORIGINALCURRENCYID", "Currency", "Original currency")
