@@ -93,6 +93,8 @@ type Stats map[string]int64
 // Store is nanoscout's persistence. All writes are idempotent upserts keyed by
 // platform-native ids.
 type Store interface {
+	// FireClaimer records each scheduled fire of a job once (the daemon).
+	FireClaimer
 	// SaveCreator writes one creator's collection atomically (see
 	// CreatorUpdate). Counts the new profile does not know never replace
 	// known stored ones (see Guard).
