@@ -40,6 +40,9 @@ type Env struct {
 	Log     *slog.Logger // with the job's name
 	Metrics *metrics.Metrics
 	Now     func() time.Time
+	// Fire is the nominal time of the scheduled fire being run (before
+	// jitter); zero when the job was triggered, run at start or resumed.
+	Fire time.Time
 }
 
 // Result is the outcome of one execution.
@@ -55,6 +58,13 @@ var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron
 // day-of-month month day-of-week), or six with leading seconds, or a
 // descriptor (@hourly, @daily, @weekly, @monthly, @yearly, "@every 6h"). A
 // CRON_TZ= or TZ= prefix in the spec overrides loc.
+//
+// "@every d" fires on a fixed grid, the multiples of d counted from
+// 0001-01-01 00:00 UTC (Go's zero time), not d after the daemon started:
+// "@every 6h" fires at 00:00, 06:00, 12:00 and 18:00 UTC, "@every 5s" at
+// :00, :05, :10 … of each minute. So every daemon sharing a store computes
+// the same fire times and claims each fire once. (A d that does not divide
+// a day still gives one grid for all daemons, just not aligned to midnight.)
 func ParseSpec(spec string, loc *time.Location) (cron.Schedule, error) {
 	spec = strings.TrimSpace(spec)
 	if !strings.HasPrefix(spec, "TZ=") && !strings.HasPrefix(spec, "CRON_TZ=") && loc != nil {
@@ -64,8 +74,17 @@ func ParseSpec(spec string, loc *time.Location) (cron.Schedule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cron spec %q: %w", spec, err)
 	}
+	if every, ok := s.(cron.ConstantDelaySchedule); ok {
+		return gridSchedule{every.Delay}, nil
+	}
 	return s, nil
 }
+
+// gridSchedule fires at the multiples of every (see ParseSpec).
+type gridSchedule struct{ every time.Duration }
+
+// Next is the first multiple of every after t.
+func (g gridSchedule) Next(t time.Time) time.Time { return t.Truncate(g.every).Add(g.every) }
 
 // FromConfig builds the enabled jobs of cfg's schedule section: run jobs
 // (the pipeline on cfg, restricted to the job's platforms, with runOpts)
