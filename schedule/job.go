@@ -188,9 +188,14 @@ func PruneJob(p store.Pruner, r config.Retention) Func {
 	}
 }
 
+// FireRetention is how long the claims of scheduled fires are kept. A fire
+// is only claimed around its nominal time (plus jitter), so a week is ample.
+const FireRetention = 7 * 24 * time.Hour
+
 // Cutoffs turns retention periods into the store's cutoff times at now.
+// Fire claims older than FireRetention always go.
 func Cutoffs(r config.Retention, now time.Time) store.Retention {
-	var out store.Retention
+	out := store.Retention{FiresBefore: now.Add(-FireRetention)}
 	if r.Snapshots > 0 {
 		out.SnapshotsBefore = now.Add(-r.Snapshots)
 	}
