@@ -204,30 +204,60 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	stopSaving()
 	saver.Wait()
 
-	// Cross-creator signals, then rank, after all creators are scored.
+	// Cross-creator signals, after all creators are scored. The pass stops
+	// between creators when the run is stopped (it is idempotent: the next
+	// run re-scores every stored creator).
 	for _, name := range p.cfg.Enabled() {
-		if err := p.afterPlatform(context.WithoutCancel(ctx), ctx, name); err != nil {
+		if ctx.Err() != nil {
+			rec.addError(name, "", "score", &RescoreStopped{Platform: name, Cause: context.Cause(ctx)}, p.now())
+			continue
+		}
+		if err := p.afterPlatform(ctx, name); err != nil {
 			rec.addError(name, "", "score", err, p.now())
 		}
 	}
-	// Rank after all creators are scored. A cancelled run still ranks what it
-	// stored, with a fresh context, so the store is consistent.
-	rankCtx := context.WithoutCancel(ctx)
+
+	// A stopped run is recorded partial at once, before ranking, so that it
+	// is never left "running" whatever happens next.
+	stopped := ctx.Err() != nil
+	final := context.WithoutCancel(ctx)
+	if stopped {
+		sctx, cancel := context.WithTimeout(final, stopTimeout)
+		err := p.st.SaveRun(sctx, rec.finish(p.now(), true))
+		cancel()
+		if err != nil {
+			log.Error("recording the stopped run", "err", err)
+		}
+	}
+	// Rank what was stored, even when stopped, so the store is consistent;
+	// bounded when stopped, since the process is on its way out.
+	rankCtx, cancelRank := final, context.CancelFunc(func() {})
+	if stopped {
+		rankCtx, cancelRank = context.WithTimeout(final, stopTimeout)
+	}
 	for _, name := range p.cfg.Enabled() {
 		if err := p.st.Rerank(rankCtx, name); err != nil {
 			rec.addError(name, "", "rank", err, p.now())
 		}
 	}
+	cancelRank()
 
 	end := p.now()
-	run := rec.finish(end, ctx.Err() != nil)
-	if err := p.st.SaveRun(rankCtx, run); err != nil {
+	run := rec.finish(end, stopped)
+	sctx, cancelSave := context.WithTimeout(final, stopTimeout)
+	defer cancelSave()
+	if err := p.st.SaveRun(sctx, run); err != nil {
 		return run, fmt.Errorf("recording run end: %w", err)
 	}
 	for _, hook := range p.afterRun {
-		if err := hook(rankCtx, run); err != nil {
+		hctx, cancel := final, context.CancelFunc(func() {})
+		if stopped {
+			hctx, cancel = context.WithTimeout(final, stopTimeout)
+		}
+		if err := hook(hctx, run); err != nil {
 			log.Warn("after-run hook failed", "err", err)
 		}
+		cancel()
 	}
 	log.Info("run finished", "status", run.Status, "duration", end.Sub(start).Round(time.Millisecond), "errors", len(run.Errors))
 	return run, nil
@@ -328,6 +358,10 @@ func (p *Pipeline) discover(ctx context.Context, name string, col collectors.Col
 
 // writeTimeout bounds the store writes of one collected creator.
 const writeTimeout = 30 * time.Second
+
+// stopTimeout bounds each store write of a run after it was stopped (ranking,
+// the run document), so shutdown is not held up by a slow store.
+const stopTimeout = 5 * time.Second
 
 // pauseAfter is how many creators in a row may fail with a platform-wide
 // block (login wall, exhausted quota) before the platform is paused.

@@ -149,6 +149,7 @@ func (r *recorder) finish(end time.Time, interrupted bool) model.Run {
 	}
 	if r.dropped > 0 {
 		r.run.Errors = append(r.run.Errors, model.RunError{Stage: "run", Reason: fmt.Sprintf("%d more errors not kept", r.dropped), At: end.UTC()})
+		r.dropped = 0
 	}
 	r.run.FinishedAt = end.UTC()
 	r.run.DurationMS = end.Sub(r.run.StartedAt).Milliseconds()
