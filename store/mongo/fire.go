@@ -43,7 +43,7 @@ func (s *Store) ClaimFire(ctx context.Context, job string, at time.Time, owner s
 		if mongo.IsDuplicateKeyError(err) {
 			return false, nil
 		}
-		return false, fmt.Errorf("claiming fire %s: %w", doc.ID, err)
+		return false, fmt.Errorf("claiming fire %s: %w", doc.ID, fatal(err))
 	}
 	return true, nil
 }
