@@ -139,8 +139,11 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 }
 
 // Run does one full run over every enabled platform and returns its record.
-// The returned error is only for failures of the run itself (the store
-// refusing the run document); creator failures are in Run.Errors.
+// The returned error is only for failures of the run itself; creator
+// failures are in Run.Errors. When the store fails as a whole (disk full,
+// read-only, database gone: a store.FatalError), the run stops at once,
+// is recorded failed with the reason when the store still takes that, and
+// the error wraps the *store.FatalError (find it with store.AsFatal).
 func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	if ids, err := p.markAbandoned(ctx); err != nil {
 		p.log.Warn("checking for abandoned runs", "err", err)
@@ -148,6 +151,8 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 		p.log.Info("marked runs abandoned; their finished creators are kept and skipped", "runs", ids)
 	}
 	start := p.now()
+	ctx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
 	rec := newRecorder(model.Run{
 		ID:        newRunID(start),
 		Job:       p.job,
@@ -155,7 +160,7 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 		StartedAt: start.UTC(),
 		Owner:     p.owner,
 		Platforms: map[string]*model.PlatformStats{},
-	})
+	}, stopRun)
 	prev, err := p.resumable(ctx)
 	if err != nil {
 		p.log.Warn("looking for a run to resume", "err", err)
@@ -187,7 +192,7 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 			case <-saveCtx.Done():
 				return
 			case <-t.C:
-				if err := p.st.SaveRun(saveCtx, rec.snapshot()); err != nil && saveCtx.Err() == nil {
+				if err := p.st.SaveRun(saveCtx, rec.snapshot()); err != nil && saveCtx.Err() == nil && !rec.storeFailed(err, p.now()) {
 					log.Warn("saving run progress", "err", err)
 				}
 			}
@@ -208,14 +213,18 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	// between creators when the run is stopped (it is idempotent: the next
 	// run re-scores every stored creator).
 	for _, name := range p.cfg.Enabled() {
+		if rec.fatalError() != nil {
+			break
+		}
 		if ctx.Err() != nil {
 			rec.addError(name, "", "score", &RescoreStopped{Platform: name, Cause: context.Cause(ctx)}, p.now())
 			continue
 		}
-		if err := p.afterPlatform(ctx, name); err != nil {
+		if err := p.afterPlatform(ctx, name); err != nil && !rec.storeFailed(err, p.now()) {
 			rec.addError(name, "", "score", err, p.now())
 		}
 	}
+	fatal := rec.fatalError()
 
 	// A stopped run is recorded partial at once, before ranking, so that it
 	// is never left "running" whatever happens next.
@@ -230,12 +239,16 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 		}
 	}
 	// Rank what was stored, even when stopped, so the store is consistent;
-	// bounded when stopped, since the process is on its way out.
+	// bounded when stopped, since the process is on its way out. Not when
+	// the store failed: it takes no writes.
 	rankCtx, cancelRank := final, context.CancelFunc(func() {})
 	if stopped {
 		rankCtx, cancelRank = context.WithTimeout(final, stopTimeout)
 	}
 	for _, name := range p.cfg.Enabled() {
+		if fatal != nil {
+			break
+		}
 		if err := p.st.Rerank(rankCtx, name); err != nil {
 			rec.addError(name, "", "rank", err, p.now())
 		}
@@ -246,6 +259,13 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	run := rec.finish(end, stopped)
 	sctx, cancelSave := context.WithTimeout(final, stopTimeout)
 	defer cancelSave()
+	if fatal != nil {
+		if err := p.st.SaveRun(sctx, run); err != nil {
+			log.Error("the failed run could not be recorded; it is marked abandoned when the store works again", "err", err)
+		}
+		log.Error("run stopped: the store failed", "err", fatal, "duration", end.Sub(start).Round(time.Millisecond))
+		return run, fmt.Errorf("run %s: %w", run.ID, fatal)
+	}
 	if err := p.st.SaveRun(sctx, run); err != nil {
 		return run, fmt.Errorf("recording run end: %w", err)
 	}
@@ -296,7 +316,7 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 	}
 	// Checkpoint the frontier before collecting, so a run killed early can
 	// be resumed.
-	if err := p.st.SaveRun(ctx, rec.snapshot()); err != nil && ctx.Err() == nil {
+	if err := p.st.SaveRun(ctx, rec.snapshot()); err != nil && ctx.Err() == nil && !rec.storeFailed(err, p.now()) {
 		log.Warn("saving run checkpoint", "err", err)
 	}
 
@@ -373,7 +393,9 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 	now := p.now()
 	// Not due for refresh: skip without a single request. This is also how a
 	// restarted run continues where a killed one stopped.
-	if p.fresh(ctx, name, handle, now) {
+	if fresh, err := p.fresh(ctx, name, handle, now); rec.storeFailed(err, p.now()) {
+		return
+	} else if fresh {
 		rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
 		fr.ok()
 		return
@@ -398,12 +420,17 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 			rec.platform(name, func(s *model.PlatformStats) { s.Discovered += n })
 		}
 	}
-	if handle != cr.ID && p.fresh(ctx, name, cr.ID, now) {
-		rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
-		fr.ok()
-		return
+	if handle != cr.ID {
+		fresh, err := p.fresh(ctx, name, cr.ID, now)
+		if rec.storeFailed(err, p.now()) {
+			return
+		}
+		if fresh {
+			rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
+			fr.ok()
+			return
+		}
 	}
-
 	stored, err := p.st.Posts(ctx, key, 0)
 	if err != nil {
 		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
@@ -456,7 +483,7 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 		return
 	}
 	if ps, ok := p.st.(store.PostSnapshotter); ok {
-		if err := ps.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil {
+		if err := ps.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil && !rec.storeFailed(err, p.now()) {
 			rec.addError(name, key, "store", err, p.now())
 		}
 	}
@@ -467,16 +494,20 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 }
 
 // fresh reports whether the creator named by handleOrID was collected
-// successfully less than refresh_after ago.
-func (p *Pipeline) fresh(ctx context.Context, platform, handleOrID string, now time.Time) bool {
+// successfully less than refresh_after ago. An unknown creator is not fresh;
+// another error is returned along with false.
+func (p *Pipeline) fresh(ctx context.Context, platform, handleOrID string, now time.Time) (bool, error) {
 	if p.cfg.RefreshAfter <= 0 {
-		return false
+		return false, nil
 	}
 	rec, err := p.st.Creator(ctx, model.Key(platform, handleOrID))
 	if errors.Is(err, store.ErrNotFound) {
 		rec, err = p.st.CreatorByHandle(ctx, platform, strings.TrimPrefix(handleOrID, "@"))
 	}
-	return err == nil && rec.Status == model.StatusOK && rec.Score != nil && now.Sub(rec.LastCollected) < p.cfg.RefreshAfter
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && rec.Status == model.StatusOK && rec.Score != nil && now.Sub(rec.LastCollected) < p.cfg.RefreshAfter, err
 }
 
 // comments returns the comments scoring reads: those of the most recent
@@ -658,6 +689,9 @@ func threadsToRead(posts []model.Post, n int) []model.Post {
 // touching its metrics: gone when the platform says it does not exist, stale
 // otherwise.
 func (p *Pipeline) fail(ctx context.Context, platform, handle, key, stage string, err error, fr *frontier, rec *recorder, log *slog.Logger) {
+	if rec.storeFailed(err, p.now()) {
+		return // the store as a whole, not the creator: the run stops
+	}
 	if ctx.Err() != nil {
 		return // shutting down: not the creator's fault
 	}
@@ -681,7 +715,7 @@ func (p *Pipeline) fail(ctx context.Context, platform, handle, key, stage string
 			}
 		}
 	}
-	if merr := p.st.MarkStatus(mctx, key, status, fmt.Sprintf("%s: %v", stage, err)); merr != nil && !errors.Is(merr, store.ErrNotFound) {
+	if merr := p.st.MarkStatus(mctx, key, status, fmt.Sprintf("%s: %v", stage, err)); merr != nil && !errors.Is(merr, store.ErrNotFound) && !rec.storeFailed(merr, p.now()) {
 		log.Warn("marking creator", "creator", key, "err", merr)
 	}
 	if reason := blockReason(err); reason != "" {

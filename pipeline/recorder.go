@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/store"
 )
 
 // maxRunErrors bounds the errors kept on one run document.
@@ -20,10 +22,45 @@ type recorder struct {
 	run     model.Run
 	claimed map[string]bool
 	dropped int
+	// stop cancels the run's context (storeFailed); fatal is the store
+	// failure that stopped the run, if one did.
+	stop  context.CancelCauseFunc
+	fatal *store.FatalError
 }
 
-func newRecorder(r model.Run) *recorder {
-	return &recorder{run: r, claimed: map[string]bool{}}
+func newRecorder(r model.Run, stop context.CancelCauseFunc) *recorder {
+	return &recorder{run: r, claimed: map[string]bool{}, stop: stop}
+}
+
+// storeFailed stops the run when err is a store failure that is not about one
+// creator (store.FatalError: disk full, read-only, database gone): no write
+// can succeed, so collecting more only wastes requests. The first such
+// failure is recorded on the run, which then finishes failed. It reports
+// whether err was one.
+func (r *recorder) storeFailed(err error, at time.Time) bool {
+	f, ok := store.AsFatal(err)
+	if !ok {
+		return false
+	}
+	r.mu.Lock()
+	first := r.fatal == nil
+	if first {
+		r.fatal = f
+		r.run.Errors = append(r.run.Errors, model.RunError{Stage: "store", At: at.UTC(),
+			Reason: "run stopped: " + f.Error()})
+	}
+	r.mu.Unlock()
+	if first && r.stop != nil {
+		r.stop(fmt.Errorf("run stopped: %w", f))
+	}
+	return true
+}
+
+// fatalError is the store failure that stopped the run, or nil.
+func (r *recorder) fatalError() *store.FatalError {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.fatal
 }
 
 func (r *recorder) platform(name string, f func(*model.PlatformStats)) {
@@ -129,8 +166,8 @@ func (r *recorder) snapshot() model.Run {
 	return out
 }
 
-// finish sets the final status: failed when nothing was collected and
-// something went wrong, partial when some creators failed or the run was
+// finish sets the final status: failed when the store failed (storeFailed)
+// or when nothing was collected and something went wrong, partial when some creators failed or the run was
 // interrupted, succeeded otherwise.
 func (r *recorder) finish(end time.Time, interrupted bool) model.Run {
 	r.mu.Lock()
@@ -140,6 +177,8 @@ func (r *recorder) finish(end time.Time, interrupted bool) model.Run {
 		failed += s.Failed
 	}
 	switch {
+	case r.fatal != nil:
+		r.run.Status = model.RunFailed
 	case collected == 0 && (failed > 0 || len(r.run.Errors) > 0 || interrupted):
 		r.run.Status = model.RunFailed
 	case failed > 0 || interrupted || len(r.run.Errors) > 0:

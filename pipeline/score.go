@@ -110,6 +110,9 @@ func (p *Pipeline) afterPlatform(ctx context.Context, platform string) error {
 			if ctx.Err() != nil {
 				return stopped(1, i)
 			}
+			if _, ok := store.AsFatal(err); ok {
+				return fmt.Errorf("re-scoring %s: %w", platform, err)
+			}
 			fail(rec.Key, err)
 			continue
 		}
@@ -140,6 +143,9 @@ func (p *Pipeline) afterPlatform(ctx context.Context, platform string) error {
 				if ctx.Err() != nil {
 					return stopped(2, i)
 				}
+				if _, ok := store.AsFatal(err); ok {
+					return fmt.Errorf("re-scoring %s: %w", platform, err)
+				}
 				fail(rec.Key, err)
 				continue
 			}
@@ -164,6 +170,9 @@ func (p *Pipeline) afterPlatform(ctx context.Context, platform string) error {
 		if err != nil {
 			if ctx.Err() != nil {
 				return stopped(2, i)
+			}
+			if _, ok := store.AsFatal(err); ok {
+				return fmt.Errorf("re-scoring %s: %w", platform, err)
 			}
 			fail(rec.Key, err)
 		}
