@@ -50,6 +50,10 @@ type Pipeline struct {
 	judge *llm.Judge
 	// afterRun hooks run after a run is recorded (e.g. rising-star alerts).
 	afterRun []func(ctx context.Context, run model.Run) error
+	// leaseHeld: the caller (the daemon) holds the job's lease and has
+	// marked its abandoned runs.
+	leaseHeld bool
+	leaseTTL  time.Duration
 }
 
 // Option configures a Pipeline.
@@ -73,6 +77,17 @@ func WithAfterRun(f func(ctx context.Context, run model.Run) error) Option {
 
 // WithJob names the job recorded on run documents (default "run").
 func WithJob(name string) Option { return func(p *Pipeline) { p.job = name } }
+
+// WithLeaseHeld says the caller holds the job's lease (store.Leaser) for the
+// run and has marked the job's abandoned runs (SweepAbandoned), as the
+// daemon does. Without it, Run takes the lease itself and waits for a lease
+// left by a killed run to lapse; a job another process is running is an
+// error.
+func WithLeaseHeld() Option { return func(p *Pipeline) { p.leaseHeld = true } }
+
+// WithLeaseTTL sets the lease a run outside the daemon holds on its job
+// (default 15 s): how long the next run waits for the lease of a killed run.
+func WithLeaseTTL(d time.Duration) Option { return func(p *Pipeline) { p.leaseTTL = d } }
 
 // WithProgress sets a callback invoked after every creator.
 func WithProgress(f func(platform string, st model.PlatformStats)) Option {
@@ -118,14 +133,18 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 	host, _ := os.Hostname()
 	p := &Pipeline{
 		cfg: cfg, st: st, bm: bm, scfg: scfg,
-		log:    slog.New(slog.DiscardHandler),
-		now:    time.Now,
-		getenv: os.Getenv,
-		owner:  fmt.Sprintf("%s:%d", host, os.Getpid()),
-		job:    "run",
+		log:      slog.New(slog.DiscardHandler),
+		now:      time.Now,
+		getenv:   os.Getenv,
+		owner:    fmt.Sprintf("%s:%d", host, os.Getpid()),
+		job:      "run",
+		leaseTTL: runLeaseTTL,
 	}
 	for _, o := range opts {
 		o(p)
+	}
+	if p.leaseTTL < 30*time.Millisecond {
+		return nil, fmt.Errorf("pipeline: lease TTL %v is too short", p.leaseTTL)
 	}
 	if cfg.LLM.Enabled {
 		cache, _ := st.(store.LLMCache)
@@ -145,16 +164,26 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 // is recorded failed with the reason when the store still takes that, and
 // the error wraps the *store.FatalError (find it with store.AsFatal).
 func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
-	if ids, err := p.markAbandoned(ctx); err != nil {
-		p.log.Warn("checking for abandoned runs", "err", err)
-	} else if len(ids) > 0 {
-		p.log.Info("marked runs abandoned; their finished creators are kept and skipped", "runs", ids)
-	}
 	start := p.now()
+	runID := newRunID(start)
 	ctx, stopRun := context.WithCancelCause(ctx)
 	defer stopRun(nil)
+	if !p.leaseHeld {
+		// Outside the daemon: hold the job's lease for the run, and mark
+		// the job's runs its dead holders left "running" abandoned.
+		release, err := p.takeLease(ctx, p.owner+":"+runID, stopRun, p.log)
+		if err != nil {
+			return model.Run{}, err
+		}
+		defer release()
+		if ids, err := SweepAbandoned(ctx, p.st, p.job, p.now()); err != nil {
+			p.log.Warn("marking abandoned runs", "err", err)
+		} else if len(ids) > 0 {
+			p.log.Info("marked runs abandoned; their finished creators are kept and skipped", "runs", ids)
+		}
+	}
 	rec := newRecorder(model.Run{
-		ID:        newRunID(start),
+		ID:        runID,
 		Job:       p.job,
 		Status:    model.RunRunning,
 		StartedAt: start.UTC(),

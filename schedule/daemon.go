@@ -44,6 +44,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/metrics"
 	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/pipeline"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -129,14 +130,10 @@ func WithRunAtStart(names ...string) Option {
 // WithClock sets the time source of job environments and logs.
 func WithClock(now func() time.Time) Option { return func(d *Daemon) { d.now = now } }
 
-// New builds a daemon for jobs on st, which must implement store.Leaser.
+// New builds a daemon for jobs on st.
 func New(st store.Store, jobs []Job, opts ...Option) (*Daemon, error) {
-	leases, ok := st.(store.Leaser)
-	if !ok {
-		return nil, fmt.Errorf("schedule: the store (%T) has no leases", st)
-	}
 	d := &Daemon{
-		st: st, leases: leases, byName: map[string]*jobState{},
+		st: st, leases: st, byName: map[string]*jobState{},
 		ttl: time.Minute, shutdown: 8 * time.Second, unfinished: UnfinishedResume,
 		log: slog.New(slog.DiscardHandler), now: time.Now,
 	}
@@ -563,7 +560,7 @@ func (d *Daemon) holder(ctx context.Context, job string) store.Lease {
 	return store.Lease{}
 }
 
-// unfinishedRuns lists runs of job still marked running.
+// unfinishedRuns lists runs of job still marked running (at start).
 func (d *Daemon) unfinishedRuns(ctx context.Context, job string) ([]model.Run, error) {
 	runs, err := d.st.Runs(ctx, 100)
 	if err != nil {
@@ -578,26 +575,18 @@ func (d *Daemon) unfinishedRuns(ctx context.Context, job string) ([]model.Run, e
 	return out, nil
 }
 
-// sweep marks the job's runs still "running" abandoned. It is called with
-// the job's lease held, which proves their daemon is gone: a live one would
-// have kept the lease.
+// sweep marks the job's runs still "running" abandoned
+// (pipeline.SweepAbandoned). It is called with the job's lease held, which
+// proves their daemon is gone: a live one would have kept the lease.
 func (d *Daemon) sweep(ctx context.Context, job string, log *slog.Logger) int {
-	runs, err := d.unfinishedRuns(ctx, job)
+	ids, err := pipeline.SweepAbandoned(ctx, d.st, job, d.now())
 	if err != nil {
-		log.Warn("looking for unfinished runs", "err", err)
-		return 0
+		log.Warn("marking unfinished runs abandoned", "err", err)
 	}
-	for _, r := range runs {
-		r.Status = model.RunAbandoned
-		r.Errors = append(r.Errors, model.RunError{Stage: "run", At: d.now().UTC(),
-			Reason: fmt.Sprintf("its daemon (%s) stopped without finishing: the job's lease lapsed", r.Owner)})
-		if err := d.st.SaveRun(ctx, r); err != nil {
-			log.Warn("marking an unfinished run abandoned", "run", r.ID, "err", err)
-			continue
-		}
-		log.Warn("marked an unfinished run abandoned: its daemon is gone", "run", r.ID, "owner", r.Owner)
+	if len(ids) > 0 {
+		log.Warn("marked unfinished runs abandoned: their daemon is gone", "runs", ids)
 	}
-	return len(runs)
+	return len(ids)
 }
 
 // recoverUnfinished looks at start for jobs whose runs are still marked

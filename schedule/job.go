@@ -113,11 +113,7 @@ func FromConfig(cfg config.Config, st store.Store, runOpts ...pipeline.Option) (
 		case config.JobRun:
 			j.Do = RunJob(Restrict(cfg, jc.Platforms), st, name, runOpts...)
 		case config.JobPrune:
-			p, ok := st.(store.Pruner)
-			if !ok {
-				return nil, fmt.Errorf("config: schedule.jobs.%s: the store (%T) cannot prune", name, st)
-			}
-			j.Do = PruneJob(p, sc.Retention)
+			j.Do = PruneJob(st, sc.Retention)
 		}
 		jobs = append(jobs, j)
 	}
@@ -148,7 +144,7 @@ func RunJob(cfg config.Config, st store.Store, name string, opts ...pipeline.Opt
 	return func(ctx context.Context, env Env) (Result, error) {
 		tr := env.Metrics.Run()
 		all := append([]pipeline.Option{
-			pipeline.WithLogger(env.Log), pipeline.WithJob(name), pipeline.AddProgress(tr.Progress),
+			pipeline.WithLogger(env.Log), pipeline.WithJob(name), pipeline.WithLeaseHeld(), pipeline.AddProgress(tr.Progress),
 		}, opts...)
 		p, err := pipeline.New(cfg, st, all...)
 		if err != nil {
