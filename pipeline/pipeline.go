@@ -312,6 +312,21 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	return run, nil
 }
 
+// platformRun is one platform's state during a run — its collector, its
+// config, its frontier, the run's recorder and the platform's logger — the
+// way Prometheus' scrapeLoop carries per-target state. Its methods are the
+// steps of collecting the platform; the Pipeline it embeds is shared by all
+// platforms of the run.
+type platformRun struct {
+	*Pipeline
+	name string
+	col  collectors.Collector
+	pc   collectors.PlatformConfig
+	fr   *frontier
+	rec  *recorder
+	log  *slog.Logger
+}
+
 func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, prev *model.Run, log *slog.Logger) {
 	pc := p.cfg.Platforms[name]
 	rec.platform(name, func(*model.PlatformStats) {}) // make it appear in the run
@@ -335,13 +350,14 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 	fr := newFrontier(pc.MaxCreators)
 	fr.onAccept = func(id string) { rec.accepted(name, id) }
 	fr.push(pc.Seeds...)
+	r := &platformRun{Pipeline: p, name: name, col: col, pc: pc, fr: fr, rec: rec, log: log}
 	if prev != nil && prev.Checkpoint != nil && len(prev.Checkpoint.Frontier[name]) > 0 {
 		// Continue the interrupted run's frontier instead of discovering
 		// again; the creators it finished are skipped by fresh().
 		n := fr.push(prev.Checkpoint.Frontier[name]...)
 		log.Info("resumed frontier", "candidates", n, "finished_before", len(prev.Checkpoint.Finished[name]))
 	} else {
-		p.discover(ctx, name, col, pc, fr, rec, log)
+		r.discover(ctx)
 	}
 	// Checkpoint the frontier before collecting, so a run killed early can
 	// be resumed.
@@ -357,7 +373,7 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 				if !ok {
 					return
 				}
-				p.collectOne(ctx, name, col, pc, h, fr, rec, log)
+				r.collectOne(ctx, h)
 				if ctx.Err() == nil {
 					rec.finished(name, h)
 				}
@@ -377,26 +393,26 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 // discover fills the frontier from the platform's search, when it has one.
 // Without credentials search is skipped, and discovery snowballs from the
 // seeds as creators are collected (see collectOne).
-func (p *Pipeline) discover(ctx context.Context, name string, col collectors.Collector, pc collectors.PlatformConfig, fr *frontier, rec *recorder, log *slog.Logger) {
-	d, ok := col.(collectors.Discoverer)
+func (r *platformRun) discover(ctx context.Context) {
+	d, ok := r.col.(collectors.Discoverer)
 	if !ok {
 		return
 	}
-	for _, q := range pc.Queries {
+	for _, q := range r.pc.Queries {
 		cursor := ""
-		for page := 0; page < 10 && fr.wants(); page++ {
+		for page := 0; page < 10 && r.fr.wants(); page++ {
 			pg, err := d.Discover(ctx, q, cursor)
 			if err != nil {
 				if errors.Is(err, collectors.ErrAuthRequired) {
-					log.Warn("search needs credentials; discovering from seeds instead", "query", q)
-					rec.addError(name, "", "discover", err, p.now())
+					r.log.Warn("search needs credentials; discovering from seeds instead", "query", q)
+					r.rec.addError(r.name, "", "discover", err, r.now())
 					return
 				}
-				rec.addError(name, "", "discover", fmt.Errorf("query %q: %w", q, err), p.now())
+				r.rec.addError(r.name, "", "discover", fmt.Errorf("query %q: %w", q, err), r.now())
 				break
 			}
-			n := fr.push(pg.Candidates...)
-			rec.platform(name, func(s *model.PlatformStats) { s.Discovered += n })
+			n := r.fr.push(pg.Candidates...)
+			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Discovered += n })
 			if pg.Next == "" {
 				break
 			}
@@ -416,76 +432,76 @@ const stopTimeout = 5 * time.Second
 // block (login wall, exhausted quota) before the platform is paused.
 const pauseAfter = 5
 
-func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.Collector, pc collectors.PlatformConfig, handle string, fr *frontier, rec *recorder, log *slog.Logger) {
-	cctx, cancel := context.WithTimeout(ctx, p.cfg.CreatorTimeout)
+func (r *platformRun) collectOne(ctx context.Context, handle string) {
+	cctx, cancel := context.WithTimeout(ctx, r.cfg.CreatorTimeout)
 	defer cancel()
-	now := p.now()
+	now := r.now()
 	// Not due for refresh: skip without a single request. This is also how a
 	// restarted run continues where a killed one stopped.
-	if fresh, err := p.fresh(ctx, name, handle, now); rec.storeFailed(err, p.now()) {
+	if fresh, err := r.fresh(ctx, r.name, handle, now); r.rec.storeFailed(err, r.now()) {
 		return
 	} else if fresh {
-		rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
-		fr.ok()
+		r.rec.platform(r.name, func(s *model.PlatformStats) { s.Skipped++ })
+		r.fr.ok()
 		return
 	}
-	rec.platform(name, func(s *model.PlatformStats) { s.Seen++ })
+	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Seen++ })
 
-	cr, err := col.Profile(cctx, handle)
+	cr, err := r.col.Profile(cctx, handle)
 	if err != nil {
-		p.fail(ctx, name, handle, model.Key(name, handle), "profile", err, fr, rec, log)
+		r.fail(ctx, handle, model.Key(r.name, handle), "profile", err)
 		return
 	}
 	cr.FetchedAt = now.UTC()
 	key := cr.Key()
-	if !rec.claim(key) {
+	if !r.rec.claim(key) {
 		return // reached twice (handle and id) in this run
 	}
-	if s, ok := col.(collectors.Snowballer); ok && fr.wants() {
+	if s, ok := r.col.(collectors.Snowballer); ok && r.fr.wants() {
 		if rel, err := s.Related(cctx, cr, 25); err != nil {
-			log.Debug("snowball failed", "creator", key, "err", err)
+			r.log.Debug("snowball failed", "creator", key, "err", err)
 		} else {
-			n := fr.push(rel...)
-			rec.platform(name, func(s *model.PlatformStats) { s.Discovered += n })
+			n := r.fr.push(rel...)
+			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Discovered += n })
 		}
 	}
 	if handle != cr.ID {
-		fresh, err := p.fresh(ctx, name, cr.ID, now)
-		if rec.storeFailed(err, p.now()) {
+		fresh, err := r.fresh(ctx, r.name, cr.ID, now)
+		if r.rec.storeFailed(err, r.now()) {
 			return
 		}
 		if fresh {
-			rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
-			fr.ok()
+			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Skipped++ })
+			r.fr.ok()
 			return
 		}
 	}
-	stored, err := p.st.Posts(ctx, key, 0)
+	stored, err := r.st.Posts(ctx, key, 0)
 	if err != nil {
-		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
+		r.fail(ctx, handle, key, "store", err)
 		return
 	}
-	fresh, err := p.fetchPosts(cctx, col, cr, p.postsWanted(name), stored)
+	fresh, err := r.fetchPosts(cctx, r.col, cr, r.postsWanted(r.name), stored)
 	if err != nil {
-		p.fail(ctx, name, handle, key, "posts", err, fr, rec, log)
+		r.fail(ctx, handle, key, "posts", err)
 		return
 	}
 	posts := mergePosts(stored, fresh)
 	if cr.Language == "" {
 		cr.Language = mainLanguage(posts)
 	}
-	comments, fetched, err := p.comments(cctx, col, cr, posts, fresh, pc.ThreadPosts, now)
+	comments, fetched, err := r.comments(cctx, cr, posts, fresh, now)
 	if err != nil {
-		p.fail(ctx, name, handle, key, "thread", err, fr, rec, log)
+		r.fail(ctx, handle, key, "thread", err)
 		return
 	}
 
-	history, err := p.st.Snapshots(ctx, key, now.AddDate(0, 0, -120).UTC().Format("2006-01-02"))
+	history, err := r.st.Snapshots(ctx, key, now.AddDate(0, 0, -120).UTC().Format("2006-01-02"))
 	if err != nil {
-		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
+		r.fail(ctx, handle, key, "store", err)
 		return
 	}
-	sc := p.scoreCreator(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history}, now)
+	sc := r.scoreCreator(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history}, now)
 	snap := model.Snapshot{
 		CreatorKey: key,
 		Day:        now.UTC().Format("2006-01-02"),
@@ -504,21 +520,21 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 	// writes posts, then the creator, without a transaction).
 	wctx, cancelWrite := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancelWrite()
-	err = p.st.SaveCreator(wctx, store.CreatorUpdate{
+	err = r.st.SaveCreator(wctx, store.CreatorUpdate{
 		Creator: cr, Posts: fresh, Comments: fetched, Score: &sc, Snapshot: &snap, At: now.UTC(),
 	})
 	if err != nil {
-		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
+		r.fail(ctx, handle, key, "store", err)
 		return
 	}
-	if ps, ok := p.st.(store.PostSnapshotter); ok {
-		if err := ps.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil && !rec.storeFailed(err, p.now()) {
-			rec.addError(name, key, "store", err, p.now())
+	if ps, ok := r.st.(store.PostSnapshotter); ok {
+		if err := ps.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil && !r.rec.storeFailed(err, r.now()) {
+			r.rec.addError(r.name, key, "store", err, r.now())
 		}
 	}
-	fr.ok()
-	rec.platform(name, func(s *model.PlatformStats) { s.Collected++; s.Scored++ })
-	log.Debug("creator scored", "creator", key, "tier", sc.Tier, "er", sc.ER, "composite", sc.Composite,
+	r.fr.ok()
+	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Collected++; s.Scored++ })
+	r.log.Debug("creator scored", "creator", key, "tier", sc.Tier, "er", sc.ER, "composite", sc.Composite,
 		"fetched_posts", len(fresh), "stored_posts", len(stored))
 }
 
@@ -544,15 +560,15 @@ func (p *Pipeline) fresh(ctx context.Context, platform, handleOrID string, now t
 // without stored comments) are fetched; the others come from the store.
 //
 // It returns all of them, and separately those fetched now.
-func (p *Pipeline) comments(ctx context.Context, col collectors.Collector, cr model.Creator, posts, fresh []model.Post, n int, now time.Time) (all, fetched []model.Comment, err error) {
+func (r *platformRun) comments(ctx context.Context, cr model.Creator, posts, fresh []model.Post, now time.Time) (all, fetched []model.Comment, err error) {
 	isFresh := make(map[string]bool, len(fresh))
 	for _, f := range fresh {
 		isFresh[f.Key()] = true
 	}
-	for _, post := range threadsToRead(posts, n) {
-		young := now.Sub(post.CreatedAt) < p.cfg.PostRefresh
+	for _, post := range threadsToRead(posts, r.pc.ThreadPosts) {
+		young := now.Sub(post.CreatedAt) < r.cfg.PostRefresh
 		if !young || !isFresh[post.Key()] {
-			stored, err := p.st.Comments(ctx, post.Key())
+			stored, err := r.st.Comments(ctx, post.Key())
 			if err != nil {
 				return nil, nil, fmt.Errorf("stored comments of %s: %w", post.ID, err)
 			}
@@ -561,7 +577,7 @@ func (p *Pipeline) comments(ctx context.Context, col collectors.Collector, cr mo
 				continue
 			}
 		}
-		cs, err := col.Thread(ctx, cr, post)
+		cs, err := r.col.Thread(ctx, cr, post)
 		if err != nil {
 			return nil, nil, fmt.Errorf("post %s: %w", post.ID, err)
 		}
@@ -717,20 +733,20 @@ func threadsToRead(posts []model.Post, n int) []model.Post {
 // fail records a creator's failure and marks its stored record, never
 // touching its metrics: gone when the platform says it does not exist, stale
 // otherwise.
-func (p *Pipeline) fail(ctx context.Context, platform, handle, key, stage string, err error, fr *frontier, rec *recorder, log *slog.Logger) {
-	if rec.storeFailed(err, p.now()) {
+func (r *platformRun) fail(ctx context.Context, handle, key, stage string, err error) {
+	if r.rec.storeFailed(err, r.now()) {
 		return // the store as a whole, not the creator: the run stops
 	}
 	if ctx.Err() != nil {
 		return // shutting down: not the creator's fault
 	}
-	rec.platform(platform, func(s *model.PlatformStats) { s.Failed++ })
+	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Failed++ })
 	who := key
-	if who == "" || who == model.Key(platform, handle) {
+	if who == "" || who == model.Key(r.name, handle) {
 		who = handle
 	}
-	rec.addError(platform, who, stage, err, p.now())
-	log.Warn("creator failed", "creator", who, "stage", stage, "err", err)
+	r.rec.addError(r.name, who, stage, err, r.now())
+	r.log.Warn("creator failed", "creator", who, "stage", stage, "err", err)
 	status := model.StatusStale
 	if errors.Is(err, collectors.ErrNotFound) && stage == "profile" {
 		status = model.StatusGone
@@ -738,24 +754,24 @@ func (p *Pipeline) fail(ctx context.Context, platform, handle, key, stage string
 	mctx := context.WithoutCancel(ctx)
 	if stage == "profile" {
 		// The creator was named by a handle or an id; find what is stored.
-		if _, gerr := p.st.Creator(mctx, key); errors.Is(gerr, store.ErrNotFound) {
-			if rec, herr := p.st.CreatorByHandle(mctx, platform, strings.TrimPrefix(handle, "@")); herr == nil {
-				key = rec.Key
+		if _, gerr := r.st.Creator(mctx, key); errors.Is(gerr, store.ErrNotFound) {
+			if found, herr := r.st.CreatorByHandle(mctx, r.name, strings.TrimPrefix(handle, "@")); herr == nil {
+				key = found.Key
 			}
 		}
 	}
-	if merr := p.st.MarkStatus(mctx, key, status, fmt.Sprintf("%s: %v", stage, err)); merr != nil && !errors.Is(merr, store.ErrNotFound) && !rec.storeFailed(merr, p.now()) {
-		log.Warn("marking creator", "creator", key, "err", merr)
+	if merr := r.st.MarkStatus(mctx, key, status, fmt.Sprintf("%s: %v", stage, err)); merr != nil && !errors.Is(merr, store.ErrNotFound) && !r.rec.storeFailed(merr, r.now()) {
+		r.log.Warn("marking creator", "creator", key, "err", merr)
 	}
 	if reason := blockReason(err); reason != "" {
-		if fr.blocked() >= pauseAfter {
-			if fr.stop() {
-				rec.platform(platform, func(s *model.PlatformStats) { s.Paused = reason })
-				log.Warn("platform paused for the rest of the run", "reason", reason)
+		if r.fr.blocked() >= pauseAfter {
+			if r.fr.stop() {
+				r.rec.platform(r.name, func(s *model.PlatformStats) { s.Paused = reason })
+				r.log.Warn("platform paused for the rest of the run", "reason", reason)
 			}
 		}
 	} else {
-		fr.ok()
+		r.fr.ok()
 	}
 }
 
