@@ -67,7 +67,7 @@ func (w *rescoreWatch) SaveCreator(ctx context.Context, u store.CreatorUpdate) e
 // held). The run is recorded partial with the reason, and the next run
 // re-scores every creator.
 func TestStopDuringRescoring(t *testing.T) {
-	const stored = 600
+	const stored = 200
 	ctx := context.Background()
 	st := openStore(t)
 	at := time.Now().Add(-2 * time.Hour).UTC().Truncate(time.Second)
@@ -86,7 +86,7 @@ func TestStopDuringRescoring(t *testing.T) {
 
 	runCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	w := &rescoreWatch{Store: st, after: 50, stop: func() { stop(errors.New("SIGTERM")) }}
+	w := &rescoreWatch{Store: st, after: 20, stop: func() { stop(errors.New("SIGTERM")) }}
 	p, err := pipeline.New(testConfig(srv.URL, t.TempDir()), w)
 	if err != nil {
 		t.Fatal(err)
