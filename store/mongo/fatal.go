@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -16,10 +17,11 @@ const (
 )
 
 // fatal wraps err in a *store.FatalError when it is about the database as a
-// whole — unreachable (network errors, no server to select, a closed
-// client), out of disk space, read-only — and returns it as it is otherwise.
-// A duplicate key, a document not found or a cancelled context are not
-// fatal.
+// whole — unreachable (no server to select, a connection refused or reset,
+// a closed client), out of disk space, read-only — and returns it as it is
+// otherwise. A duplicate key, a document not found, a cancelled context or
+// a timeout on a live connection (a slow server: the next write may well
+// succeed) are not fatal.
 func fatal(err error) error {
 	if err == nil {
 		return nil
@@ -30,8 +32,9 @@ func fatal(err error) error {
 	var se mongo.ServerError
 	kind := ""
 	switch {
-	case errors.Is(err, mongo.ErrClientDisconnected), mongo.IsNetworkError(err),
-		strings.Contains(err.Error(), "server selection error"):
+	case errors.Is(err, mongo.ErrClientDisconnected), strings.Contains(err.Error(), "server selection error"):
+		kind = store.FatalGone
+	case mongo.IsNetworkError(err) && !mongo.IsTimeout(err) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
 		kind = store.FatalGone
 	case errors.As(err, &se) && se.HasErrorCode(codeOutOfDiskSpace),
 		errors.As(err, &se) && se.HasErrorMessage("No space left on device"):

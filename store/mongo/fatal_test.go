@@ -1,10 +1,14 @@
 package mongo
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
@@ -38,6 +42,36 @@ func TestGoneIsFatal(t *testing.T) {
 		f, ok := store.AsFatal(err)
 		if !ok || f.Kind != store.FatalGone || !strings.Contains(err.Error(), "database gone") {
 			t.Errorf("%s on a disconnected client: err = %v, want a fatal database-gone error", what, err)
+		}
+	}
+}
+
+// TestFatalClassification: which driver errors stop a run. A timeout on a
+// live connection (a slow server, as FerretDB under load) is not fatal; a
+// refused or reset connection, no server to select and out of disk are.
+func TestFatalClassification(t *testing.T) {
+	netErr := func(wrapped error) error {
+		return mongo.CommandError{Labels: []string{"NetworkError"}, Wrapped: wrapped, Message: wrapped.Error()}
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+		kind string // "" = not fatal
+	}{
+		{"refused", netErr(errors.New("dial tcp 127.0.0.1:27017: connect: connection refused")), store.FatalGone},
+		{"timeout", netErr(context.DeadlineExceeded), ""},
+		{"disconnected", fmt.Errorf("saving: %w", mongo.ErrClientDisconnected), store.FatalGone},
+		{"selection", errors.New("server selection error: server selection timeout"), store.FatalGone},
+		{"disk", mongo.CommandError{Code: 14031, Message: "OutOfDiskSpace"}, store.FatalDiskFull},
+		{"duplicate", mongo.WriteException{WriteErrors: []mongo.WriteError{{Code: 11000}}}, ""},
+		{"cancelled", context.Canceled, ""},
+	} {
+		f, ok := store.AsFatal(fatal(tc.err))
+		switch {
+		case tc.kind == "" && ok:
+			t.Errorf("%s: fatal %s, want not fatal", tc.name, f.Kind)
+		case tc.kind != "" && (!ok || f.Kind != tc.kind):
+			t.Errorf("%s: %v, want fatal %s", tc.name, fatal(tc.err), tc.kind)
 		}
 	}
 }
