@@ -337,7 +337,11 @@ func (d *Daemon) loop(js *jobState) {
 				d.fire(js, next)
 			}()
 		}
+		// Never the same fire twice, even if the wall clock stepped back.
 		t = time.Now()
+		if t.Before(next) {
+			t = next
+		}
 	}
 }
 
