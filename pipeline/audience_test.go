@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,19 +17,6 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
-// clock is a settable time source shared by the simulator and the pipeline.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // TestAudienceSampling: the first run samples every creator's newest
 // followers on Bluesky (getFollowers + getProfiles) and Mastodon (followers),
 // records it on the run, stores the sample with its judgement, and puts the
@@ -38,8 +24,8 @@ func (c *clock) add(d time.Duration) {
 // no new sample, a run after it does. The estimate is checked against the
 // simulator's per-follower ground truth of the same accounts.
 func TestAudienceSampling(t *testing.T) {
-	clk := &clock{t: time.Now().UTC()}
-	sim := simulator.New(simulator.Options{Seed: 11, Creators: 300, Now: clk.now})
+	clk := newClock(time.Now().UTC())
+	sim := simulator.New(simulator.Options{Seed: 11, Creators: 300, Now: clk.Now})
 	srv := httptest.NewServer(sim.Handler())
 	defer srv.Close()
 	pop := sim.Population()
@@ -52,7 +38,7 @@ func TestAudienceSampling(t *testing.T) {
 		Seeds: mseeds, MaxCreators: len(mseeds), Posts: 20, ThreadPosts: 2,
 	}
 	st := openStore(t)
-	p, err := pipeline.New(cfg, st, pipeline.WithClock(clk.now))
+	p, err := pipeline.New(cfg, st, pipeline.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +115,7 @@ func TestAudienceSampling(t *testing.T) {
 	}
 
 	// Within the cadence: no new sample, the stored one still scores.
-	clk.add(2 * 24 * time.Hour)
+	clk.Advance(2 * 24 * time.Hour)
 	run2, err := p.Run(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +132,7 @@ func TestAudienceSampling(t *testing.T) {
 		}
 	}
 	// After a week: sampled again, a second sample stored.
-	clk.add(6 * 24 * time.Hour)
+	clk.Advance(6 * 24 * time.Hour)
 	run3, err := p.Run(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -52,6 +52,10 @@ type Pipeline struct {
 	afterRun []func(ctx context.Context, run model.Run) error
 	// accounts judges sampled audience accounts; nil = scoring.JudgeAccount.
 	accounts AccountJudge
+	// leaseHeld: the caller (the daemon) holds the job's lease and has
+	// marked its abandoned runs.
+	leaseHeld bool
+	leaseTTL  time.Duration
 }
 
 // Option configures a Pipeline.
@@ -75,6 +79,17 @@ func WithAfterRun(f func(ctx context.Context, run model.Run) error) Option {
 
 // WithJob names the job recorded on run documents (default "run").
 func WithJob(name string) Option { return func(p *Pipeline) { p.job = name } }
+
+// WithLeaseHeld says the caller holds the job's lease (store.Leaser) for the
+// run and has marked the job's abandoned runs (SweepAbandoned), as the
+// daemon does. Without it, Run takes the lease itself and waits for a lease
+// left by a killed run to lapse; a job another process is running is an
+// error.
+func WithLeaseHeld() Option { return func(p *Pipeline) { p.leaseHeld = true } }
+
+// WithLeaseTTL sets the lease a run outside the daemon holds on its job
+// (default 15 s): how long the next run waits for the lease of a killed run.
+func WithLeaseTTL(d time.Duration) Option { return func(p *Pipeline) { p.leaseTTL = d } }
 
 // WithProgress sets a callback invoked after every creator.
 func WithProgress(f func(platform string, st model.PlatformStats)) Option {
@@ -120,14 +135,18 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 	host, _ := os.Hostname()
 	p := &Pipeline{
 		cfg: cfg, st: st, bm: bm, scfg: scfg,
-		log:    slog.New(slog.DiscardHandler),
-		now:    time.Now,
-		getenv: os.Getenv,
-		owner:  fmt.Sprintf("%s:%d", host, os.Getpid()),
-		job:    "run",
+		log:      slog.New(slog.DiscardHandler),
+		now:      time.Now,
+		getenv:   os.Getenv,
+		owner:    fmt.Sprintf("%s:%d", host, os.Getpid()),
+		job:      "run",
+		leaseTTL: runLeaseTTL,
 	}
 	for _, o := range opts {
 		o(p)
+	}
+	if p.leaseTTL < 30*time.Millisecond {
+		return nil, fmt.Errorf("pipeline: lease TTL %v is too short", p.leaseTTL)
 	}
 	if p.accounts == nil && cfg.Audience.Judge == "model" {
 		j, err := loadModelJudge()
@@ -148,23 +167,38 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 }
 
 // Run does one full run over every enabled platform and returns its record.
-// The returned error is only for failures of the run itself (the store
-// refusing the run document); creator failures are in Run.Errors.
+// The returned error is only for failures of the run itself; creator
+// failures are in Run.Errors. When the store fails as a whole (disk full,
+// read-only, database gone: a store.FatalError), the run stops at once,
+// is recorded failed with the reason when the store still takes that, and
+// the error wraps the *store.FatalError (find it with store.AsFatal).
 func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
-	if ids, err := p.markAbandoned(ctx); err != nil {
-		p.log.Warn("checking for abandoned runs", "err", err)
-	} else if len(ids) > 0 {
-		p.log.Info("marked runs abandoned; their finished creators are kept and skipped", "runs", ids)
-	}
 	start := p.now()
+	runID := newRunID(start)
+	ctx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	if !p.leaseHeld {
+		// Outside the daemon: hold the job's lease for the run, and mark
+		// the job's runs its dead holders left "running" abandoned.
+		release, err := p.takeLease(ctx, p.owner+":"+runID, stopRun, p.log)
+		if err != nil {
+			return model.Run{}, err
+		}
+		defer release()
+		if ids, err := SweepAbandoned(ctx, p.st, p.job, p.now()); err != nil {
+			p.log.Warn("marking abandoned runs", "err", err)
+		} else if len(ids) > 0 {
+			p.log.Info("marked runs abandoned; their finished creators are kept and skipped", "runs", ids)
+		}
+	}
 	rec := newRecorder(model.Run{
-		ID:        newRunID(start),
+		ID:        runID,
 		Job:       p.job,
 		Status:    model.RunRunning,
 		StartedAt: start.UTC(),
 		Owner:     p.owner,
 		Platforms: map[string]*model.PlatformStats{},
-	})
+	}, stopRun)
 	prev, err := p.resumable(ctx)
 	if err != nil {
 		p.log.Warn("looking for a run to resume", "err", err)
@@ -196,7 +230,7 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 			case <-saveCtx.Done():
 				return
 			case <-t.C:
-				if err := p.st.SaveRun(saveCtx, rec.snapshot()); err != nil && saveCtx.Err() == nil {
+				if err := p.st.SaveRun(saveCtx, rec.snapshot()); err != nil && saveCtx.Err() == nil && !rec.storeFailed(err, p.now()) {
 					log.Warn("saving run progress", "err", err)
 				}
 			}
@@ -213,33 +247,93 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 	stopSaving()
 	saver.Wait()
 
-	// Cross-creator signals, then rank, after all creators are scored.
+	// Cross-creator signals, after all creators are scored. The pass stops
+	// between creators when the run is stopped (it is idempotent: the next
+	// run re-scores every stored creator).
 	for _, name := range p.cfg.Enabled() {
-		if err := p.afterPlatform(context.WithoutCancel(ctx), ctx, name); err != nil {
+		if rec.fatalError() != nil {
+			break
+		}
+		if ctx.Err() != nil {
+			rec.addError(name, "", "score", &RescoreStopped{Platform: name, Cause: context.Cause(ctx)}, p.now())
+			continue
+		}
+		if err := p.afterPlatform(ctx, name); err != nil && !rec.storeFailed(err, p.now()) {
 			rec.addError(name, "", "score", err, p.now())
 		}
 	}
-	// Rank after all creators are scored. A cancelled run still ranks what it
-	// stored, with a fresh context, so the store is consistent.
-	rankCtx := context.WithoutCancel(ctx)
+	fatal := rec.fatalError()
+
+	// A stopped run is recorded partial at once, before ranking, so that it
+	// is never left "running" whatever happens next.
+	stopped := ctx.Err() != nil
+	final := context.WithoutCancel(ctx)
+	if stopped {
+		sctx, cancel := context.WithTimeout(final, stopTimeout)
+		err := p.st.SaveRun(sctx, rec.finish(p.now(), true))
+		cancel()
+		if err != nil {
+			log.Error("recording the stopped run", "err", err)
+		}
+	}
+	// Rank what was stored, even when stopped, so the store is consistent;
+	// bounded when stopped, since the process is on its way out. Not when
+	// the store failed: it takes no writes.
+	rankCtx, cancelRank := final, context.CancelFunc(func() {})
+	if stopped {
+		rankCtx, cancelRank = context.WithTimeout(final, stopTimeout)
+	}
 	for _, name := range p.cfg.Enabled() {
+		if fatal != nil {
+			break
+		}
 		if err := p.st.Rerank(rankCtx, name); err != nil {
 			rec.addError(name, "", "rank", err, p.now())
 		}
 	}
+	cancelRank()
 
 	end := p.now()
-	run := rec.finish(end, ctx.Err() != nil)
-	if err := p.st.SaveRun(rankCtx, run); err != nil {
+	run := rec.finish(end, stopped)
+	sctx, cancelSave := context.WithTimeout(final, stopTimeout)
+	defer cancelSave()
+	if fatal != nil {
+		if err := p.st.SaveRun(sctx, run); err != nil {
+			log.Error("the failed run could not be recorded; it is marked abandoned when the store works again", "err", err)
+		}
+		log.Error("run stopped: the store failed", "err", fatal, "duration", end.Sub(start).Round(time.Millisecond))
+		return run, fmt.Errorf("run %s: %w", run.ID, fatal)
+	}
+	if err := p.st.SaveRun(sctx, run); err != nil {
 		return run, fmt.Errorf("recording run end: %w", err)
 	}
 	for _, hook := range p.afterRun {
-		if err := hook(rankCtx, run); err != nil {
+		hctx, cancel := final, context.CancelFunc(func() {})
+		if stopped {
+			hctx, cancel = context.WithTimeout(final, stopTimeout)
+		}
+		if err := hook(hctx, run); err != nil {
 			log.Warn("after-run hook failed", "err", err)
 		}
+		cancel()
 	}
 	log.Info("run finished", "status", run.Status, "duration", end.Sub(start).Round(time.Millisecond), "errors", len(run.Errors))
 	return run, nil
+}
+
+// platformRun is one platform's state during a run — its collector, its
+// config, its frontier, the run's recorder and the platform's logger — the
+// way Prometheus' scrapeLoop carries per-target state. Its methods are the
+// steps of collecting the platform; the Pipeline it embeds is shared by all
+// platforms of the run.
+type platformRun struct {
+	*Pipeline
+	name string
+	col  collectors.Collector
+	pc   collectors.PlatformConfig
+	fr   *frontier
+	rec  *recorder
+	log  *slog.Logger
 }
 
 func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, prev *model.Run, log *slog.Logger) {
@@ -265,17 +359,18 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 	fr := newFrontier(pc.MaxCreators)
 	fr.onAccept = func(id string) { rec.accepted(name, id) }
 	fr.push(pc.Seeds...)
+	r := &platformRun{Pipeline: p, name: name, col: col, pc: pc, fr: fr, rec: rec, log: log}
 	if prev != nil && prev.Checkpoint != nil && len(prev.Checkpoint.Frontier[name]) > 0 {
 		// Continue the interrupted run's frontier instead of discovering
 		// again; the creators it finished are skipped by fresh().
 		n := fr.push(prev.Checkpoint.Frontier[name]...)
 		log.Info("resumed frontier", "candidates", n, "finished_before", len(prev.Checkpoint.Finished[name]))
 	} else {
-		p.discover(ctx, name, col, pc, fr, rec, log)
+		r.discover(ctx)
 	}
 	// Checkpoint the frontier before collecting, so a run killed early can
 	// be resumed.
-	if err := p.st.SaveRun(ctx, rec.snapshot()); err != nil && ctx.Err() == nil {
+	if err := p.st.SaveRun(ctx, rec.snapshot()); err != nil && ctx.Err() == nil && !rec.storeFailed(err, p.now()) {
 		log.Warn("saving run checkpoint", "err", err)
 	}
 
@@ -287,7 +382,7 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 				if !ok {
 					return
 				}
-				p.collectOne(ctx, name, col, pc, h, fr, rec, log)
+				r.collectOne(ctx, h)
 				if ctx.Err() == nil {
 					rec.finished(name, h)
 				}
@@ -307,26 +402,26 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 // discover fills the frontier from the platform's search, when it has one.
 // Without credentials search is skipped, and discovery snowballs from the
 // seeds as creators are collected (see collectOne).
-func (p *Pipeline) discover(ctx context.Context, name string, col collectors.Collector, pc collectors.PlatformConfig, fr *frontier, rec *recorder, log *slog.Logger) {
-	d, ok := col.(collectors.Discoverer)
+func (r *platformRun) discover(ctx context.Context) {
+	d, ok := r.col.(collectors.Discoverer)
 	if !ok {
 		return
 	}
-	for _, q := range pc.Queries {
+	for _, q := range r.pc.Queries {
 		cursor := ""
-		for page := 0; page < 10 && fr.wants(); page++ {
+		for page := 0; page < 10 && r.fr.wants(); page++ {
 			pg, err := d.Discover(ctx, q, cursor)
 			if err != nil {
 				if errors.Is(err, collectors.ErrAuthRequired) {
-					log.Warn("search needs credentials; discovering from seeds instead", "query", q)
-					rec.addError(name, "", "discover", err, p.now())
+					r.log.Warn("search needs credentials; discovering from seeds instead", "query", q)
+					r.rec.addError(r.name, "", "discover", err, r.now())
 					return
 				}
-				rec.addError(name, "", "discover", fmt.Errorf("query %q: %w", q, err), p.now())
+				r.rec.addError(r.name, "", "discover", fmt.Errorf("query %q: %w", q, err), r.now())
 				break
 			}
-			n := fr.push(pg.Candidates...)
-			rec.platform(name, func(s *model.PlatformStats) { s.Discovered += n })
+			n := r.fr.push(pg.Candidates...)
+			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Discovered += n })
 			if pg.Next == "" {
 				break
 			}
@@ -338,78 +433,89 @@ func (p *Pipeline) discover(ctx context.Context, name string, col collectors.Col
 // writeTimeout bounds the store writes of one collected creator.
 const writeTimeout = 30 * time.Second
 
+// stopTimeout bounds each store write of a run after it was stopped (ranking,
+// the run document), so shutdown is not held up by a slow store.
+const stopTimeout = 5 * time.Second
+
 // pauseAfter is how many creators in a row may fail with a platform-wide
 // block (login wall, exhausted quota) before the platform is paused.
 const pauseAfter = 5
 
-func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.Collector, pc collectors.PlatformConfig, handle string, fr *frontier, rec *recorder, log *slog.Logger) {
-	cctx, cancel := context.WithTimeout(ctx, p.cfg.CreatorTimeout)
+func (r *platformRun) collectOne(ctx context.Context, handle string) {
+	cctx, cancel := context.WithTimeout(ctx, r.cfg.CreatorTimeout)
 	defer cancel()
-	now := p.now()
+	now := r.now()
 	// Not due for refresh: skip without a single request. This is also how a
 	// restarted run continues where a killed one stopped.
-	if p.fresh(ctx, name, handle, now) {
-		rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
-		fr.ok()
+	if fresh, err := r.fresh(ctx, r.name, handle, now); r.rec.storeFailed(err, r.now()) {
+		return
+	} else if fresh {
+		r.rec.platform(r.name, func(s *model.PlatformStats) { s.Skipped++ })
+		r.fr.ok()
 		return
 	}
-	rec.platform(name, func(s *model.PlatformStats) { s.Seen++ })
+	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Seen++ })
 
-	cr, err := col.Profile(cctx, handle)
+	cr, err := r.col.Profile(cctx, handle)
 	if err != nil {
-		p.fail(ctx, name, handle, model.Key(name, handle), "profile", err, fr, rec, log)
+		r.fail(ctx, handle, model.Key(r.name, handle), "profile", err)
 		return
 	}
 	cr.FetchedAt = now.UTC()
 	key := cr.Key()
-	if !rec.claim(key) {
+	if !r.rec.claim(key) {
 		return // reached twice (handle and id) in this run
 	}
-	if s, ok := col.(collectors.Snowballer); ok && fr.wants() {
+	if s, ok := r.col.(collectors.Snowballer); ok && r.fr.wants() {
 		if rel, err := s.Related(cctx, cr, 25); err != nil {
-			log.Debug("snowball failed", "creator", key, "err", err)
+			r.log.Debug("snowball failed", "creator", key, "err", err)
 		} else {
-			n := fr.push(rel...)
-			rec.platform(name, func(s *model.PlatformStats) { s.Discovered += n })
+			n := r.fr.push(rel...)
+			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Discovered += n })
 		}
 	}
-	if handle != cr.ID && p.fresh(ctx, name, cr.ID, now) {
-		rec.platform(name, func(s *model.PlatformStats) { s.Skipped++ })
-		fr.ok()
+	if handle != cr.ID {
+		fresh, err := r.fresh(ctx, r.name, cr.ID, now)
+		if r.rec.storeFailed(err, r.now()) {
+			return
+		}
+		if fresh {
+			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Skipped++ })
+			r.fr.ok()
+			return
+		}
+	}
+	stored, err := r.st.Posts(ctx, key, 0)
+	if err != nil {
+		r.fail(ctx, handle, key, "store", err)
 		return
 	}
-
-	stored, err := p.st.Posts(ctx, key, 0)
+	fresh, err := r.fetchPosts(cctx, r.col, cr, r.postsWanted(r.name), stored)
 	if err != nil {
-		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
-		return
-	}
-	fresh, err := p.fetchPosts(cctx, col, cr, p.postsWanted(name), stored)
-	if err != nil {
-		p.fail(ctx, name, handle, key, "posts", err, fr, rec, log)
+		r.fail(ctx, handle, key, "posts", err)
 		return
 	}
 	posts := mergePosts(stored, fresh)
 	if cr.Language == "" {
 		cr.Language = mainLanguage(posts)
 	}
-	comments, fetched, err := p.comments(cctx, col, cr, posts, fresh, pc.ThreadPosts, now)
+	comments, fetched, err := r.comments(cctx, cr, posts, fresh, now)
 	if err != nil {
-		p.fail(ctx, name, handle, key, "thread", err, fr, rec, log)
+		r.fail(ctx, handle, key, "thread", err)
 		return
 	}
 
-	history, err := p.st.Snapshots(ctx, key, now.AddDate(0, 0, -120).UTC().Format("2006-01-02"))
+	history, err := r.st.Snapshots(ctx, key, now.AddDate(0, 0, -120).UTC().Format("2006-01-02"))
 	if err != nil {
-		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
+		r.fail(ctx, handle, key, "store", err)
 		return
 	}
 	// The audience sample is written even if shutdown starts now: it cost
 	// requests, and the next run would otherwise take it again.
 	actx, cancelAudience := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
-	aud := p.audience(cctx, actx, col, cr, comments, now, rec, log)
+	aud := r.audience(cctx, actx, r.col, cr, comments, now, r.rec, r.log)
 	cancelAudience()
-	sc := p.scoreCreator(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history, Audience: aud}, now)
+	sc := r.scoreCreator(scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: history, Audience: aud}, now)
 	snap := model.Snapshot{
 		CreatorKey: key,
 		Day:        now.UTC().Format("2006-01-02"),
@@ -428,35 +534,39 @@ func (p *Pipeline) collectOne(ctx context.Context, name string, col collectors.C
 	// writes posts, then the creator, without a transaction).
 	wctx, cancelWrite := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancelWrite()
-	err = p.st.SaveCreator(wctx, store.CreatorUpdate{
+	err = r.st.SaveCreator(wctx, store.CreatorUpdate{
 		Creator: cr, Posts: fresh, Comments: fetched, Score: &sc, Snapshot: &snap, At: now.UTC(),
 	})
 	if err != nil {
-		p.fail(ctx, name, handle, key, "store", err, fr, rec, log)
+		r.fail(ctx, handle, key, "store", err)
 		return
 	}
-	if ps, ok := p.st.(store.PostSnapshotter); ok {
-		if err := ps.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil {
-			rec.addError(name, key, "store", err, p.now())
+	if ps, ok := r.st.(store.PostSnapshotter); ok {
+		if err := ps.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil && !r.rec.storeFailed(err, r.now()) {
+			r.rec.addError(r.name, key, "store", err, r.now())
 		}
 	}
-	fr.ok()
-	rec.platform(name, func(s *model.PlatformStats) { s.Collected++; s.Scored++ })
-	log.Debug("creator scored", "creator", key, "tier", sc.Tier, "er", sc.ER, "composite", sc.Composite,
+	r.fr.ok()
+	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Collected++; s.Scored++ })
+	r.log.Debug("creator scored", "creator", key, "tier", sc.Tier, "er", sc.ER, "composite", sc.Composite,
 		"fetched_posts", len(fresh), "stored_posts", len(stored))
 }
 
 // fresh reports whether the creator named by handleOrID was collected
-// successfully less than refresh_after ago.
-func (p *Pipeline) fresh(ctx context.Context, platform, handleOrID string, now time.Time) bool {
+// successfully less than refresh_after ago. An unknown creator is not fresh;
+// another error is returned along with false.
+func (p *Pipeline) fresh(ctx context.Context, platform, handleOrID string, now time.Time) (bool, error) {
 	if p.cfg.RefreshAfter <= 0 {
-		return false
+		return false, nil
 	}
 	rec, err := p.st.Creator(ctx, model.Key(platform, handleOrID))
 	if errors.Is(err, store.ErrNotFound) {
 		rec, err = p.st.CreatorByHandle(ctx, platform, strings.TrimPrefix(handleOrID, "@"))
 	}
-	return err == nil && rec.Status == model.StatusOK && rec.Score != nil && now.Sub(rec.LastCollected) < p.cfg.RefreshAfter
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && rec.Status == model.StatusOK && rec.Score != nil && now.Sub(rec.LastCollected) < p.cfg.RefreshAfter, err
 }
 
 // comments returns the comments scoring reads: those of the most recent
@@ -464,15 +574,15 @@ func (p *Pipeline) fresh(ctx context.Context, platform, handleOrID string, now t
 // without stored comments) are fetched; the others come from the store.
 //
 // It returns all of them, and separately those fetched now.
-func (p *Pipeline) comments(ctx context.Context, col collectors.Collector, cr model.Creator, posts, fresh []model.Post, n int, now time.Time) (all, fetched []model.Comment, err error) {
+func (r *platformRun) comments(ctx context.Context, cr model.Creator, posts, fresh []model.Post, now time.Time) (all, fetched []model.Comment, err error) {
 	isFresh := make(map[string]bool, len(fresh))
 	for _, f := range fresh {
 		isFresh[f.Key()] = true
 	}
-	for _, post := range threadsToRead(posts, n) {
-		young := now.Sub(post.CreatedAt) < p.cfg.PostRefresh
+	for _, post := range threadsToRead(posts, r.pc.ThreadPosts) {
+		young := now.Sub(post.CreatedAt) < r.cfg.PostRefresh
 		if !young || !isFresh[post.Key()] {
-			stored, err := p.st.Comments(ctx, post.Key())
+			stored, err := r.st.Comments(ctx, post.Key())
 			if err != nil {
 				return nil, nil, fmt.Errorf("stored comments of %s: %w", post.ID, err)
 			}
@@ -481,7 +591,7 @@ func (p *Pipeline) comments(ctx context.Context, col collectors.Collector, cr mo
 				continue
 			}
 		}
-		cs, err := col.Thread(ctx, cr, post)
+		cs, err := r.col.Thread(ctx, cr, post)
 		if err != nil {
 			return nil, nil, fmt.Errorf("post %s: %w", post.ID, err)
 		}
@@ -637,17 +747,20 @@ func threadsToRead(posts []model.Post, n int) []model.Post {
 // fail records a creator's failure and marks its stored record, never
 // touching its metrics: gone when the platform says it does not exist, stale
 // otherwise.
-func (p *Pipeline) fail(ctx context.Context, platform, handle, key, stage string, err error, fr *frontier, rec *recorder, log *slog.Logger) {
+func (r *platformRun) fail(ctx context.Context, handle, key, stage string, err error) {
+	if r.rec.storeFailed(err, r.now()) {
+		return // the store as a whole, not the creator: the run stops
+	}
 	if ctx.Err() != nil {
 		return // shutting down: not the creator's fault
 	}
-	rec.platform(platform, func(s *model.PlatformStats) { s.Failed++ })
+	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Failed++ })
 	who := key
-	if who == "" || who == model.Key(platform, handle) {
+	if who == "" || who == model.Key(r.name, handle) {
 		who = handle
 	}
-	rec.addError(platform, who, stage, err, p.now())
-	log.Warn("creator failed", "creator", who, "stage", stage, "err", err)
+	r.rec.addError(r.name, who, stage, err, r.now())
+	r.log.Warn("creator failed", "creator", who, "stage", stage, "err", err)
 	status := model.StatusStale
 	if errors.Is(err, collectors.ErrNotFound) && stage == "profile" {
 		status = model.StatusGone
@@ -655,24 +768,24 @@ func (p *Pipeline) fail(ctx context.Context, platform, handle, key, stage string
 	mctx := context.WithoutCancel(ctx)
 	if stage == "profile" {
 		// The creator was named by a handle or an id; find what is stored.
-		if _, gerr := p.st.Creator(mctx, key); errors.Is(gerr, store.ErrNotFound) {
-			if rec, herr := p.st.CreatorByHandle(mctx, platform, strings.TrimPrefix(handle, "@")); herr == nil {
-				key = rec.Key
+		if _, gerr := r.st.Creator(mctx, key); errors.Is(gerr, store.ErrNotFound) {
+			if found, herr := r.st.CreatorByHandle(mctx, r.name, strings.TrimPrefix(handle, "@")); herr == nil {
+				key = found.Key
 			}
 		}
 	}
-	if merr := p.st.MarkStatus(mctx, key, status, fmt.Sprintf("%s: %v", stage, err)); merr != nil && !errors.Is(merr, store.ErrNotFound) {
-		log.Warn("marking creator", "creator", key, "err", merr)
+	if merr := r.st.MarkStatus(mctx, key, status, fmt.Sprintf("%s: %v", stage, err)); merr != nil && !errors.Is(merr, store.ErrNotFound) && !r.rec.storeFailed(merr, r.now()) {
+		r.log.Warn("marking creator", "creator", key, "err", merr)
 	}
 	if reason := blockReason(err); reason != "" {
-		if fr.blocked() >= pauseAfter {
-			if fr.stop() {
-				rec.platform(platform, func(s *model.PlatformStats) { s.Paused = reason })
-				log.Warn("platform paused for the rest of the run", "reason", reason)
+		if r.fr.blocked() >= pauseAfter {
+			if r.fr.stop() {
+				r.rec.platform(r.name, func(s *model.PlatformStats) { s.Paused = reason })
+				r.log.Warn("platform paused for the rest of the run", "reason", reason)
 			}
 		}
 	} else {
-		fr.ok()
+		r.fr.ok()
 	}
 }
 

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/store"
 )
 
 // maxRunErrors bounds the errors kept on one run document.
@@ -23,6 +25,10 @@ type recorder struct {
 	// audience counts the audience samples started per platform in this run
 	// (audience.max_per_run).
 	audience map[string]int
+	// stop cancels the run's context (storeFailed); fatal is the store
+	// failure that stopped the run, if one did.
+	stop  context.CancelCauseFunc
+	fatal *store.FatalError
 }
 
 // takeAudience reserves one of the run's audience samples of platform; false
@@ -40,8 +46,39 @@ func (r *recorder) takeAudience(platform string, max int) bool {
 	return true
 }
 
-func newRecorder(r model.Run) *recorder {
-	return &recorder{run: r, claimed: map[string]bool{}}
+func newRecorder(r model.Run, stop context.CancelCauseFunc) *recorder {
+	return &recorder{run: r, claimed: map[string]bool{}, stop: stop}
+}
+
+// storeFailed stops the run when err is a store failure that is not about one
+// creator (store.FatalError: disk full, read-only, database gone): no write
+// can succeed, so collecting more only wastes requests. The first such
+// failure is recorded on the run, which then finishes failed. It reports
+// whether err was one.
+func (r *recorder) storeFailed(err error, at time.Time) bool {
+	f, ok := store.AsFatal(err)
+	if !ok {
+		return false
+	}
+	r.mu.Lock()
+	first := r.fatal == nil
+	if first {
+		r.fatal = f
+		r.run.Errors = append(r.run.Errors, model.RunError{Stage: "store", At: at.UTC(),
+			Reason: "run stopped: " + f.Error()})
+	}
+	r.mu.Unlock()
+	if first && r.stop != nil {
+		r.stop(fmt.Errorf("run stopped: %w", f))
+	}
+	return true
+}
+
+// fatalError is the store failure that stopped the run, or nil.
+func (r *recorder) fatalError() *store.FatalError {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.fatal
 }
 
 func (r *recorder) platform(name string, f func(*model.PlatformStats)) {
@@ -147,14 +184,16 @@ func (r *recorder) snapshot() model.Run {
 	return out
 }
 
-// finish sets the final status: failed when nothing was collected and
-// something went wrong, partial when some creators failed or the run was
+// finish sets the final status: failed when the store failed (storeFailed)
+// or when nothing was collected and something went wrong, partial when some creators failed or the run was
 // interrupted, succeeded otherwise.
 func (r *recorder) finish(end time.Time, interrupted bool) model.Run {
 	r.mu.Lock()
 	t := r.run.Totals()
 	collected, failed := t.Collected+t.Skipped, t.Failed
 	switch {
+	case r.fatal != nil:
+		r.run.Status = model.RunFailed
 	case collected == 0 && (failed > 0 || len(r.run.Errors) > 0 || interrupted):
 		r.run.Status = model.RunFailed
 	case failed > 0 || interrupted || len(r.run.Errors) > 0:
@@ -164,6 +203,7 @@ func (r *recorder) finish(end time.Time, interrupted bool) model.Run {
 	}
 	if r.dropped > 0 {
 		r.run.Errors = append(r.run.Errors, model.RunError{Stage: "run", Reason: fmt.Sprintf("%d more errors not kept", r.dropped), At: end.UTC()})
+		r.dropped = 0
 	}
 	r.run.FinishedAt = end.UTC()
 	r.run.DurationMS = end.Sub(r.run.StartedAt).Milliseconds()

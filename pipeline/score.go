@@ -67,12 +67,19 @@ const (
 // creator whose data cannot be read is left as it was; up to a few such
 // errors are returned.
 //
+// It stops between creators when ctx ends (shutdown), returning an error
+// that wraps *RescoreStopped. That loses nothing: re-scoring is idempotent,
+// every creator written has its full new score, and the next run (or
+// Rescore) re-scores every stored creator again.
+//
 // With the LLM judge enabled, its verdict on each re-scored creator is added
-// to the breakdown (weight 0); judgeCtx is the run's own context, so a
-// cancelled run stops asking the model.
-func (p *Pipeline) afterPlatform(ctx, judgeCtx context.Context, platform string) error {
+// to the breakdown (weight 0).
+func (p *Pipeline) afterPlatform(ctx context.Context, platform string) error {
 	recs, err := p.scoredCreators(ctx, platform)
 	if err != nil {
+		if ctx.Err() != nil {
+			return &RescoreStopped{Platform: platform, Pass: 1, Cause: context.Cause(ctx)}
+		}
 		return err
 	}
 	if len(recs) == 0 {
@@ -84,6 +91,9 @@ func (p *Pipeline) afterPlatform(ctx, judgeCtx context.Context, platform string)
 			errs = append(errs, fmt.Errorf("re-scoring %s: %w", key, err))
 		}
 	}
+	stopped := func(pass, done int) error {
+		return errors.Join(append(errs, &RescoreStopped{Platform: platform, Pass: pass, Done: done, Total: len(recs), Cause: context.Cause(ctx)})...)
+	}
 
 	// Pass 1: measure the cohort and collect the commenters.
 	builder := scoring.NewCohortBuilder(p.bm, p.scfg)
@@ -92,8 +102,17 @@ func (p *Pipeline) afterPlatform(ctx, judgeCtx context.Context, platform string)
 	cached := 0
 	ok := make([]bool, len(recs))
 	for i, rec := range recs {
+		if ctx.Err() != nil {
+			return stopped(1, i)
+		}
 		in, err := p.storedInput(ctx, platform, rec)
 		if err != nil {
+			if ctx.Err() != nil {
+				return stopped(1, i)
+			}
+			if _, ok := store.AsFatal(err); ok {
+				return fmt.Errorf("re-scoring %s: %w", platform, err)
+			}
 			fail(rec.Key, err)
 			continue
 		}
@@ -116,11 +135,17 @@ func (p *Pipeline) afterPlatform(ctx, judgeCtx context.Context, platform string)
 			continue
 		}
 		if ctx.Err() != nil {
-			return errors.Join(append(errs, ctx.Err())...)
+			return stopped(2, i)
 		}
 		in, cached := cache[rec.Key]
 		if !cached {
 			if in, err = p.storedInput(ctx, platform, rec); err != nil {
+				if ctx.Err() != nil {
+					return stopped(2, i)
+				}
+				if _, ok := store.AsFatal(err); ok {
+					return fmt.Errorf("re-scoring %s: %w", platform, err)
+				}
 				fail(rec.Key, err)
 				continue
 			}
@@ -129,24 +154,56 @@ func (p *Pipeline) afterPlatform(ctx, judgeCtx context.Context, platform string)
 		in.Cohort, in.Ring = &cohort, &ring
 		sc := scoring.Score(in, p.bm, cfg, rec.Score.ComputedAt)
 		sc.Rank = rec.Score.Rank
-		if p.judge != nil && judgeCtx.Err() == nil {
-			switch v, err := p.judge.Judge(judgeCtx, in.Creator, in.Posts, in.Comments); {
+		if p.judge != nil {
+			switch v, err := p.judge.Judge(ctx, in.Creator, in.Posts, in.Comments); {
 			case err == nil:
 				sc.Breakdown = append(sc.Breakdown, llm.ToComponent(v))
 			case errors.Is(err, llm.ErrNoContent), errors.Is(err, llm.ErrBudget):
 				// nothing to judge, or the run's token budget is spent
+			case ctx.Err() != nil:
+				return stopped(2, i)
 			default:
 				fail(rec.Key, err)
 			}
 		}
 		err := p.st.SaveCreator(ctx, store.CreatorUpdate{Creator: rec.Creator, Score: &sc, At: rec.LastCollected})
 		if err != nil {
+			if ctx.Err() != nil {
+				return stopped(2, i)
+			}
+			if _, ok := store.AsFatal(err); ok {
+				return fmt.Errorf("re-scoring %s: %w", platform, err)
+			}
 			fail(rec.Key, err)
 		}
 		delete(cache, rec.Key)
 	}
 	return errors.Join(errs...)
 }
+
+// RescoreStopped is the re-scoring pass of a platform stopped between
+// creators because its context ended (shutdown, timeout).
+type RescoreStopped struct {
+	Platform    string
+	Pass        int // 1 measures the cohort, 2 writes the new scores
+	Done, Total int // creators handled in that pass, of all
+	Cause       error
+}
+
+func (e *RescoreStopped) Error() string {
+	what := "reading the stored creators"
+	switch e.Pass {
+	case 1:
+		if e.Total > 0 {
+			what = fmt.Sprintf("measuring the cohort (%d of %d creators read)", e.Done, e.Total)
+		}
+	case 2:
+		what = fmt.Sprintf("writing new scores (at creator %d of %d)", e.Done, e.Total)
+	}
+	return fmt.Sprintf("re-scoring %s stopped while %s: %v; the next run re-scores every stored creator", e.Platform, what, e.Cause)
+}
+
+func (e *RescoreStopped) Unwrap() error { return e.Cause }
 
 // scoredCreators reads every scored creator of the platform, any status
 // except gone.
@@ -214,7 +271,7 @@ func (p *Pipeline) Rescore(ctx context.Context, platforms ...string) error {
 	}
 	var errs []error
 	for _, name := range platforms {
-		if err := p.afterPlatform(ctx, ctx, name); err != nil {
+		if err := p.afterPlatform(ctx, name); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 		}
 		if err := p.st.Rerank(ctx, name); err != nil {

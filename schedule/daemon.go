@@ -1,11 +1,20 @@
 // Package schedule is nanoscout's daemon (`nanoscout schedule`): it runs jobs
-// on cron specs (robfig/cron/v3) and makes sure that one job never runs twice
-// at once, in one daemon or across several sharing a store.
+// on cron specs (parsed by robfig/cron/v3) and makes sure that each fire of a
+// job runs once and one job never runs twice at once, in one daemon or across
+// several sharing a store.
 //
-// Each fire of a job goes through the daemon's wrapper, which owns what
-// cron's Job.Run lacks: the context, the timeout, skipping a job still
-// running here, recovering from a panic, the job's lease, logging and
-// metrics. The lease (store.Leaser) is taken atomically before the job runs
+// The daemon waits for each job's next fire itself (one timer per job) rather
+// than through cron's runner, because a fire must know its nominal time: the
+// time the spec names, before jitter, which every daemon computes alike
+// (`@every` schedules are aligned to a grid for this: see ParseSpec). Each
+// fire is claimed in the store (store.FireClaimer: an insert-only document
+// keyed by job and nominal time) before it runs, so of several daemons
+// exactly one runs it; the others log it skipped as "claimed".
+//
+// Each fire of a job goes through the daemon's wrapper, which owns the
+// context, the timeout, skipping a job still running here, recovering from
+// a panic, the fire's claim, the job's lease, logging and metrics. The lease
+// (store.Leaser) is taken atomically before the job runs
 // and renewed by a heartbeat while it runs; a job whose lease another daemon
 // holds is skipped and the skip is logged. A daemon that dies stops renewing,
 // and its leases lapse after their TTL: the next daemon to take a job's lease
@@ -33,10 +42,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/nanoscout/nanoscout/metrics"
 	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/pipeline"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -53,6 +61,7 @@ const (
 	SkipLease    = "lease"    // another daemon holds the job's lease
 	SkipError    = "error"    // the lease could not be checked
 	SkipShutdown = "shutdown" // the daemon is shutting down
+	SkipClaimed  = "claimed"  // another daemon claimed this fire (it runs it)
 )
 
 // leaseOpTimeout bounds one lease operation.
@@ -80,6 +89,7 @@ type Daemon struct {
 	started  bool
 	draining bool
 	wg       sync.WaitGroup // executions, jitter waits and recoveries in flight
+	loops    sync.WaitGroup // the jobs' timers
 }
 
 type jobState struct {
@@ -120,14 +130,10 @@ func WithRunAtStart(names ...string) Option {
 // WithClock sets the time source of job environments and logs.
 func WithClock(now func() time.Time) Option { return func(d *Daemon) { d.now = now } }
 
-// New builds a daemon for jobs on st, which must implement store.Leaser.
+// New builds a daemon for jobs on st.
 func New(st store.Store, jobs []Job, opts ...Option) (*Daemon, error) {
-	leases, ok := st.(store.Leaser)
-	if !ok {
-		return nil, fmt.Errorf("schedule: the store (%T) has no leases", st)
-	}
 	d := &Daemon{
-		st: st, leases: leases, byName: map[string]*jobState{},
+		st: st, leases: st, byName: map[string]*jobState{},
 		ttl: time.Minute, shutdown: 8 * time.Second, unfinished: UnfinishedResume,
 		log: slog.New(slog.DiscardHandler), now: time.Now,
 	}
@@ -262,11 +268,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.started = true
 	d.mu.Unlock()
 
-	c := cron.New(cron.WithLogger(cronLogger{d.log}))
 	for _, js := range d.jobs {
-		c.Schedule(js.Schedule, cron.FuncJob(func() { d.fire(js) }))
+		d.loops.Go(func() { d.loop(js) })
 	}
-	c.Start()
 	d.log.Info("daemon started", "owner", d.owner, "jobs", d.JobNames(), "lease_ttl", d.ttl)
 	for _, f := range d.Next(d.now(), 1) {
 		if len(f.Times) > 0 {
@@ -278,7 +282,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if d.enter() {
 			go func() {
 				defer d.wg.Done()
-				d.execute(d.workCtx, d.byName[name], "start")
+				d.execute(d.workCtx, d.byName[name], "start", time.Time{})
 			}()
 		}
 	}
@@ -288,8 +292,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.draining = true
 	d.mu.Unlock()
 	d.log.Info("shutting down: no new jobs; stopping running ones", "timeout", d.shutdown)
-	c.Stop()
 	d.cancelWork()
+	d.loops.Wait()
 	done := make(chan struct{})
 	go func() {
 		d.wg.Wait()
@@ -311,28 +315,57 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 }
 
-// fire is one scheduled start of js (a cron job).
-func (d *Daemon) fire(js *jobState) {
-	if !d.enter() {
-		return
+// loop starts js at each of its fires until shutdown. Like cron's runner it
+// reads the wall clock and skips fires missed while the machine slept.
+func (d *Daemon) loop(js *jobState) {
+	t := time.Now()
+	for {
+		next := js.Schedule.Next(t)
+		if next.IsZero() {
+			return // the spec names no more times
+		}
+		timer := time.NewTimer(time.Until(next))
+		select {
+		case <-d.workCtx.Done():
+			timer.Stop()
+			return
+		case <-timer.C:
+		}
+		if d.enter() {
+			go func() {
+				defer d.wg.Done()
+				d.fire(js, next)
+			}()
+		}
+		// Never the same fire twice, even if the wall clock stepped back.
+		t = time.Now()
+		if t.Before(next) {
+			t = next
+		}
 	}
-	defer d.wg.Done()
+}
+
+// fire is one scheduled start of js at its nominal time at.
+func (d *Daemon) fire(js *jobState, at time.Time) {
 	if js.Jitter > 0 {
 		wait := time.Duration(mrand.Int64N(int64(js.Jitter)))
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
 		select {
-		case <-time.After(wait):
+		case <-timer.C:
 		case <-d.workCtx.Done():
 			return
 		}
 	}
-	d.execute(d.workCtx, js, "schedule")
+	d.execute(d.workCtx, js, "schedule", at)
 }
 
 // Outcome is what one attempt to run a job did.
 type Outcome struct {
 	Ran     bool
-	Skipped string // SkipRunning, SkipLease, SkipError or SkipShutdown when it did not run
-	Holder  string // the lease's holder when skipped for SkipLease
+	Fire    time.Time // the fire's nominal time; zero when triggered, at start or to resume
+	Skipped string    // SkipRunning, SkipClaimed, SkipLease, SkipError or SkipShutdown when it did not run
+	Holder  string    // the lease's holder when skipped for SkipLease, the fire's claimant for SkipClaimed
 	Result  Result
 	Err     error
 }
@@ -352,36 +385,62 @@ func (d *Daemon) Trigger(ctx context.Context, name string) (Outcome, error) {
 	defer cancel()
 	stop := context.AfterFunc(d.workCtx, cancel)
 	defer stop()
-	return d.execute(ctx, js, "trigger"), nil
+	return d.execute(ctx, js, "trigger", time.Time{}), nil
 }
 
-// execute runs js once if this daemon can take its lease.
-func (d *Daemon) execute(ctx context.Context, js *jobState, cause string) Outcome {
+// execute runs js once if this daemon can take its lease. fire is the
+// nominal time of a scheduled fire, which this daemon must claim first
+// (zero for triggers, runs at start and resumes, which are no fires).
+func (d *Daemon) execute(ctx context.Context, js *jobState, cause string, fire time.Time) Outcome {
 	log := d.log.With("job", js.Name)
+	if !fire.IsZero() {
+		log = log.With("fire", fire.Format(time.RFC3339Nano))
+	}
+	skip := func(reason, holder string, err error) Outcome {
+		d.m.JobSkipped(js.Name, reason)
+		return Outcome{Fire: fire, Skipped: reason, Holder: holder, Err: err}
+	}
 	if !js.running.CompareAndSwap(false, true) {
 		log.Info("job skipped: still running in this daemon", "cause", cause)
-		d.m.JobSkipped(js.Name, SkipRunning)
-		return Outcome{Skipped: SkipRunning}
+		return skip(SkipRunning, "", nil)
 	}
 	defer js.running.Store(false)
+
+	if !fire.IsZero() {
+		lctx, cancel := context.WithTimeout(ctx, leaseOpTimeout)
+		ok, err := d.st.ClaimFire(lctx, js.Name, fire, d.owner)
+		var claim store.Fire
+		if err == nil && !ok {
+			claim, _ = d.st.Fire(lctx, js.Name, fire)
+		}
+		cancel()
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return Outcome{Fire: fire, Skipped: SkipShutdown}
+		case err != nil:
+			log.Error("job skipped: its fire could not be claimed", "cause", cause, "err", err)
+			return skip(SkipError, "", err)
+		case !ok:
+			log.Info("job skipped: another daemon claimed this fire", "cause", cause, "claimant", claim.Owner)
+			return skip(SkipClaimed, claim.Owner, nil)
+		}
+	}
 
 	lctx, cancel := context.WithTimeout(ctx, leaseOpTimeout)
 	ok, err := d.leases.Acquire(lctx, js.Name, d.owner, d.ttl)
 	cancel()
 	if err != nil {
 		if ctx.Err() != nil {
-			return Outcome{Skipped: SkipShutdown}
+			return Outcome{Fire: fire, Skipped: SkipShutdown}
 		}
 		log.Error("job skipped: its lease could not be taken", "cause", cause, "err", err)
-		d.m.JobSkipped(js.Name, SkipError)
-		return Outcome{Skipped: SkipError, Err: err}
+		return skip(SkipError, "", err)
 	}
 	if !ok {
 		holder := d.holder(ctx, js.Name)
 		log.Info("job skipped: another daemon holds its lease", "cause", cause, "holder", holder.Owner,
 			"lease_expires", holder.ExpiresAt.Format(time.RFC3339))
-		d.m.JobSkipped(js.Name, SkipLease)
-		return Outcome{Skipped: SkipLease, Holder: holder.Owner}
+		return skip(SkipLease, holder.Owner, nil)
 	}
 
 	jctx, stopJob := context.WithCancelCause(ctx)
@@ -408,7 +467,7 @@ func (d *Daemon) execute(ctx context.Context, js *jobState, cause string) Outcom
 	start := d.now()
 	d.m.JobStarted(js.Name)
 	log.Info("job started", "cause", cause, "kind", js.Kind)
-	res, err := d.call(jctx, js, log)
+	res, err := d.call(jctx, js, fire, log)
 	end := d.now()
 	if res.Status == "" {
 		res.Status = model.RunSucceeded
@@ -432,18 +491,18 @@ func (d *Daemon) execute(ctx context.Context, js *jobState, cause string) Outcom
 	} else {
 		log.Info("job finished", attrs...)
 	}
-	return Outcome{Ran: true, Result: res, Err: err}
+	return Outcome{Ran: true, Fire: fire, Result: res, Err: err}
 }
 
 // call runs the job's function, turning a panic into an error.
-func (d *Daemon) call(ctx context.Context, js *jobState, log *slog.Logger) (res Result, err error) {
+func (d *Daemon) call(ctx context.Context, js *jobState, fire time.Time, log *slog.Logger) (res Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error("job panicked", "panic", r)
 			res, err = Result{Status: model.RunFailed}, fmt.Errorf("job %s panicked: %v", js.Name, r)
 		}
 	}()
-	return js.Do(ctx, Env{Log: log, Metrics: d.m, Now: d.now})
+	return js.Do(ctx, Env{Log: log, Metrics: d.m, Now: d.now, Fire: fire})
 }
 
 var (
@@ -505,7 +564,7 @@ func (d *Daemon) holder(ctx context.Context, job string) store.Lease {
 	return store.Lease{}
 }
 
-// unfinishedRuns lists runs of job still marked running.
+// unfinishedRuns lists runs of job still marked running (at start).
 func (d *Daemon) unfinishedRuns(ctx context.Context, job string) ([]model.Run, error) {
 	runs, err := d.st.Runs(ctx, 100)
 	if err != nil {
@@ -520,26 +579,18 @@ func (d *Daemon) unfinishedRuns(ctx context.Context, job string) ([]model.Run, e
 	return out, nil
 }
 
-// sweep marks the job's runs still "running" abandoned. It is called with
-// the job's lease held, which proves their daemon is gone: a live one would
-// have kept the lease.
+// sweep marks the job's runs still "running" abandoned
+// (pipeline.SweepAbandoned). It is called with the job's lease held, which
+// proves their daemon is gone: a live one would have kept the lease.
 func (d *Daemon) sweep(ctx context.Context, job string, log *slog.Logger) int {
-	runs, err := d.unfinishedRuns(ctx, job)
+	ids, err := pipeline.SweepAbandoned(ctx, d.st, job, d.now())
 	if err != nil {
-		log.Warn("looking for unfinished runs", "err", err)
-		return 0
+		log.Warn("marking unfinished runs abandoned", "err", err)
 	}
-	for _, r := range runs {
-		r.Status = model.RunAbandoned
-		r.Errors = append(r.Errors, model.RunError{Stage: "run", At: d.now().UTC(),
-			Reason: fmt.Sprintf("its daemon (%s) stopped without finishing: the job's lease lapsed", r.Owner)})
-		if err := d.st.SaveRun(ctx, r); err != nil {
-			log.Warn("marking an unfinished run abandoned", "run", r.ID, "err", err)
-			continue
-		}
-		log.Warn("marked an unfinished run abandoned: its daemon is gone", "run", r.ID, "owner", r.Owner)
+	if len(ids) > 0 {
+		log.Warn("marked unfinished runs abandoned: their daemon is gone", "runs", ids)
 	}
-	return len(runs)
+	return len(ids)
 }
 
 // recoverUnfinished looks at start for jobs whose runs are still marked
@@ -577,7 +628,7 @@ func (d *Daemon) recoverJob(js *jobState) {
 	for attempt := range 2 {
 		var out Outcome
 		if d.unfinished == UnfinishedResume {
-			out = d.execute(d.workCtx, js, "resume")
+			out = d.execute(d.workCtx, js, "resume", time.Time{})
 		} else {
 			out = d.abandonOnly(js, log)
 		}
@@ -621,12 +672,4 @@ func (d *Daemon) abandonOnly(js *jobState, log *slog.Logger) Outcome {
 		log.Warn("releasing the job's lease", "err", err)
 	}
 	return Outcome{}
-}
-
-// cronLogger sends cron's own messages to slog, its chatter at debug level.
-type cronLogger struct{ log *slog.Logger }
-
-func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
-func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,12 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
-
 	_ "github.com/nanoscout/nanoscout/collectors/all"
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/internal/ferrettest"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/simulator"
 	"github.com/nanoscout/nanoscout/store"
@@ -30,37 +28,7 @@ import (
 // ferretURI is the embedded FerretDB TestMain starts for the MongoDB tests.
 var ferretURI string
 
-func TestMain(m *testing.M) { os.Exit(runMain(m)) }
-
-func runMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "nanoscout-schedule-ferretdb-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting FerretDB:", err)
-		return 1
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = f.Run(ctx)
-	}()
-	ferretURI = f.MongoDBURI()
-	code := m.Run()
-	cancel()
-	<-done
-	return code
-}
+func TestMain(m *testing.M) { os.Exit(ferrettest.Main(m, &ferretURI)) }
 
 // testLogger writes to the test's log (shown on failure or with -v).
 func testLogger(t *testing.T, name string) *slog.Logger {

@@ -39,6 +39,9 @@ type Env struct {
 	Log     *slog.Logger // with the job's name
 	Metrics *metrics.Metrics
 	Now     func() time.Time
+	// Fire is the nominal time of the scheduled fire being run (before
+	// jitter); zero when the job was triggered, run at start or resumed.
+	Fire time.Time
 }
 
 // Result is the outcome of one execution.
@@ -48,11 +51,32 @@ type Result struct {
 	Attrs  []any  // more key/value pairs for the log line of the job's end
 }
 
-// ParseSpec parses a cron spec in loc (see config.ParseSpec, which the
-// config's validation uses too).
+// ParseSpec parses a cron spec in loc (config.ParseSpec, which the config's
+// validation uses too): five fields, six with leading seconds, or a
+// descriptor; a CRON_TZ= or TZ= prefix overrides loc.
+//
+// "@every d" fires on a fixed grid, the multiples of d counted from
+// 0001-01-01 00:00 UTC (Go's zero time), not d after the daemon started:
+// "@every 6h" fires at 00:00, 06:00, 12:00 and 18:00 UTC, "@every 5s" at
+// :00, :05, :10 … of each minute. So every daemon sharing a store computes
+// the same fire times and claims each fire once. (A d that does not divide
+// a day still gives one grid for all daemons, just not aligned to midnight.)
 func ParseSpec(spec string, loc *time.Location) (cron.Schedule, error) {
-	return config.ParseSpec(spec, loc)
+	s, err := config.ParseSpec(spec, loc)
+	if err != nil {
+		return nil, err
+	}
+	if every, ok := s.(cron.ConstantDelaySchedule); ok {
+		return gridSchedule{every.Delay}, nil
+	}
+	return s, nil
 }
+
+// gridSchedule fires at the multiples of every (see ParseSpec).
+type gridSchedule struct{ every time.Duration }
+
+// Next is the first multiple of every after t.
+func (g gridSchedule) Next(t time.Time) time.Time { return t.Truncate(g.every).Add(g.every) }
 
 // FromConfig builds the enabled jobs of cfg's schedule section: run jobs
 // (the pipeline on cfg, restricted to the job's platforms, with runOpts)
@@ -81,11 +105,7 @@ func FromConfig(cfg config.Config, st store.Store, runOpts ...pipeline.Option) (
 		case config.JobRun:
 			j.Do = RunJob(Restrict(cfg, jc.Platforms), st, name, runOpts...)
 		case config.JobPrune:
-			p, ok := st.(store.Pruner)
-			if !ok {
-				return nil, fmt.Errorf("config: schedule.jobs.%s: the store (%T) cannot prune", name, st)
-			}
-			j.Do = PruneJob(p, sc.Retention)
+			j.Do = PruneJob(st, sc.Retention)
 		}
 		jobs = append(jobs, j)
 	}
@@ -116,7 +136,7 @@ func RunJob(cfg config.Config, st store.Store, name string, opts ...pipeline.Opt
 	return func(ctx context.Context, env Env) (Result, error) {
 		tr := env.Metrics.Run()
 		all := append([]pipeline.Option{
-			pipeline.WithLogger(env.Log), pipeline.WithJob(name), pipeline.AddProgress(tr.Progress),
+			pipeline.WithLogger(env.Log), pipeline.WithJob(name), pipeline.WithLeaseHeld(), pipeline.AddProgress(tr.Progress),
 		}, opts...)
 		p, err := pipeline.New(cfg, st, all...)
 		if err != nil {
@@ -153,9 +173,14 @@ func PruneJob(p store.Pruner, r config.Retention) Func {
 	}
 }
 
+// FireRetention is how long the claims of scheduled fires are kept. A fire
+// is only claimed around its nominal time (plus jitter), so a week is ample.
+const FireRetention = 7 * 24 * time.Hour
+
 // Cutoffs turns retention periods into the store's cutoff times at now.
+// Fire claims older than FireRetention always go.
 func Cutoffs(r config.Retention, now time.Time) store.Retention {
-	var out store.Retention
+	out := store.Retention{FiresBefore: now.Add(-FireRetention)}
 	if r.Snapshots > 0 {
 		out.SnapshotsBefore = now.Add(-r.Snapshots)
 	}

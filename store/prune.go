@@ -14,6 +14,9 @@ type Retention struct {
 	RunsBefore time.Time
 	// CommentsBefore: raw comments written (commented) before this.
 	CommentsBefore time.Time
+	// FiresBefore: claims of scheduled fires (FireClaimer) whose nominal
+	// time is before this. A fire is only ever claimed around its time.
+	FiresBefore time.Time
 }
 
 // Pruned counts the documents Prune deleted, by collection.

@@ -102,6 +102,13 @@ type Stats map[string]int64
 // Store is nanoscout's persistence. All writes are idempotent upserts keyed by
 // platform-native ids.
 type Store interface {
+	// Leaser grants one lease per job (the daemon, and pipeline runs
+	// outside it).
+	Leaser
+	// FireClaimer records each scheduled fire of a job once (the daemon).
+	FireClaimer
+	// Pruner deletes old data by a retention.
+	Pruner
 	// SaveCreator writes one creator's collection atomically (see
 	// CreatorUpdate). Counts the new profile does not know never replace
 	// known stored ones (see Guard).

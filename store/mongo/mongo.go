@@ -332,7 +332,8 @@ func orNow(t time.Time) time.Time {
 
 // SaveCreator writes posts, comments, the snapshot and last the creator
 // document, whose update alone carries the new profile, score and status.
-func (s *Store) SaveCreator(ctx context.Context, u store.CreatorUpdate) error {
+func (s *Store) SaveCreator(ctx context.Context, u store.CreatorUpdate) (err error) {
+	defer func() { err = fatal(err) }()
 	key := u.Creator.Key()
 	if err := s.saveCreator(ctx, key, u); err != nil {
 		return fmt.Errorf("saving creator %q: %w", key, err)
@@ -399,7 +400,8 @@ func (s *Store) saveCreator(ctx context.Context, key string, u store.CreatorUpda
 }
 
 // UpsertPosts writes posts in bulk, bulkChunk per command.
-func (s *Store) UpsertPosts(ctx context.Context, posts []model.Post) error {
+func (s *Store) UpsertPosts(ctx context.Context, posts []model.Post) (err error) {
+	defer func() { err = fatal(err) }()
 	if err := s.upsertPosts(ctx, posts); err != nil {
 		return fmt.Errorf("upserting %d posts: %w", len(posts), err)
 	}
@@ -408,7 +410,8 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []model.Post) error {
 
 // UpsertCreators writes profiles, keeping each stored creator's score and
 // status. A creator not yet stored starts unscored with status ok.
-func (s *Store) UpsertCreators(ctx context.Context, cs []model.Creator, at time.Time) error {
+func (s *Store) UpsertCreators(ctx context.Context, cs []model.Creator, at time.Time) (err error) {
+	defer func() { err = fatal(err) }()
 	at = orNow(at)
 	models := make([]mongo.WriteModel, len(cs))
 	for i, c := range cs {
@@ -432,7 +435,8 @@ func (s *Store) UpsertCreators(ctx context.Context, cs []model.Creator, at time.
 }
 
 // MarkStatus sets a creator's status and reason, keeping its metrics.
-func (s *Store) MarkStatus(ctx context.Context, key, status, reason string) error {
+func (s *Store) MarkStatus(ctx context.Context, key, status, reason string) (err error) {
+	defer func() { err = fatal(err) }()
 	update := bson.D{{Key: "$set", Value: bson.D{
 		{Key: "status", Value: status},
 		{Key: "statusReason", Value: reason},
@@ -469,12 +473,14 @@ func (s *Store) storedCreator(ctx context.Context, key string) (rec store.Creato
 }
 
 // Creator returns one stored creator, or an error wrapping store.ErrNotFound.
-func (s *Store) Creator(ctx context.Context, key string) (store.CreatorRecord, error) {
+func (s *Store) Creator(ctx context.Context, key string) (_ store.CreatorRecord, err error) {
+	defer func() { err = fatal(err) }()
 	return s.creatorWhere(ctx, key, byID(key))
 }
 
 // CreatorByHandle returns the stored creator of platform with that handle.
-func (s *Store) CreatorByHandle(ctx context.Context, platform, handle string) (store.CreatorRecord, error) {
+func (s *Store) CreatorByHandle(ctx context.Context, platform, handle string) (_ store.CreatorRecord, err error) {
+	defer func() { err = fatal(err) }()
 	return s.creatorWhere(ctx, platform+" @"+handle, bson.D{{Key: "platform", Value: platform}, {Key: "creator.handle", Value: handle}})
 }
 
@@ -504,7 +510,8 @@ func findAll[T any](ctx context.Context, col *mongo.Collection, what string, fil
 }
 
 // Posts returns a creator's posts, newest first, at most limit (0 = all).
-func (s *Store) Posts(ctx context.Context, creatorKey string, limit int) ([]model.Post, error) {
+func (s *Store) Posts(ctx context.Context, creatorKey string, limit int) (_ []model.Post, err error) {
+	defer func() { err = fatal(err) }()
 	opts := options.Find().SetSort(keys("-createdAt", "-_id"))
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
@@ -522,7 +529,8 @@ func (s *Store) Posts(ctx context.Context, creatorKey string, limit int) ([]mode
 }
 
 // Comments returns the comments under one post, oldest first.
-func (s *Store) Comments(ctx context.Context, postKey string) ([]model.Comment, error) {
+func (s *Store) Comments(ctx context.Context, postKey string) (_ []model.Comment, err error) {
+	defer func() { err = fatal(err) }()
 	docs, err := findAll[commentDoc](ctx, s.db.Collection(colComments), fmt.Sprintf("comments of %q", postKey),
 		bson.D{{Key: "postKey", Value: postKey}}, options.Find().SetSort(keys("createdAt", "_id")))
 	if err != nil {
@@ -546,7 +554,8 @@ var sortFields = map[string]string{
 }
 
 // Top returns a page of scored creators, best first by q.SortBy, ties by key.
-func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecord, error) {
+func (s *Store) Top(ctx context.Context, q store.TopQuery) (_ []store.CreatorRecord, err error) {
+	defer func() { err = fatal(err) }()
 	field, ok := sortFields[q.SortBy]
 	if !ok {
 		return nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
@@ -630,7 +639,8 @@ type rankDoc struct {
 // Rerank numbers the scored creators of platform 1..n within each tier by
 // composite (ties by key), at the top level and in the stored score. Only
 // changed ranks are written, bulkChunk per command.
-func (s *Store) Rerank(ctx context.Context, platform string) error {
+func (s *Store) Rerank(ctx context.Context, platform string) (err error) {
+	defer func() { err = fatal(err) }()
 	col := s.db.Collection(colCreators)
 	docs, err := findAll[rankDoc](ctx, col, fmt.Sprintf("scores of %s", platform),
 		bson.D{{Key: "platform", Value: platform}, {Key: "composite", Value: bson.D{{Key: "$exists", Value: true}}}},
@@ -662,7 +672,8 @@ func (s *Store) Rerank(ctx context.Context, platform string) error {
 }
 
 // PutSnapshot upserts the creator's snapshot for its day.
-func (s *Store) PutSnapshot(ctx context.Context, snap model.Snapshot) error {
+func (s *Store) PutSnapshot(ctx context.Context, snap model.Snapshot) (err error) {
+	defer func() { err = fatal(err) }()
 	if err := s.putSnapshot(ctx, snap); err != nil {
 		return err
 	}
@@ -670,7 +681,8 @@ func (s *Store) PutSnapshot(ctx context.Context, snap model.Snapshot) error {
 }
 
 // Snapshots returns a creator's snapshots from sinceDay on ("" = all), oldest first.
-func (s *Store) Snapshots(ctx context.Context, creatorKey, sinceDay string) ([]model.Snapshot, error) {
+func (s *Store) Snapshots(ctx context.Context, creatorKey, sinceDay string) (_ []model.Snapshot, err error) {
+	defer func() { err = fatal(err) }()
 	filter := bson.D{{Key: "creatorKey", Value: creatorKey}}
 	if sinceDay != "" {
 		filter = append(filter, bson.E{Key: "day", Value: bson.D{{Key: "$gte", Value: sinceDay}}})
@@ -688,8 +700,9 @@ func (s *Store) Snapshots(ctx context.Context, creatorKey, sinceDay string) ([]m
 }
 
 // SaveRun upserts a run.
-func (s *Store) SaveRun(ctx context.Context, r model.Run) error {
-	err := retryUpsert(ctx, func() error {
+func (s *Store) SaveRun(ctx context.Context, r model.Run) (err error) {
+	defer func() { err = fatal(err) }()
+	err = retryUpsert(ctx, func() error {
 		_, err := s.db.Collection(colRuns).ReplaceOne(ctx, byID(r.ID), r, options.Replace().SetUpsert(true))
 		return err
 	})
@@ -700,9 +713,10 @@ func (s *Store) SaveRun(ctx context.Context, r model.Run) error {
 }
 
 // Run returns one run, or an error wrapping store.ErrNotFound.
-func (s *Store) Run(ctx context.Context, id string) (model.Run, error) {
+func (s *Store) Run(ctx context.Context, id string) (_ model.Run, err error) {
+	defer func() { err = fatal(err) }()
 	var r model.Run
-	err := s.db.Collection(colRuns).FindOne(ctx, byID(id)).Decode(&r)
+	err = s.db.Collection(colRuns).FindOne(ctx, byID(id)).Decode(&r)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return r, fmt.Errorf("reading run %q: %w", id, store.ErrNotFound)
 	}
@@ -713,7 +727,8 @@ func (s *Store) Run(ctx context.Context, id string) (model.Run, error) {
 }
 
 // Runs lists runs, newest first, at most limit (0 = all).
-func (s *Store) Runs(ctx context.Context, limit int) ([]model.Run, error) {
+func (s *Store) Runs(ctx context.Context, limit int) (_ []model.Run, err error) {
+	defer func() { err = fatal(err) }()
 	opts := options.Find().SetSort(keys("-startedAt", "-_id"))
 	if limit > 0 {
 		opts.SetLimit(int64(limit))

@@ -3,15 +3,12 @@ package mongo
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
-
+	"github.com/nanoscout/nanoscout/internal/ferrettest"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/storetest"
 )
@@ -19,44 +16,7 @@ import (
 // ferretURI is the embedded FerretDB that TestMain starts for the whole binary.
 var ferretURI string
 
-func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "nanoscout-ferretdb-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "creating FerretDB directory:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	// FerretDB's logs stay out of test output unless NANOSCOUT_TEST_FERRETDB_LOG is set.
-	var logOut io.Writer = io.Discard
-	if os.Getenv("NANOSCOUT_TEST_FERRETDB_LOG") != "" {
-		logOut = os.Stderr
-	}
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-		Logger:    slog.New(slog.NewTextHandler(logOut, nil)),
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting FerretDB:", err)
-		return 1
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = f.Run(ctx)
-	}()
-	ferretURI = f.MongoDBURI()
-	code := m.Run()
-	cancel()
-	<-done
-	return code
-}
+func TestMain(m *testing.M) { os.Exit(ferrettest.Main(m, &ferretURI)) }
 
 var dbSeq atomic.Int64
 

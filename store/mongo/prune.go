@@ -41,6 +41,9 @@ func (s *Store) Prune(ctx context.Context, r store.Retention) (store.Pruned, err
 	if !r.CommentsBefore.IsZero() {
 		steps = append(steps, step{colComments, bson.D{{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: r.CommentsBefore.UTC()}}}}})
 	}
+	if !r.FiresBefore.IsZero() {
+		steps = append(steps, step{colFires, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: r.FiresBefore.UTC()}}}}})
+	}
 	for _, st := range steps {
 		col := s.db.Collection(st.col)
 		if k, ok := pruneIndexes[st.col]; ok {

@@ -11,23 +11,9 @@ import (
 	"github.com/nanoscout/nanoscout/store/internal/finite"
 )
 
-// Schema version 8: audience samples, one per creator and day.
+// Audience samples, one per creator and day (schema version 9, in schema.go).
 func init() {
 	sortColumns["audience"] = "audience"
-	registerMigration(8,
-		// The audience quality of the latest score (NULL without a sample),
-		// for the dashboard's filter and sort.
-		`ALTER TABLE creators ADD COLUMN audience REAL GENERATED ALWAYS AS (json_extract(json, '$.score.audience.share')) VIRTUAL`,
-		`CREATE INDEX creators_platform_tier_audience ON creators(platform, tier, audience DESC, key)`,
-		`CREATE INDEX creators_tier_audience ON creators(tier, audience DESC, key)`,
-		`CREATE TABLE audience_samples (
-			key         TEXT PRIMARY KEY, -- creator key and YYYY-MM-DD
-			creator_key TEXT NOT NULL,
-			sampled_at  INTEGER NOT NULL, -- unix microseconds
-			json        TEXT NOT NULL     -- the whole model.AudienceSample
-		)`,
-		`CREATE INDEX audience_samples_creator ON audience_samples(creator_key, sampled_at DESC)`,
-	)
 }
 
 var _ store.AudienceStore = (*Store)(nil)

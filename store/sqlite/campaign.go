@@ -12,26 +12,9 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
-// Schema version 6: campaigns (one JSON document each), the codes they
-// reserve (one row per code: the primary key makes a code one campaign's)
-// and the imported conversions (one row per order id).
-func init() {
-	registerMigration(6,
-		`CREATE TABLE campaigns (
-			id         TEXT PRIMARY KEY,
-			created_at INTEGER NOT NULL, -- unix microseconds
-			json       TEXT NOT NULL
-		)`,
-		`CREATE TABLE campaign_codes (
-			code        TEXT PRIMARY KEY, -- store.CodeKey
-			campaign_id TEXT NOT NULL
-		) WITHOUT ROWID`,
-		`CREATE TABLE conversions (
-			order_id TEXT PRIMARY KEY,
-			json     TEXT NOT NULL
-		) WITHOUT ROWID`,
-	)
-}
+// Schema version 6 (migrations in schema.go): campaigns (one JSON document
+// each), the codes they reserve (one row per code: the primary key makes a
+// code one campaign's) and the imported conversions (one row per order id).
 
 var _ store.Campaigns = (*Store)(nil)
 

@@ -10,21 +10,6 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
-// Schema version 3: job leases, and the indexes the prune job deletes by.
-func init() {
-	registerMigration(3,
-		`CREATE TABLE leases (
-			job         TEXT PRIMARY KEY,
-			owner       TEXT NOT NULL,
-			acquired_at INTEGER NOT NULL, -- unix microseconds
-			renewed_at  INTEGER NOT NULL,
-			expires_at  INTEGER NOT NULL  -- 0 once released
-		)`,
-		`CREATE INDEX comments_created ON comments(created_at)`,
-		`CREATE INDEX snapshots_day ON snapshots(day)`,
-	)
-}
-
 var _ store.Leaser = (*Store)(nil)
 
 // leaseNow is the leases' clock, in microseconds as stored.

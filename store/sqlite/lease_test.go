@@ -58,3 +58,20 @@ func TestLeaseSharedDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimFireSharedDirectory races claimers in three stores opened on one
+// data directory (three daemons on one machine) for the same fires: exactly
+// one wins each.
+func TestClaimFireSharedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	var stores []store.FireClaimer
+	for range 3 {
+		s, err := Open(t.Context(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		stores = append(stores, s)
+	}
+	storetest.RaceFires(t.Context(), t, stores, 9, 5)
+}

@@ -11,18 +11,6 @@ import (
 	"github.com/nanoscout/nanoscout/store/internal/finite"
 )
 
-// Schema version 5: the LLM judge's verdicts, by content hash.
-func init() {
-	registerMigration(5,
-		`CREATE TABLE llm_verdicts (
-			hash        TEXT PRIMARY KEY, -- hex SHA-256 of model, prompt version and sample
-			creator_key TEXT NOT NULL,
-			created_at  INTEGER NOT NULL, -- unix microseconds
-			json        TEXT NOT NULL     -- the whole store.LLMVerdict
-		)`,
-	)
-}
-
 var _ store.LLMCache = (*Store)(nil)
 
 // GetVerdict returns the verdict stored under hash, or store.ErrNotFound.

@@ -10,20 +10,9 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
-// Schema version 7: insert-only markers (store.Markers), keyed by namespace
-// and id; a prefix of the id is a range of the primary key.
-func init() {
-	registerMigration(7,
-		`CREATE TABLE markers (
-			ns    TEXT NOT NULL,
-			id    TEXT NOT NULL,
-			owner TEXT NOT NULL,
-			data  TEXT NOT NULL DEFAULT '',
-			at    INTEGER NOT NULL, -- unix microseconds
-			PRIMARY KEY (ns, id)
-		) WITHOUT ROWID`,
-	)
-}
+// Schema version 7 (migrations in schema.go): insert-only markers
+// (store.Markers), keyed by namespace and id; a prefix of the id is a range
+// of the primary key.
 
 var _ store.Markers = (*Store)(nil)
 

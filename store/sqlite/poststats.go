@@ -10,18 +10,6 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
-func init() {
-	registerMigration(2,
-		`CREATE TABLE post_snapshots (
-			post_key TEXT NOT NULL,
-			bucket   TEXT NOT NULL, -- 1h, 24h, 7d
-			age_h    REAL NOT NULL,
-			json     TEXT NOT NULL,
-			PRIMARY KEY (post_key, bucket)
-		) WITHOUT ROWID`,
-	)
-}
-
 var _ store.PostSnapshotter = (*Store)(nil)
 
 // AddPostSnapshots inserts snapshots whose (post, bucket) is not stored yet.

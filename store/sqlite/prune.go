@@ -37,6 +37,10 @@ func (s *Store) Prune(ctx context.Context, r store.Retention) (store.Pruned, err
 		steps = append(steps, step{"comments", `DELETE FROM comments WHERE rowid IN
 			(SELECT rowid FROM comments WHERE created_at < ? LIMIT ?)`, micros(r.CommentsBefore)})
 	}
+	if !r.FiresBefore.IsZero() {
+		steps = append(steps, step{"fires", `DELETE FROM fires WHERE (job, at) IN
+			(SELECT job, at FROM fires WHERE at < ? LIMIT ?)`, micros(r.FiresBefore)})
+	}
 	for _, st := range steps {
 		out[st.table] = 0
 		for {

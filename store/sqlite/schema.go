@@ -4,28 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 )
 
-// migrations maps a schema version to the statements that create what it
-// adds. The core schema is version 1; each later concern registers its own
-// version from its own file with registerMigration, so features land
-// independently:
-//
-//	2  incremental collection (post metric snapshots, checkpoints)
-//	3  job leases
-//	4  scout data (shortlists, deliveries, alerts)
-//	5  LLM judge cache
-//	6  campaigns
-//	7  insert-only markers
-//	8  audience samples
-//
-// Versions are applied in ascending order, each once, and recorded in
-// schema_meta. A released migration is never edited.
-var migrations = map[int][]string{
-	1: {
+// migrations is the schema's history, in order: the statements of schema
+// version v are migrations[v-1]. Versions are applied in ascending order,
+// each once, in one write transaction, and recorded in schema_meta. A
+// released migration is never edited; a change is a new entry at the end.
+var migrations = [][]string{
+	{ // 1: core: creators, posts, comments, snapshots, runs
 		`CREATE TABLE creators (
 			key          TEXT PRIMARY KEY,
 			platform     TEXT NOT NULL,
@@ -74,20 +61,183 @@ var migrations = map[int][]string{
 		)`,
 		`CREATE INDEX runs_started ON runs(started_at DESC, id DESC)`,
 	},
-}
+	{ // 2: incremental collection: post metric snapshots
+		`CREATE TABLE post_snapshots (
+			post_key TEXT NOT NULL,
+			bucket   TEXT NOT NULL, -- 1h, 24h, 7d
+			age_h    REAL NOT NULL,
+			json     TEXT NOT NULL,
+			PRIMARY KEY (post_key, bucket)
+		) WITHOUT ROWID`,
+	},
+	{ // 3: job leases, and the indexes the prune job deletes by
+		`CREATE TABLE leases (
+			job         TEXT PRIMARY KEY,
+			owner       TEXT NOT NULL,
+			acquired_at INTEGER NOT NULL, -- unix microseconds
+			renewed_at  INTEGER NOT NULL,
+			expires_at  INTEGER NOT NULL  -- 0 once released
+		)`,
+		`CREATE INDEX comments_created ON comments(created_at)`,
+		`CREATE INDEX snapshots_day ON snapshots(day)`,
+	},
+	{ // 4: scout data: shortlists, deliveries, alerts, scout filter columns, search index
+		`CREATE TABLE shortlists (
+			id         TEXT PRIMARY KEY,
+			name       TEXT NOT NULL,
+			created_at INTEGER NOT NULL, -- unix microseconds
+			updated_at INTEGER NOT NULL
+		)`,
+		`CREATE TABLE shortlist_items (
+			list_id     TEXT NOT NULL,
+			creator_key TEXT NOT NULL,
+			notes       TEXT NOT NULL DEFAULT '',
+			status      TEXT NOT NULL,
+			added_at    INTEGER NOT NULL, -- unix microseconds
+			updated_at  INTEGER NOT NULL,
+			PRIMARY KEY (list_id, creator_key)
+		) WITHOUT ROWID`,
+		`CREATE INDEX shortlist_items_creator ON shortlist_items(creator_key)`,
+		`CREATE TABLE deliveries (
+			id         TEXT PRIMARY KEY,
+			created_at INTEGER NOT NULL, -- unix microseconds
+			json       TEXT NOT NULL
+		)`,
+		`CREATE INDEX deliveries_created ON deliveries(created_at DESC, id DESC)`,
+		`CREATE TABLE alert_state (
+			alert       TEXT NOT NULL,
+			creator_key TEXT NOT NULL,
+			delivery_id TEXT NOT NULL DEFAULT '',
+			fired_at    INTEGER NOT NULL, -- unix microseconds
+			PRIMARY KEY (alert, creator_key)
+		) WITHOUT ROWID`,
 
-// registerMigration adds the statements of schema version v (from init).
-func registerMigration(v int, stmts ...string) {
-	if _, dup := migrations[v]; dup || v <= 1 {
-		panic(fmt.Sprintf("store/sqlite: migration %d registered twice", v))
-	}
-	migrations[v] = stmts
+		`ALTER TABLE creators ADD COLUMN language TEXT GENERATED ALWAYS AS (json_extract(json, '$.creator.language')) VIRTUAL`,
+		`ALTER TABLE creators ADD COLUMN bench_index REAL GENERATED ALWAYS AS (json_extract(json, '$.score.benchmarkIndex')) VIRTUAL`,
+		`ALTER TABLE creators ADD COLUMN has_contact INTEGER NOT NULL DEFAULT 0`,
+		`ALTER TABLE creators ADD COLUMN growth REAL`, // NULL = unknown
+		// The dashboard sorts a tier (all platforms: its default view), a
+		// platform's tier, or everything by each of these.
+		`CREATE INDEX creators_platform_tier_growth ON creators(platform, tier, growth DESC, key)`,
+		`CREATE INDEX creators_platform_tier_reply ON creators(platform, tier, reply_score DESC, key)`,
+		`CREATE INDEX creators_tier_growth ON creators(tier, growth DESC, key)`,
+		`CREATE INDEX creators_tier_reply ON creators(tier, reply_score DESC, key)`,
+		`CREATE INDEX creators_tier_er ON creators(tier, er DESC, key)`,
+		`CREATE INDEX creators_tier_authenticity ON creators(tier, authenticity DESC, key)`,
+		`CREATE INDEX creators_growth ON creators(growth DESC, key)`,
+		`CREATE INDEX creators_er ON creators(er DESC, key)`,
+		`CREATE INDEX creators_reply ON creators(reply_score DESC, key)`,
+		`CREATE INDEX creators_authenticity ON creators(authenticity DESC, key)`,
+		`CREATE INDEX creators_followers ON creators(followers DESC, key)`,
+
+		`CREATE TABLE search_docs (
+			id          INTEGER PRIMARY KEY, -- the FTS rowid
+			creator_key TEXT NOT NULL UNIQUE
+		)`,
+		`CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', contentless_delete=1)`,
+
+		// Creators: contact flag, growth and search document on insert, and
+		// again when collected or edited.
+		`CREATE TRIGGER creators_scout_insert AFTER INSERT ON creators BEGIN
+			UPDATE creators SET
+				has_contact = nanoscout_has_contact(json_extract(NEW.json, '$.creator.bio'), json_extract(NEW.json, '$.creator.links')),
+				growth = ` + fmt.Sprintf(growthOf, "NEW.key") + `
+			WHERE key = NEW.key;
+			INSERT INTO search_docs(creator_key) VALUES(NEW.key);
+			INSERT INTO search_fts(rowid, body) VALUES(last_insert_rowid(), ` + search("NEW") + `);
+		END`,
+		`CREATE TRIGGER creators_scout_update AFTER UPDATE OF json ON creators WHEN ` + reindexWhen + ` BEGIN
+			UPDATE creators SET
+				has_contact = nanoscout_has_contact(json_extract(NEW.json, '$.creator.bio'), json_extract(NEW.json, '$.creator.links')),
+				growth = ` + fmt.Sprintf(growthOf, "NEW.key") + `
+			WHERE key = NEW.key;
+			INSERT INTO search_docs(creator_key) VALUES(NEW.key) ON CONFLICT(creator_key) DO NOTHING;
+			DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_docs WHERE creator_key = NEW.key);
+			INSERT INTO search_fts(rowid, body) VALUES((SELECT id FROM search_docs WHERE creator_key = NEW.key), ` + search("NEW") + `);
+		END`,
+		`CREATE TRIGGER creators_scout_delete AFTER DELETE ON creators BEGIN
+			DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_docs WHERE creator_key = OLD.key);
+			DELETE FROM search_docs WHERE creator_key = OLD.key;
+		END`,
+
+		// What was stored before this version.
+		`UPDATE creators SET
+			has_contact = nanoscout_has_contact(json_extract(json, '$.creator.bio'), json_extract(json, '$.creator.links')),
+			growth = ` + fmt.Sprintf(growthOf, "creators.key"),
+		`INSERT INTO search_docs(creator_key) SELECT key FROM creators`,
+		`INSERT INTO search_fts(rowid, body) SELECT d.id, ` + search("c") + `
+			FROM creators c JOIN search_docs d ON d.creator_key = c.key`,
+	},
+	{ // 5: the LLM judge's verdicts, by content hash
+		`CREATE TABLE llm_verdicts (
+			hash        TEXT PRIMARY KEY, -- hex SHA-256 of model, prompt version and sample
+			creator_key TEXT NOT NULL,
+			created_at  INTEGER NOT NULL, -- unix microseconds
+			json        TEXT NOT NULL     -- the whole store.LLMVerdict
+		)`,
+	},
+	{ // 6: campaigns, their reserved codes, conversions
+		`CREATE TABLE campaigns (
+			id         TEXT PRIMARY KEY,
+			created_at INTEGER NOT NULL, -- unix microseconds
+			json       TEXT NOT NULL
+		)`,
+		`CREATE TABLE campaign_codes (
+			code        TEXT PRIMARY KEY, -- store.CodeKey
+			campaign_id TEXT NOT NULL
+		) WITHOUT ROWID`,
+		`CREATE TABLE conversions (
+			order_id TEXT PRIMARY KEY,
+			json     TEXT NOT NULL
+		) WITHOUT ROWID`,
+	},
+	{ // 7: insert-only markers (store.Markers)
+		`CREATE TABLE markers (
+			ns    TEXT NOT NULL,
+			id    TEXT NOT NULL,
+			owner TEXT NOT NULL,
+			data  TEXT NOT NULL DEFAULT '',
+			at    INTEGER NOT NULL, -- unix microseconds
+			PRIMARY KEY (ns, id)
+		) WITHOUT ROWID`,
+	},
+	{ // 8: scheduled fires, claimed once across daemons (store.FireClaimer)
+		`CREATE TABLE fires (
+			job        TEXT NOT NULL,
+			at         INTEGER NOT NULL, -- nominal time, unix microseconds
+			owner      TEXT NOT NULL,
+			claimed_at INTEGER NOT NULL, -- unix microseconds
+			PRIMARY KEY (job, at)
+		) WITHOUT ROWID`,
+		`CREATE INDEX fires_at ON fires(at)`,
+	},
+	{ // 9: audience samples, and the audience quality of the latest score for the dashboard's filter and sort
+		`ALTER TABLE creators ADD COLUMN audience REAL GENERATED ALWAYS AS (json_extract(json, '$.score.audience.share')) VIRTUAL`,
+		`CREATE INDEX creators_platform_tier_audience ON creators(platform, tier, audience DESC, key)`,
+		`CREATE INDEX creators_tier_audience ON creators(tier, audience DESC, key)`,
+		`CREATE TABLE audience_samples (
+			key         TEXT PRIMARY KEY, -- creator key and YYYY-MM-DD
+			creator_key TEXT NOT NULL,
+			sampled_at  INTEGER NOT NULL, -- unix microseconds
+			json        TEXT NOT NULL     -- the whole model.AudienceSample
+		)`,
+		`CREATE INDEX audience_samples_creator ON audience_samples(creator_key, sampled_at DESC)`,
+	},
+	{ // 10: outreach status history (store.OutreachLog), insert-only rows
+		`CREATE TABLE outreach_changes (
+			id          INTEGER PRIMARY KEY AUTOINCREMENT,
+			list_id     TEXT NOT NULL,
+			creator_key TEXT NOT NULL,
+			from_status TEXT NOT NULL,
+			to_status   TEXT NOT NULL,
+			at          INTEGER NOT NULL -- unix microseconds
+		)`,
+		`CREATE INDEX outreach_changes_list ON outreach_changes(list_id, at DESC, id DESC)`,
+	},
 }
 
 // latestVersion is the highest schema version this build knows.
-func latestVersion() int {
-	return slices.Max(slices.Collect(maps.Keys(migrations)))
-}
+func latestVersion() int { return len(migrations) }
 
 // migrate brings the database to latestVersion in one write
 // transaction, so processes opening the same directory at once apply each
@@ -111,19 +261,19 @@ func (s *Store) migrate(ctx context.Context) error {
 				rows.Close()
 				return fmt.Errorf("reading schema_meta: %w", err)
 			}
-			if _, known := migrations[v]; !known {
+			if v < 1 || v > latestVersion() {
 				rows.Close()
 				return fmt.Errorf("database schema version %d is newer than this build's %d", v, latestVersion())
 			}
 			applied[v] = true
 		}
 		rows.Close()
-		versions := slices.Sorted(maps.Keys(migrations))
-		for _, v := range versions {
+		for i, stmts := range migrations {
+			v := i + 1
 			if applied[v] {
 				continue
 			}
-			for _, stmt := range migrations[v] {
+			for _, stmt := range stmts {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("applying migration %d: %w", v, err)
 				}

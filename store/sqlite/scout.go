@@ -52,7 +52,7 @@ const reindexWhen = `json_extract(OLD.json, '$.lastCollected') IS NOT json_extra
 	OR json_extract(OLD.json, '$.creator.bio') IS NOT json_extract(NEW.json, '$.creator.bio')
 	OR json_extract(OLD.json, '$.creator.links') IS NOT json_extract(NEW.json, '$.creator.links')`
 
-// Schema version 4: scout data (shortlists, the webhook delivery log, alert
+// Schema version 4 (its statements are in schema.go): scout data (shortlists, the webhook delivery log, alert
 // state) and what the dashboard filters and sorts creators by:
 //
 //   - language and bench_index: virtual columns read from the record;
@@ -73,105 +73,6 @@ const reindexWhen = `json_extract(OLD.json, '$.lastCollected') IS NOT json_extra
 func init() {
 	msqlite.MustRegisterDeterministicScalarFunction("nanoscout_has_contact", 2, hasContactFunc)
 	sortColumns["growth"] = "growth"
-	// 9: outreach status history (store.OutreachLog). Insert-only rows.
-	registerMigration(9,
-		`CREATE TABLE outreach_changes (
-			id          INTEGER PRIMARY KEY AUTOINCREMENT,
-			list_id     TEXT NOT NULL,
-			creator_key TEXT NOT NULL,
-			from_status TEXT NOT NULL,
-			to_status   TEXT NOT NULL,
-			at          INTEGER NOT NULL -- unix microseconds
-		)`,
-		`CREATE INDEX outreach_changes_list ON outreach_changes(list_id, at DESC, id DESC)`,
-	)
-	registerMigration(4,
-		`CREATE TABLE shortlists (
-			id         TEXT PRIMARY KEY,
-			name       TEXT NOT NULL,
-			created_at INTEGER NOT NULL, -- unix microseconds
-			updated_at INTEGER NOT NULL
-		)`,
-		`CREATE TABLE shortlist_items (
-			list_id     TEXT NOT NULL,
-			creator_key TEXT NOT NULL,
-			notes       TEXT NOT NULL DEFAULT '',
-			status      TEXT NOT NULL,
-			added_at    INTEGER NOT NULL, -- unix microseconds
-			updated_at  INTEGER NOT NULL,
-			PRIMARY KEY (list_id, creator_key)
-		) WITHOUT ROWID`,
-		`CREATE INDEX shortlist_items_creator ON shortlist_items(creator_key)`,
-		`CREATE TABLE deliveries (
-			id         TEXT PRIMARY KEY,
-			created_at INTEGER NOT NULL, -- unix microseconds
-			json       TEXT NOT NULL
-		)`,
-		`CREATE INDEX deliveries_created ON deliveries(created_at DESC, id DESC)`,
-		`CREATE TABLE alert_state (
-			alert       TEXT NOT NULL,
-			creator_key TEXT NOT NULL,
-			delivery_id TEXT NOT NULL DEFAULT '',
-			fired_at    INTEGER NOT NULL, -- unix microseconds
-			PRIMARY KEY (alert, creator_key)
-		) WITHOUT ROWID`,
-
-		`ALTER TABLE creators ADD COLUMN language TEXT GENERATED ALWAYS AS (json_extract(json, '$.creator.language')) VIRTUAL`,
-		`ALTER TABLE creators ADD COLUMN bench_index REAL GENERATED ALWAYS AS (json_extract(json, '$.score.benchmarkIndex')) VIRTUAL`,
-		`ALTER TABLE creators ADD COLUMN has_contact INTEGER NOT NULL DEFAULT 0`,
-		`ALTER TABLE creators ADD COLUMN growth REAL`, // NULL = unknown
-		// The dashboard sorts a tier (all platforms: its default view), a
-		// platform's tier, or everything by each of these.
-		`CREATE INDEX creators_platform_tier_growth ON creators(platform, tier, growth DESC, key)`,
-		`CREATE INDEX creators_platform_tier_reply ON creators(platform, tier, reply_score DESC, key)`,
-		`CREATE INDEX creators_tier_growth ON creators(tier, growth DESC, key)`,
-		`CREATE INDEX creators_tier_reply ON creators(tier, reply_score DESC, key)`,
-		`CREATE INDEX creators_tier_er ON creators(tier, er DESC, key)`,
-		`CREATE INDEX creators_tier_authenticity ON creators(tier, authenticity DESC, key)`,
-		`CREATE INDEX creators_growth ON creators(growth DESC, key)`,
-		`CREATE INDEX creators_er ON creators(er DESC, key)`,
-		`CREATE INDEX creators_reply ON creators(reply_score DESC, key)`,
-		`CREATE INDEX creators_authenticity ON creators(authenticity DESC, key)`,
-		`CREATE INDEX creators_followers ON creators(followers DESC, key)`,
-
-		`CREATE TABLE search_docs (
-			id          INTEGER PRIMARY KEY, -- the FTS rowid
-			creator_key TEXT NOT NULL UNIQUE
-		)`,
-		`CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', contentless_delete=1)`,
-
-		// Creators: contact flag, growth and search document on insert, and
-		// again when collected or edited.
-		`CREATE TRIGGER creators_scout_insert AFTER INSERT ON creators BEGIN
-			UPDATE creators SET
-				has_contact = nanoscout_has_contact(json_extract(NEW.json, '$.creator.bio'), json_extract(NEW.json, '$.creator.links')),
-				growth = `+fmt.Sprintf(growthOf, "NEW.key")+`
-			WHERE key = NEW.key;
-			INSERT INTO search_docs(creator_key) VALUES(NEW.key);
-			INSERT INTO search_fts(rowid, body) VALUES(last_insert_rowid(), `+search("NEW")+`);
-		END`,
-		`CREATE TRIGGER creators_scout_update AFTER UPDATE OF json ON creators WHEN `+reindexWhen+` BEGIN
-			UPDATE creators SET
-				has_contact = nanoscout_has_contact(json_extract(NEW.json, '$.creator.bio'), json_extract(NEW.json, '$.creator.links')),
-				growth = `+fmt.Sprintf(growthOf, "NEW.key")+`
-			WHERE key = NEW.key;
-			INSERT INTO search_docs(creator_key) VALUES(NEW.key) ON CONFLICT(creator_key) DO NOTHING;
-			DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_docs WHERE creator_key = NEW.key);
-			INSERT INTO search_fts(rowid, body) VALUES((SELECT id FROM search_docs WHERE creator_key = NEW.key), `+search("NEW")+`);
-		END`,
-		`CREATE TRIGGER creators_scout_delete AFTER DELETE ON creators BEGIN
-			DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_docs WHERE creator_key = OLD.key);
-			DELETE FROM search_docs WHERE creator_key = OLD.key;
-		END`,
-
-		// What was stored before this version.
-		`UPDATE creators SET
-			has_contact = nanoscout_has_contact(json_extract(json, '$.creator.bio'), json_extract(json, '$.creator.links')),
-			growth = `+fmt.Sprintf(growthOf, "creators.key"),
-		`INSERT INTO search_docs(creator_key) SELECT key FROM creators`,
-		`INSERT INTO search_fts(rowid, body) SELECT d.id, `+search("c")+`
-			FROM creators c JOIN search_docs d ON d.creator_key = c.key`,
-	)
 }
 
 // hasContactFunc is nanoscout_has_contact(bio, linksJSON).

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -47,18 +48,92 @@ type Store struct {
 	wlock chan struct{}
 }
 
-// Open opens (creating when needed) dir/nanoscout.db and applies the
-// migrations it lacks.
-func Open(ctx context.Context, dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating data directory %q: %w", dir, err)
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	readOnly bool
+	maxPages int
+}
+
+// ReadOnly opens an existing store for reading only (SQLite's mode=ro): no
+// migration is applied (an outdated store is an error) and every write fails
+// with a *store.FatalError of kind store.FatalReadOnly.
+func ReadOnly() Option { return func(o *options) { o.readOnly = true } }
+
+// WithMaxPages caps the database at n pages (SQLite's max_page_count, on
+// every connection): a write that needs more fails as if the disk were full
+// (a *store.FatalError of kind store.FatalDiskFull). For tests of a full
+// disk, and for operators who want a hard size limit.
+func WithMaxPages(n int) Option { return func(o *options) { o.maxPages = n } }
+
+// Open opens dir/nanoscout.db and applies the migrations it lacks. A missing
+// database is created whole: it is built and migrated under a temporary
+// name and linked into place, so an existing file of 0 bytes is never a
+// store being created but a damaged one (a full disk, a failed copy), and
+// Open refuses it rather than starting an empty store over it.
+func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	path := filepath.Join(dir, FileName)
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.Size() == 0:
+		return nil, fmt.Errorf("opening %q: the database file is empty (0 bytes), which no nanoscout store is: "+
+			"restore it from a backup, or delete it to start a new, empty store", path)
+	case err == nil && !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("opening %q: not a regular file", path)
+	case errors.Is(err, fs.ErrNotExist) && o.readOnly:
+		return nil, fmt.Errorf("opening %q read-only: %w", path, err)
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("creating data directory %q: %w", dir, err)
+		}
+		if err := create(ctx, dir, path, o); err != nil {
+			return nil, fmt.Errorf("creating %q: %w", path, err)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("opening %q: %w", path, err)
+	}
+	s, err := open(ctx, path, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.readOnly {
+		v, err := s.SchemaVersion(ctx)
+		if err == nil && v != latestVersion() {
+			err = fmt.Errorf("schema version %d, this build's is %d: open it once writable to migrate it", v, latestVersion())
+		}
+		if err != nil {
+			s.db.Close()
+			return nil, fmt.Errorf("opening %q read-only: %w", path, err)
+		}
+		return s, nil
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("migrating %q: %w", path, err)
+	}
+	return s, nil
+}
+
+// open opens the database file at path as it is.
+func open(ctx context.Context, path string, o options) (*Store, error) {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
+	if !o.readOnly {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(OFF)")
+	if o.maxPages > 0 {
+		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", o.maxPages))
+	}
+	if o.readOnly {
+		q.Set("mode", "ro")
+	}
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
@@ -67,16 +142,48 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	s := &Store{db: db, path: path, wlock: make(chan struct{}, 1)}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("opening %q: %w", path, err)
+		return nil, fmt.Errorf("opening %q: %w", path, fatal(err))
+	}
+	return &Store{db: db, path: path, wlock: make(chan struct{}, 1)}, nil
+}
+
+// create builds a new, migrated database beside path and links it into
+// place. When another process created path meanwhile, its database stays
+// and this one is dropped.
+func create(ctx context.Context, dir, path string, o options) error {
+	tmp, err := os.CreateTemp(dir, "."+FileName+".new-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	tmp.Close()
+	defer func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(name + suffix)
+		}
+	}()
+	s, err := open(ctx, name, options{})
+	if err != nil {
+		return err
 	}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrating %q: %w", path, err)
+		s.db.Close()
+		return fmt.Errorf("migrating: %w", err)
 	}
-	return s, nil
+	if err := s.db.Close(); err != nil { // checkpoints the WAL into the file
+		return err
+	}
+	if err := os.Link(name, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		// No hard links here (some network and FAT file systems): let
+		// SQLite create the file in place, as it would anyway.
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	return nil
 }
 
 // Path is the database file.
@@ -91,7 +198,9 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// write runs fn in one write transaction, committed when fn returns nil.
+// write runs fn in one write transaction, committed when fn returns nil. An
+// error about the whole database (disk full, read-only, I/O, corrupt,
+// closed) comes back as a *store.FatalError.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	select {
 	case s.wlock <- struct{}{}:
@@ -99,6 +208,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error
 		return ctx.Err()
 	}
 	defer func() { <-s.wlock }()
+	defer func() { err = fatal(err) }()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
@@ -361,7 +471,7 @@ func (s *Store) creatorWhere(ctx context.Context, key, where string, args ...any
 		return rec, fmt.Errorf("reading creator %q: %w", key, store.ErrNotFound)
 	}
 	if err != nil {
-		return rec, fmt.Errorf("reading creator %q: %w", key, err)
+		return rec, fmt.Errorf("reading creator %q: %w", key, fatal(err))
 	}
 	if err := json.Unmarshal(b, &rec); err != nil {
 		return rec, fmt.Errorf("decoding creator %q: %w", key, err)
@@ -376,7 +486,7 @@ func (s *Store) creatorWhere(ctx context.Context, key, where string, args ...any
 func queryJSON[T any](ctx context.Context, db *sql.DB, what, query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("querying %s: %w", what, err)
+		return nil, fmt.Errorf("querying %s: %w", what, fatal(err))
 	}
 	defer rows.Close()
 	var out []T
@@ -392,7 +502,7 @@ func queryJSON[T any](ctx context.Context, db *sql.DB, what, query string, args 
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
+		return nil, fmt.Errorf("reading %s: %w", what, fatal(err))
 	}
 	return out, nil
 }

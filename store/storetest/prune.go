@@ -51,6 +51,12 @@ func RunPrune(t *testing.T, open func(t *testing.T) store.Store) {
 		must(t, "SaveRun", st.SaveRun(ctx, r))
 	}
 	wantStats(ctx, t, st, store.Stats{"comments": 7, "snapshots": 11, "runs": 4})
+	// Claimed fires: two older than the cutoff, one newer.
+	for _, d := range []int{-9, -8, -1} {
+		if ok, err := st.ClaimFire(ctx, "nightly", t0.AddDate(0, 0, d), "a"); err != nil || !ok {
+			t.Fatalf("ClaimFire: %v, %v", ok, err)
+		}
+	}
 
 	// Zero cutoffs keep everything.
 	got, err := p.Prune(ctx, store.Retention{})
@@ -66,10 +72,11 @@ func RunPrune(t *testing.T, open func(t *testing.T) store.Store) {
 		SnapshotsBefore: t0.AddDate(0, 0, -5), // keeps t0-5 … t0
 		RunsBefore:      t0.AddDate(0, 0, -30),
 		CommentsBefore:  t0.AddDate(0, 0, -30),
+		FiresBefore:     t0.AddDate(0, 0, -7),
 	}
 	got, err = p.Prune(ctx, r)
 	must(t, "Prune", err)
-	want := store.Pruned{"snapshots": 5, "runs": 2, "comments": 3}
+	want := store.Pruned{"snapshots": 5, "runs": 2, "comments": 3, "fires": 2}
 	for k, n := range want {
 		if got[k] != n {
 			t.Errorf("Prune deleted %d %s, want %d (all: %v)", got[k], k, n, got)
@@ -97,6 +104,12 @@ func RunPrune(t *testing.T, open func(t *testing.T) store.Store) {
 	}
 	if cs, err := st.Comments(ctx, model.Key("bluesky", "old-p0")); err != nil || len(cs) != 1 {
 		t.Errorf("recent comments after prune: %d, %v", len(cs), err)
+	}
+	for d, want := range map[int]bool{-9: false, -8: false, -1: true} {
+		_, err := st.Fire(ctx, "nightly", t0.AddDate(0, 0, d))
+		if got := err == nil; got != want || err != nil && !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("fire of day %d after prune: err = %v, want kept %v", d, err, want)
+		}
 	}
 	// The creator keeps its score and posts: retention never touches them.
 	if rec := get(ctx, t, st, c.Key()); rec.Score == nil || rec.Score.Composite != 60 {

@@ -58,6 +58,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UnknownNewCreator", testUnknownNewCreator},
 		{"UpsertCreatorsKeepsKnown", testUpsertCreatorsKeepsKnown},
 		{"UnknownFollowingOnly", testUnknownFollowingOnly},
+		{"ClaimFire", testClaimFire},
+		{"ClaimFireRace", testClaimFireRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
