@@ -1,17 +1,15 @@
 package frontier
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
+	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
-
+	"github.com/nanoscout/nanoscout/internal/ferrettest"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/mongo"
 	"github.com/nanoscout/nanoscout/store/sqlite"
@@ -27,21 +25,16 @@ func openSQLite(t *testing.T) Store {
 	return s
 }
 
+var ferretURI string
+
+func TestMain(m *testing.M) { os.Exit(ferrettest.Main(m, &ferretURI)) }
+
+var dbs atomic.Int64
+
+// openFerret opens a fresh database on the shared embedded FerretDB.
 func openFerret(t *testing.T) Store {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + t.TempDir() + "/",
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go f.Run(ctx)
-	s, err := mongo.Open(t.Context(), f.MongoDBURI(), "frontier_test")
+	s, err := mongo.Open(t.Context(), ferretURI, fmt.Sprintf("frontier_%d", dbs.Add(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
