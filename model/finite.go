@@ -27,6 +27,12 @@ func (s Score) Finite() Score {
 	rd.AnsweredShare, rd.MedianHoursToReply, rd.MeanDepth, rd.Score =
 		Finite(rd.AnsweredShare), Finite(rd.MedianHoursToReply), Finite(rd.MeanDepth), Finite(rd.Score)
 	s.Authenticity, s.Composite = Finite(s.Authenticity), Finite(s.Composite)
+	if s.Audience != nil {
+		a := *s.Audience
+		a.Share, a.Low, a.High = Finite(a.Share), Finite(a.Low), Finite(a.High)
+		a.Fake, a.Inactive = Finite(a.Fake), Finite(a.Inactive)
+		s.Audience = &a
+	}
 	if s.Flags != nil {
 		s.Flags = append([]string(nil), s.Flags...)
 	}
