@@ -424,7 +424,7 @@ func TestScheduleKilledDaemonResumes(t *testing.T) {
 		b, _ := json.MarshalIndent(resumed, "", " ")
 		t.Errorf("resumed run skipped %d creators; the killed one had stored %d:\n%s", skipped, before["creators"], b)
 	}
-	if !strings.Contains(b.errOut(), "found unfinished runs at start") || !strings.Contains(b.errOut(), "marked an unfinished run abandoned") {
+	if !strings.Contains(b.errOut(), "found unfinished runs at start") || !strings.Contains(b.errOut(), "marked unfinished runs abandoned") {
 		t.Error("the second daemon logged no recovery")
 	}
 	checkNothingHalfWritten(t, st)
