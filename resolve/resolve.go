@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/nanoscout/nanoscout/collectors"
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -142,4 +143,25 @@ func asURL(ref string) (*url.URL, bool) {
 		return nil, false
 	}
 	return u, true
+}
+
+// RunErrorCreator names a run error's creator by handle when the store knows
+// it (errors record the handle or native id the collector had): "@handle",
+// or "@handle (id)" when the error named it otherwise.
+func RunErrorCreator(ctx context.Context, st Reader, e model.RunError) string {
+	if e.Creator == "" || e.Platform == "" {
+		return e.Creator
+	}
+	id := strings.TrimPrefix(e.Creator, "@")
+	rec, err := st.Creator(ctx, model.Key(e.Platform, id))
+	if err != nil {
+		rec, err = st.CreatorByHandle(ctx, e.Platform, id)
+	}
+	if err != nil || rec.Creator.Handle == "" {
+		return e.Creator
+	}
+	if rec.Creator.Handle == id {
+		return "@" + rec.Creator.Handle
+	}
+	return "@" + rec.Creator.Handle + " (" + e.Creator + ")"
 }

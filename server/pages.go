@@ -17,6 +17,7 @@ import (
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/plan"
+	"github.com/nanoscout/nanoscout/resolve"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -296,6 +297,12 @@ func (s *Server) pageRuns(w http.ResponseWriter, r *http.Request) error {
 	ds, err := s.sc.Deliveries(r.Context(), 20)
 	if err != nil {
 		return err
+	}
+	// Errors name creators by handle (the first 10 of each run are shown).
+	for i := range runs {
+		for j := range min(len(runs[i].Errors), 10) {
+			runs[i].Errors[j].Creator = resolve.RunErrorCreator(r.Context(), s.st, runs[i].Errors[j])
+		}
 	}
 	d := runsData{Runs: runs, State: s.runs.state(), Deliveries: ds, Webhooks: s.webhookNames()}
 	for _, a := range s.cfg.Alerts {

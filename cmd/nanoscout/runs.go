@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/resolve"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -75,21 +75,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// errorCreator names a run error's creator by handle when the store knows
-// it (errors record the handle or native id the collector had).
+// errorCreator is resolve.RunErrorCreator.
 func errorCreator(ctx context.Context, st store.Store, e model.RunError) string {
-	if e.Creator == "" || e.Platform == "" {
-		return e.Creator
-	}
-	rec, err := st.Creator(ctx, model.Key(e.Platform, strings.TrimPrefix(e.Creator, "@")))
-	if err != nil {
-		rec, err = st.CreatorByHandle(ctx, e.Platform, strings.TrimPrefix(e.Creator, "@"))
-	}
-	if err != nil || rec.Creator.Handle == "" {
-		return e.Creator
-	}
-	if rec.Creator.Handle == strings.TrimPrefix(e.Creator, "@") {
-		return "@" + rec.Creator.Handle
-	}
-	return "@" + rec.Creator.Handle + " (" + e.Creator + ")"
+	return resolve.RunErrorCreator(ctx, st, e)
 }
