@@ -1,0 +1,392 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nanoscout/nanoscout/store"
+)
+
+func init() {
+	registerMigration(12,
+		`CREATE TABLE stream_cursor (
+			name   TEXT PRIMARY KEY,
+			cursor INTEGER NOT NULL -- Jetstream time_us
+		) WITHOUT ROWID`,
+		`CREATE TABLE stream_creators (
+			did         TEXT PRIMARY KEY,
+			handle      TEXT NOT NULL DEFAULT '',
+			status      TEXT NOT NULL DEFAULT '',
+			stage       TEXT NOT NULL,
+			reason      TEXT NOT NULL DEFAULT '',
+			followers   INTEGER,          -- NULL until hydrated
+			first_seen  INTEGER NOT NULL, -- unix microseconds
+			hydrated_at INTEGER NOT NULL DEFAULT 0,
+			scored_at   INTEGER NOT NULL DEFAULT 0
+		) WITHOUT ROWID`,
+		`CREATE TABLE stream_posts (
+			uri         TEXT PRIMARY KEY,
+			creator_did TEXT NOT NULL,
+			created_at  INTEGER NOT NULL, -- unix microseconds
+			seen_at     INTEGER NOT NULL,
+			is_reply    INTEGER NOT NULL,
+			text        TEXT NOT NULL DEFAULT '',
+			langs       TEXT NOT NULL DEFAULT '', -- comma-separated
+			tags        TEXT NOT NULL DEFAULT '',
+			likes       INTEGER NOT NULL DEFAULT 0,
+			reposts     INTEGER NOT NULL DEFAULT 0,
+			replies     INTEGER NOT NULL DEFAULT 0,
+			quotes      INTEGER NOT NULL DEFAULT 0
+		)`,
+		`CREATE INDEX stream_posts_creator ON stream_posts(creator_did, created_at)`,
+		`CREATE INDEX stream_posts_created ON stream_posts(created_at)`,
+		`CREATE TABLE stream_records (
+			uri         TEXT PRIMARY KEY,
+			kind        TEXT NOT NULL,
+			author_did  TEXT NOT NULL,
+			creator_did TEXT NOT NULL,
+			subject_uri TEXT NOT NULL DEFAULT '',
+			root_uri    TEXT NOT NULL DEFAULT '',
+			text        TEXT NOT NULL DEFAULT '',
+			at          INTEGER NOT NULL -- unix microseconds
+		)`,
+		`CREATE INDEX stream_records_subject ON stream_records(subject_uri, kind)`,
+		`CREATE INDEX stream_records_creator ON stream_records(creator_did, at)`,
+		`CREATE INDEX stream_records_at ON stream_records(at)`,
+	)
+}
+
+var _ store.StreamStore = (*Store)(nil)
+
+func us(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromUS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// StreamCursor returns the named consumer's cursor, 0 when none is stored.
+func (s *Store) StreamCursor(ctx context.Context, name string) (int64, error) {
+	var c int64
+	err := s.db.QueryRowContext(ctx, `SELECT cursor FROM stream_cursor WHERE name = ?`, name).Scan(&c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading stream cursor %q: %w", name, err)
+	}
+	return c, nil
+}
+
+// ApplyStream applies a batch in one transaction, the cursor with it.
+func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		touched := map[string]bool{}
+		if err := applyStreamCreators(ctx, tx, b.Creators); err != nil {
+			return err
+		}
+		if len(b.Posts) > 0 {
+			stmt, err := tx.PrepareContext(ctx, `INSERT INTO stream_posts(uri, creator_did, created_at, seen_at, is_reply, text, langs, tags)
+				VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uri) DO NOTHING`)
+			if err != nil {
+				return fmt.Errorf("preparing stream post insert: %w", err)
+			}
+			defer stmt.Close()
+			for _, p := range b.Posts {
+				res, err := stmt.ExecContext(ctx, p.URI, p.CreatorDID, us(p.CreatedAt), us(p.SeenAt), p.IsReply, p.Text,
+					strings.Join(p.Langs, ","), strings.Join(p.Tags, ","))
+				if err != nil {
+					return fmt.Errorf("writing stream post %s: %w", p.URI, err)
+				}
+				if n, _ := res.RowsAffected(); n > 0 {
+					touched[p.URI] = true // records may have arrived before the post
+				}
+			}
+		}
+		if len(b.Records) > 0 {
+			stmt, err := tx.PrepareContext(ctx, `INSERT INTO stream_records(uri, kind, author_did, creator_did, subject_uri, root_uri, text, at)
+				VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uri) DO NOTHING`)
+			if err != nil {
+				return fmt.Errorf("preparing stream record insert: %w", err)
+			}
+			defer stmt.Close()
+			for _, r := range b.Records {
+				res, err := stmt.ExecContext(ctx, r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At))
+				if err != nil {
+					return fmt.Errorf("writing stream record %s: %w", r.URI, err)
+				}
+				if n, _ := res.RowsAffected(); n > 0 && r.SubjectURI != "" {
+					touched[r.SubjectURI] = true
+				}
+			}
+		}
+		if len(b.Deletes) > 0 {
+			delRec, err := tx.PrepareContext(ctx, `DELETE FROM stream_records WHERE uri = ? RETURNING subject_uri`)
+			if err != nil {
+				return fmt.Errorf("preparing stream delete: %w", err)
+			}
+			defer delRec.Close()
+			delPost, err := tx.PrepareContext(ctx, `DELETE FROM stream_posts WHERE uri = ?`)
+			if err != nil {
+				return fmt.Errorf("preparing stream delete: %w", err)
+			}
+			defer delPost.Close()
+			for _, uri := range b.Deletes {
+				var subj string
+				switch err := delRec.QueryRowContext(ctx, uri).Scan(&subj); {
+				case err == nil:
+					if subj != "" {
+						touched[subj] = true
+					}
+				case errors.Is(err, sql.ErrNoRows):
+				default:
+					return fmt.Errorf("deleting stream record %s: %w", uri, err)
+				}
+				if strings.Contains(uri, "/app.bsky.feed.post/") {
+					if _, err := delPost.ExecContext(ctx, uri); err != nil {
+						return fmt.Errorf("deleting stream post %s: %w", uri, err)
+					}
+				}
+			}
+		}
+		if len(touched) > 0 {
+			stmt, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET
+				likes   = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'like'),
+				reposts = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'repost'),
+				replies = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'reply'),
+				quotes  = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'quote')
+				WHERE uri = ?1`)
+			if err != nil {
+				return fmt.Errorf("preparing stream count update: %w", err)
+			}
+			defer stmt.Close()
+			for uri := range touched {
+				if _, err := stmt.ExecContext(ctx, uri); err != nil {
+					return fmt.Errorf("counting stream post %s: %w", uri, err)
+				}
+			}
+		}
+		if b.Cursor > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO stream_cursor(name, cursor) VALUES(?, ?)
+				ON CONFLICT(name) DO UPDATE SET cursor = excluded.cursor`, b.Name, b.Cursor); err != nil {
+				return fmt.Errorf("writing stream cursor %q: %w", b.Name, err)
+			}
+		}
+		return nil
+	})
+}
+
+func applyStreamCreators(ctx context.Context, tx *sql.Tx, us_ []store.StreamCreatorUpdate) error {
+	if len(us_) == 0 {
+		return nil
+	}
+	track, err := tx.PrepareContext(ctx, `INSERT INTO stream_creators(did, handle, status, stage, first_seen) VALUES(?1, ?2, ?3, ?4, ?5)
+		ON CONFLICT(did) DO UPDATE SET handle = CASE WHEN ?2 = '' THEN handle ELSE ?2 END,
+		                               status = CASE WHEN ?3 = '' THEN status ELSE ?3 END`)
+	if err != nil {
+		return fmt.Errorf("preparing stream creator upsert: %w", err)
+	}
+	defer track.Close()
+	update, err := tx.PrepareContext(ctx, `UPDATE stream_creators SET
+		handle = CASE WHEN ?2 = '' THEN handle ELSE ?2 END,
+		status = CASE WHEN ?3 = '' THEN status ELSE ?3 END WHERE did = ?1`)
+	if err != nil {
+		return fmt.Errorf("preparing stream creator update: %w", err)
+	}
+	defer update.Close()
+	for _, u := range us_ {
+		if u.Track {
+			_, err = track.ExecContext(ctx, u.DID, u.Handle, u.Status, store.StageCandidate, us(u.FirstSeen))
+		} else {
+			_, err = update.ExecContext(ctx, u.DID, u.Handle, u.Status)
+		}
+		if err != nil {
+			return fmt.Errorf("writing stream creator %s: %w", u.DID, err)
+		}
+	}
+	return nil
+}
+
+const streamCreatorCols = `c.did, c.handle, c.status, c.stage, c.reason, c.followers, c.first_seen, c.hydrated_at, c.scored_at,
+	count(p.uri), COALESCE(sum(p.likes + p.reposts + p.replies + p.quotes), 0), COALESCE(max(p.created_at), 0)`
+
+func scanStreamCreator(sc interface{ Scan(...any) error }) (store.StreamCreator, error) {
+	var c store.StreamCreator
+	var followers sql.NullInt64
+	var first, hyd, scored, last int64
+	if err := sc.Scan(&c.DID, &c.Handle, &c.Status, &c.Stage, &c.Reason, &followers, &first, &hyd, &scored,
+		&c.Posts, &c.Engagement, &last); err != nil {
+		return c, err
+	}
+	if followers.Valid {
+		c.Followers = &followers.Int64
+	}
+	c.FirstSeen, c.HydratedAt, c.ScoredAt, c.LastPost = fromUS(first), fromUS(hyd), fromUS(scored), fromUS(last)
+	return c, nil
+}
+
+// StreamCreators lists tracked creators with a post since q.Since, most
+// engaged first.
+func (s *Store) StreamCreators(ctx context.Context, q store.StreamCreatorQuery) ([]store.StreamCreator, error) {
+	where, args := []string{"1=1"}, []any{us(q.Since)}
+	if q.Stage != "" {
+		where = append(where, "c.stage = ?")
+		args = append(args, q.Stage)
+	}
+	if !q.ScoredBefore.IsZero() {
+		where = append(where, "c.scored_at < ?")
+		args = append(args, us(q.ScoredBefore))
+	}
+	args = append(args, q.MinEngagement)
+	limit := ""
+	if q.Limit > 0 {
+		limit = fmt.Sprintf(" LIMIT %d", q.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+streamCreatorCols+` FROM stream_creators c
+		JOIN stream_posts p ON p.creator_did = c.did AND p.created_at >= ?
+		WHERE `+strings.Join(where, " AND ")+`
+		GROUP BY c.did HAVING COALESCE(sum(p.likes + p.reposts + p.replies + p.quotes), 0) >= ?
+		ORDER BY 11 DESC, c.did`+limit, args...)
+	if err != nil {
+		return nil, fmt.Errorf("querying stream creators: %w", err)
+	}
+	defer rows.Close()
+	var out []store.StreamCreator
+	for rows.Next() {
+		c, err := scanStreamCreator(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reading stream creators: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// StreamCreator returns one tracked creator with its activity since since.
+func (s *Store) StreamCreator(ctx context.Context, did string, since time.Time) (store.StreamCreator, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+streamCreatorCols+` FROM stream_creators c
+		LEFT JOIN stream_posts p ON p.creator_did = c.did AND p.created_at >= ?
+		WHERE c.did = ? GROUP BY c.did`, us(since), did)
+	c, err := scanStreamCreator(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("stream creator %s: %w", did, store.ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("reading stream creator %s: %w", did, err)
+	}
+	return c, nil
+}
+
+// SetStreamStage records the funnel's verdict.
+func (s *Store) SetStreamStage(ctx context.Context, did string, st store.StreamStage) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var followers any
+		if st.Followers != nil {
+			followers = *st.Followers
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE stream_creators SET stage = ?, reason = ?,
+			followers = COALESCE(?, followers),
+			hydrated_at = CASE WHEN ? = 0 THEN hydrated_at ELSE ? END,
+			scored_at = CASE WHEN ? = 0 THEN scored_at ELSE ? END WHERE did = ?`,
+			st.Stage, st.Reason, followers, us(st.HydratedAt), us(st.HydratedAt), us(st.ScoredAt), us(st.ScoredAt), did)
+		if err != nil {
+			return fmt.Errorf("setting stream stage of %s: %w", did, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("stream creator %s: %w", did, store.ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// StreamPosts returns a creator's posts since since, newest first.
+func (s *Store) StreamPosts(ctx context.Context, did string, since time.Time) ([]store.StreamPost, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT uri, creator_did, created_at, seen_at, is_reply, text, langs, tags,
+		likes, reposts, replies, quotes FROM stream_posts WHERE creator_did = ? AND created_at >= ?
+		ORDER BY created_at DESC, uri DESC`, did, us(since))
+	if err != nil {
+		return nil, fmt.Errorf("querying stream posts of %s: %w", did, err)
+	}
+	defer rows.Close()
+	var out []store.StreamPost
+	for rows.Next() {
+		var p store.StreamPost
+		var created, seen int64
+		var langs, tags string
+		if err := rows.Scan(&p.URI, &p.CreatorDID, &created, &seen, &p.IsReply, &p.Text, &langs, &tags,
+			&p.Likes, &p.Reposts, &p.Replies, &p.Quotes); err != nil {
+			return nil, fmt.Errorf("reading stream posts of %s: %w", did, err)
+		}
+		p.CreatedAt, p.SeenAt = fromUS(created), fromUS(seen)
+		p.Langs, p.Tags = splitList(langs), splitList(tags)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// StreamRecords returns the interactions concerning a creator, oldest first.
+func (s *Store) StreamRecords(ctx context.Context, did, kind string, since time.Time) ([]store.StreamRecord, error) {
+	q := `SELECT uri, kind, author_did, creator_did, subject_uri, root_uri, text, at FROM stream_records
+		WHERE creator_did = ? AND at >= ?`
+	args := []any{did, us(since)}
+	if kind != "" {
+		q += ` AND kind = ?`
+		args = append(args, kind)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY at, uri`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("querying stream records of %s: %w", did, err)
+	}
+	defer rows.Close()
+	var out []store.StreamRecord
+	for rows.Next() {
+		var r store.StreamRecord
+		var at int64
+		if err := rows.Scan(&r.URI, &r.Kind, &r.AuthorDID, &r.CreatorDID, &r.SubjectURI, &r.RootURI, &r.Text, &at); err != nil {
+			return nil, fmt.Errorf("reading stream records of %s: %w", did, err)
+		}
+		r.At = fromUS(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// PruneStream deletes what is older than before.
+func (s *Store) PruneStream(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, stmt := range []string{
+			`DELETE FROM stream_posts WHERE created_at < ?1`,
+			`DELETE FROM stream_records WHERE at < ?1`,
+			`DELETE FROM stream_creators WHERE first_seen < ?1
+				AND NOT EXISTS (SELECT 1 FROM stream_posts p WHERE p.creator_did = stream_creators.did)`,
+		} {
+			res, err := tx.ExecContext(ctx, stmt, us(before))
+			if err != nil {
+				return fmt.Errorf("pruning the stream: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			total += n
+		}
+		return nil
+	})
+	return total, err
+}
