@@ -156,13 +156,15 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			keys("platform", "tier", "-er", "_id"),
 			keys("platform", "tier", "-followers", "_id"),
 		},
-		colPosts:     {keys("creatorKey", "-createdAt", "-_id")},
-		colComments:  {keys("postKey", "createdAt", "_id")},
-		colSnapshots: {keys("creatorKey", "day")},
-		colPostSnaps: {keys("postKey", "ageHours")},
-		colRuns:      {keys("-startedAt", "-_id")},
-		colMarkers:   {keys("ns", "id")},
-		colAudience:  {keys("creatorKey", "-sampledAt")},
+		colPosts:         {keys("creatorKey", "-createdAt", "-_id")},
+		colComments:      {keys("postKey", "createdAt", "_id")},
+		colSnapshots:     {keys("creatorKey", "day")},
+		colPostSnaps:     {keys("postKey", "ageHours")},
+		colRuns:          {keys("-startedAt", "-_id")},
+		colMarkers:       {keys("ns", "id")},
+		colAudience:      {keys("creatorKey", "-sampledAt")},
+		colStreamPosts:   {keys("creatorDid", "createdAt"), keys("createdAt")},
+		colStreamRecords: {keys("subjectUri", "kind"), keys("creatorDid", "at"), keys("at")},
 	}
 	// One index per command: FerretDB 1.24 panics (and drops the connection)
 	// when one createIndexes command holds two or more indexes that exist
