@@ -1,0 +1,408 @@
+// Package stream turns Bluesky's Jetstream into scored creators: the
+// Aggregator applies events to the store (tracked creators' posts with
+// running counts, reply edges, follows, handles and account status) in
+// batches that carry the cursor; the Consumer keeps the Jetstream
+// subscription open and resumes from the stored cursor; the Funnel hydrates
+// the candidates the stream found with batched reads (getProfiles and
+// getPosts, 25 per call), filters them by tier, and scores them with the
+// same pure scoring function as the polling path.
+package stream
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/nanoscout/nanoscout/collectors/bluesky/jetstream"
+	"github.com/nanoscout/nanoscout/store"
+)
+
+// AggregatorConfig bounds what the aggregator keeps.
+type AggregatorConfig struct {
+	Name string // the cursor's key (default "bluesky")
+	// FlushEvents flushes a batch after this many events (default 20,000).
+	FlushEvents int
+	// PendingWindow is how long a poster that drew no engagement yet is
+	// remembered in memory (default 6 h of stream time).
+	PendingWindow time.Duration
+	// MaxPendingPosts is how many recent top-level posts are remembered per
+	// pending poster (default 10).
+	MaxPendingPosts int
+	// MinEngagement is the first filter: engagements by others (likes,
+	// reposts, replies, quotes) on a pending poster's posts that make it a
+	// tracked candidate (default 1).
+	MinEngagement int
+	// Retention is how long tracked creators' posts and records are kept
+	// (default 72 h of stream time); older state is pruned.
+	Retention time.Duration
+}
+
+func (c *AggregatorConfig) defaults() {
+	if c.Name == "" {
+		c.Name = "bluesky"
+	}
+	if c.FlushEvents <= 0 {
+		c.FlushEvents = 20_000
+	}
+	if c.PendingWindow <= 0 {
+		c.PendingWindow = 6 * time.Hour
+	}
+	if c.MaxPendingPosts <= 0 {
+		c.MaxPendingPosts = 10
+	}
+	if c.MinEngagement <= 0 {
+		c.MinEngagement = 1
+	}
+	if c.Retention <= 0 {
+		c.Retention = 72 * time.Hour
+	}
+}
+
+// pending is a poster not tracked yet: its recent top-level posts and the
+// engagement they drew, kept in memory only.
+type pending struct {
+	handle  string
+	first   time.Time
+	last    time.Time
+	posts   []store.StreamPost
+	records []store.StreamRecord
+}
+
+// Aggregator applies Jetstream events to a store.StreamStore in batches. It
+// is safe for concurrent use (the consumer's reader and a flush ticker).
+type Aggregator struct {
+	cfg AggregatorConfig
+	st  store.StreamStore
+
+	mu        sync.Mutex
+	tracked   map[string]time.Time // DID → stream time of its last post
+	pending   map[string]*pending
+	pendRecs  map[string]string // pending record uri → the pending poster it counts for
+	batch     store.StreamBatch
+	inBatch   int
+	cursor    int64 // time_us of the last event applied (in memory)
+	flushed   int64 // cursor of the last flushed batch
+	lastPrune time.Time
+	stats     Stats
+}
+
+// Stats are the aggregator's counters.
+type Stats struct {
+	Events   map[string]int64 // by collection, or by kind for identity/account
+	Applied  int64            // events that changed or may change the store
+	Promoted int64            // pending posters that became tracked
+	Tracked  int              // tracked creators in memory
+	Pending  int              // pending posters in memory
+	Flushes  int64
+	Pruned   int64
+	Cursor   int64 // last event applied
+	Flushed  int64 // last cursor stored
+}
+
+// NewAggregator loads the tracked creators of the retention window from st.
+func NewAggregator(ctx context.Context, st store.StreamStore, cfg AggregatorConfig, now time.Time) (*Aggregator, error) {
+	cfg.defaults()
+	a := &Aggregator{
+		cfg: cfg, st: st,
+		tracked:  map[string]time.Time{},
+		pending:  map[string]*pending{},
+		pendRecs: map[string]string{},
+		stats:    Stats{Events: map[string]int64{}},
+	}
+	a.batch.Name = cfg.Name
+	cs, err := st.StreamCreators(ctx, store.StreamCreatorQuery{Since: now.Add(-cfg.Retention)})
+	if err != nil {
+		return nil, fmt.Errorf("loading tracked creators: %w", err)
+	}
+	for _, c := range cs {
+		a.tracked[c.DID] = c.LastPost
+	}
+	if a.flushed, err = st.StreamCursor(ctx, cfg.Name); err != nil {
+		return nil, err
+	}
+	a.cursor = a.flushed
+	return a, nil
+}
+
+// Cursor is the time_us of the last event applied (flushed or not), or the
+// stored cursor before any event.
+func (a *Aggregator) Cursor() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cursor
+}
+
+// Snapshot returns a copy of the counters.
+func (a *Aggregator) Snapshot() Stats {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s := a.stats
+	s.Events = make(map[string]int64, len(a.stats.Events))
+	for k, v := range a.stats.Events {
+		s.Events[k] = v
+	}
+	s.Tracked, s.Pending, s.Cursor, s.Flushed = len(a.tracked), len(a.pending), a.cursor, a.flushed
+	return s
+}
+
+// Apply adds one event to the current batch and flushes it when it is full.
+func (a *Aggregator) Apply(ctx context.Context, ev jetstream.Event) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.apply(ev)
+	if ev.TimeUS > a.cursor {
+		a.cursor = ev.TimeUS
+	}
+	a.inBatch++
+	if a.inBatch >= a.cfg.FlushEvents {
+		return a.flushLocked(ctx)
+	}
+	return nil
+}
+
+// Flush writes the current batch with the cursor.
+func (a *Aggregator) Flush(ctx context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.flushLocked(ctx)
+}
+
+func (a *Aggregator) flushLocked(ctx context.Context) error {
+	if a.inBatch == 0 && a.cursor == a.flushed {
+		return nil
+	}
+	a.batch.Cursor = a.cursor
+	if err := a.st.ApplyStream(ctx, a.batch); err != nil {
+		return fmt.Errorf("flushing %d stream events: %w", a.inBatch, err)
+	}
+	a.flushed = a.cursor
+	a.stats.Flushes++
+	a.batch = store.StreamBatch{Name: a.cfg.Name,
+		Posts:    a.batch.Posts[:0],
+		Records:  a.batch.Records[:0],
+		Deletes:  a.batch.Deletes[:0],
+		Creators: a.batch.Creators[:0]}
+	a.inBatch = 0
+	now := time.UnixMicro(a.cursor).UTC()
+	if now.Sub(a.lastPrune) >= time.Hour/4 {
+		a.lastPrune = now
+		a.pruneMemory(now)
+		n, err := a.st.PruneStream(ctx, now.Add(-a.cfg.Retention))
+		if err != nil {
+			return err
+		}
+		a.stats.Pruned += n
+	}
+	return nil
+}
+
+// pruneMemory forgets pending posters older than the pending window and
+// tracked creators that have not posted within the retention window.
+func (a *Aggregator) pruneMemory(now time.Time) {
+	for did, p := range a.pending {
+		if now.Sub(p.last) > a.cfg.PendingWindow {
+			a.dropPending(did, p)
+		}
+	}
+	for did, last := range a.tracked {
+		if now.Sub(last) > a.cfg.Retention {
+			delete(a.tracked, did)
+		}
+	}
+}
+
+func (a *Aggregator) dropPending(did string, p *pending) {
+	for _, r := range p.records {
+		delete(a.pendRecs, r.URI)
+	}
+	delete(a.pending, did)
+}
+
+func eventTime(ev jetstream.Event, c *jetstream.Commit) time.Time {
+	// The record's own time, unless it is missing or claims the future
+	// (clients set createdAt; the service sets time_us).
+	t := ev.Time()
+	if c != nil && !c.CreatedAt.IsZero() && !c.CreatedAt.After(t.Add(5*time.Minute)) {
+		return c.CreatedAt
+	}
+	return t
+}
+
+func (a *Aggregator) apply(ev jetstream.Event) {
+	switch ev.Kind {
+	case jetstream.KindIdentity:
+		a.stats.Events["identity"]++
+		if ev.Identity.Handle == "" {
+			return
+		}
+		if p := a.pending[ev.DID]; p != nil {
+			p.handle = ev.Identity.Handle
+		}
+		if _, ok := a.tracked[ev.DID]; ok {
+			a.batch.Creators = append(a.batch.Creators, store.StreamCreatorUpdate{DID: ev.DID, Handle: ev.Identity.Handle})
+			a.stats.Applied++
+		}
+		return
+	case jetstream.KindAccount:
+		a.stats.Events["account"]++
+		status := "active"
+		if !ev.Account.Active {
+			status = ev.Account.Status
+			if status == "" {
+				status = "inactive"
+			}
+			if p := a.pending[ev.DID]; p != nil {
+				a.dropPending(ev.DID, p)
+			}
+		}
+		if _, ok := a.tracked[ev.DID]; ok {
+			a.batch.Creators = append(a.batch.Creators, store.StreamCreatorUpdate{DID: ev.DID, Status: status})
+			a.stats.Applied++
+		}
+		return
+	}
+	c := ev.Commit
+	a.stats.Events[c.Collection]++
+	if c.Operation == jetstream.OpDelete {
+		a.delete(ev)
+		return
+	}
+	switch c.Collection {
+	case jetstream.CollectionPost:
+		a.post(ev, c)
+	case jetstream.CollectionLike, jetstream.CollectionRepost:
+		kind := store.RecordLike
+		if c.Collection == jetstream.CollectionRepost {
+			kind = store.RecordRepost
+		}
+		if c.SubjectDID == ev.DID {
+			return // own posts' likes are no audience
+		}
+		a.engage(c.SubjectDID, store.StreamRecord{URI: ev.Key(), Kind: kind, AuthorDID: ev.DID, CreatorDID: c.SubjectDID,
+			SubjectURI: c.SubjectURI, At: eventTime(ev, c)}, true)
+	case jetstream.CollectionFollow:
+		if _, ok := a.tracked[c.SubjectDID]; ok && c.SubjectDID != ev.DID {
+			a.batch.Records = append(a.batch.Records, store.StreamRecord{URI: ev.Key(), Kind: store.RecordFollow,
+				AuthorDID: ev.DID, CreatorDID: c.SubjectDID, At: eventTime(ev, c)})
+			a.stats.Applied++
+		}
+	}
+}
+
+func didOf(uri string) string {
+	did, _, _, _ := jetstream.SplitURI(uri)
+	return did
+}
+
+func (a *Aggregator) post(ev jetstream.Event, c *jetstream.Commit) {
+	at := eventTime(ev, c)
+	p := store.StreamPost{URI: ev.Key(), CreatorDID: ev.DID, CreatedAt: at, SeenAt: ev.Time(),
+		IsReply: c.ReplyParent != "", Text: c.Text, Langs: c.Langs, Tags: c.Tags}
+	if _, ok := a.tracked[ev.DID]; ok {
+		a.tracked[ev.DID] = maxTime(a.tracked[ev.DID], at)
+		a.batch.Posts = append(a.batch.Posts, p)
+		a.stats.Applied++
+	} else if !p.IsReply {
+		pe := a.pending[ev.DID]
+		if pe == nil {
+			pe = &pending{first: at}
+			a.pending[ev.DID] = pe
+		}
+		pe.last = maxTime(pe.last, at)
+		if !slices.ContainsFunc(pe.posts, func(q store.StreamPost) bool { return q.URI == p.URI }) {
+			pe.posts = append(pe.posts, p)
+			if len(pe.posts) > a.cfg.MaxPendingPosts {
+				pe.posts = pe.posts[1:]
+			}
+		}
+	}
+	if c.ReplyParent != "" {
+		parent, root := didOf(c.ReplyParent), didOf(c.ReplyRoot)
+		if parent != ev.DID { // answering someone (self-threads are no conversation)
+			creator := root
+			if _, ok := a.tracked[root]; !ok && a.pending[root] == nil {
+				creator = parent
+			}
+			if creator != ev.DID || root == ev.DID {
+				a.engage(creator, store.StreamRecord{URI: ev.Key(), Kind: store.RecordReply, AuthorDID: ev.DID, CreatorDID: creator,
+					SubjectURI: c.ReplyParent, RootURI: c.ReplyRoot, Text: c.Text, At: at}, creator != ev.DID)
+			}
+		}
+	}
+	if c.QuoteURI != "" {
+		if q := didOf(c.QuoteURI); q != ev.DID {
+			a.engage(q, store.StreamRecord{URI: ev.Key(), Kind: store.RecordQuote, AuthorDID: ev.DID, CreatorDID: q,
+				SubjectURI: c.QuoteURI, Text: c.Text, At: at}, true)
+		}
+	}
+}
+
+// engage records an interaction concerning creator: in the batch when the
+// creator is tracked; with the pending poster's state when it is pending
+// (promoting it once it drew enough engagement, when counts is set).
+func (a *Aggregator) engage(creator string, r store.StreamRecord, counts bool) {
+	if _, ok := a.tracked[creator]; ok {
+		a.batch.Records = append(a.batch.Records, r)
+		a.stats.Applied++
+		return
+	}
+	pe := a.pending[creator]
+	if pe == nil {
+		return
+	}
+	if _, dup := a.pendRecs[r.URI]; dup {
+		return
+	}
+	pe.records = append(pe.records, r)
+	a.pendRecs[r.URI] = creator
+	if !counts {
+		return
+	}
+	n := 0
+	for _, x := range pe.records {
+		if x.AuthorDID != creator {
+			n++
+		}
+	}
+	if n >= a.cfg.MinEngagement {
+		a.promote(creator, pe)
+	}
+}
+
+func (a *Aggregator) promote(did string, pe *pending) {
+	a.tracked[did] = pe.last
+	a.batch.Creators = append(a.batch.Creators, store.StreamCreatorUpdate{DID: did, Track: true, FirstSeen: pe.first, Handle: pe.handle})
+	a.batch.Posts = append(a.batch.Posts, pe.posts...)
+	a.batch.Records = append(a.batch.Records, pe.records...)
+	a.dropPending(did, pe)
+	a.stats.Promoted++
+	a.stats.Applied++
+}
+
+func (a *Aggregator) delete(ev jetstream.Event) {
+	uri := ev.Key()
+	if owner, ok := a.pendRecs[uri]; ok {
+		if pe := a.pending[owner]; pe != nil {
+			pe.records = slices.DeleteFunc(pe.records, func(r store.StreamRecord) bool { return r.URI == uri })
+		}
+		delete(a.pendRecs, uri)
+	}
+	if ev.Commit.Collection == jetstream.CollectionPost {
+		if pe := a.pending[ev.DID]; pe != nil {
+			pe.posts = slices.DeleteFunc(pe.posts, func(p store.StreamPost) bool { return p.URI == uri })
+		}
+	}
+	// The store does not say which records it holds; a delete of one it
+	// never stored costs one primary-key miss.
+	a.batch.Deletes = append(a.batch.Deletes, uri)
+	a.stats.Applied++
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
