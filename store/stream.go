@@ -133,8 +133,10 @@ type StreamStore interface {
 	SetStreamStage(ctx context.Context, did string, s StreamStage) error
 	// StreamPosts returns a creator's stored posts created since since, newest first.
 	StreamPosts(ctx context.Context, did string, since time.Time) ([]StreamPost, error)
-	// StreamRecords returns the interactions concerning a creator since
-	// since, oldest first; kind "" = all kinds.
+	// StreamRecords returns the replies, quotes and follows concerning a
+	// creator since since, oldest first; kind "" = all three. Likes and
+	// reposts are only counted on their posts (they are most of the
+	// traffic), not listed.
 	StreamRecords(ctx context.Context, did, kind string, since time.Time) ([]StreamRecord, error)
 	// PruneStream deletes posts and records older than before and tracked
 	// creators with no post left that were first seen before it; it returns

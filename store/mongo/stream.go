@@ -358,6 +358,8 @@ func (s *Store) StreamRecords(ctx context.Context, did, kind string, since time.
 	filter := bson.D{{Key: "creatorDid", Value: did}, {Key: "at", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}}
 	if kind != "" {
 		filter = append(filter, bson.E{Key: "kind", Value: kind})
+	} else {
+		filter = append(filter, bson.E{Key: "kind", Value: bson.D{{Key: "$nin", Value: bson.A{store.RecordLike, store.RecordRepost}}}})
 	}
 	rs, err := findAll[store.StreamRecord](ctx, s.db.Collection(colStreamRecords), "stream records of "+did, filter,
 		options.Find().SetSort(keys("at", "_id")))

@@ -41,7 +41,7 @@ func init() {
 			reposts     INTEGER NOT NULL DEFAULT 0,
 			replies     INTEGER NOT NULL DEFAULT 0,
 			quotes      INTEGER NOT NULL DEFAULT 0
-		)`,
+		) WITHOUT ROWID`,
 		`CREATE INDEX stream_posts_creator ON stream_posts(creator_did, created_at)`,
 		`CREATE INDEX stream_posts_created ON stream_posts(created_at)`,
 		`CREATE TABLE stream_records (
@@ -53,10 +53,17 @@ func init() {
 			root_uri    TEXT NOT NULL DEFAULT '',
 			text        TEXT NOT NULL DEFAULT '',
 			at          INTEGER NOT NULL -- unix microseconds
-		)`,
+		) WITHOUT ROWID`,
 		`CREATE INDEX stream_records_subject ON stream_records(subject_uri, kind)`,
+		// Likes and reposts, most of the traffic, are only counted: one
+		// b-tree (their key) so that a replay or a delete finds them.
+		`CREATE TABLE stream_likes (
+			uri         TEXT PRIMARY KEY,
+			kind        TEXT NOT NULL, -- like, repost
+			subject_uri TEXT NOT NULL,
+			at          INTEGER NOT NULL
+		) WITHOUT ROWID`,
 		`CREATE INDEX stream_records_creator ON stream_records(creator_did, at)`,
-		`CREATE INDEX stream_records_at ON stream_records(at)`,
 	)
 }
 
@@ -92,7 +99,23 @@ func (s *Store) StreamCursor(ctx context.Context, name string) (int64, error) {
 // ApplyStream applies a batch in one transaction, the cursor with it.
 func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		touched := map[string]bool{}
+		// Counts move by deltas of records that are really new or really
+		// gone (the insert's and the delete's row counts say so, inside this
+		// transaction), so a replayed or duplicated event changes nothing.
+		delta := map[string]*[4]int64{}
+		bump := func(subject, kind string, d int64) {
+			i := kindIndex(kind)
+			if subject == "" || i < 0 {
+				return
+			}
+			c := delta[subject]
+			if c == nil {
+				c = new([4]int64)
+				delta[subject] = c
+			}
+			c[i] += d
+		}
+		recount := map[string]bool{} // posts new in this batch: count what arrived before them
 		if err := applyStreamCreators(ctx, tx, b.Creators); err != nil {
 			return err
 		}
@@ -110,7 +133,7 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 					return fmt.Errorf("writing stream post %s: %w", p.URI, err)
 				}
 				if n, _ := res.RowsAffected(); n > 0 {
-					touched[p.URI] = true // records may have arrived before the post
+					recount[p.URI] = true
 				}
 			}
 		}
@@ -121,34 +144,52 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				return fmt.Errorf("preparing stream record insert: %w", err)
 			}
 			defer stmt.Close()
+			likeStmt, err := tx.PrepareContext(ctx, `INSERT INTO stream_likes(uri, kind, subject_uri, at) VALUES(?, ?, ?, ?) ON CONFLICT(uri) DO NOTHING`)
+			if err != nil {
+				return fmt.Errorf("preparing stream like insert: %w", err)
+			}
+			defer likeStmt.Close()
 			for _, r := range b.Records {
-				res, err := stmt.ExecContext(ctx, r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At))
+				var res sql.Result
+				var err error
+				if r.Kind == store.RecordLike || r.Kind == store.RecordRepost {
+					res, err = likeStmt.ExecContext(ctx, r.URI, r.Kind, r.SubjectURI, us(r.At))
+				} else {
+					res, err = stmt.ExecContext(ctx, r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At))
+				}
 				if err != nil {
 					return fmt.Errorf("writing stream record %s: %w", r.URI, err)
 				}
-				if n, _ := res.RowsAffected(); n > 0 && r.SubjectURI != "" {
-					touched[r.SubjectURI] = true
+				if n, _ := res.RowsAffected(); n > 0 {
+					bump(r.SubjectURI, r.Kind, 1)
 				}
 			}
 		}
 		if len(b.Deletes) > 0 {
-			delRec, err := tx.PrepareContext(ctx, `DELETE FROM stream_records WHERE uri = ? RETURNING subject_uri`)
+			delRec, err := tx.PrepareContext(ctx, `DELETE FROM stream_records WHERE uri = ? RETURNING subject_uri, kind`)
 			if err != nil {
 				return fmt.Errorf("preparing stream delete: %w", err)
 			}
 			defer delRec.Close()
+			delLike, err := tx.PrepareContext(ctx, `DELETE FROM stream_likes WHERE uri = ? RETURNING subject_uri, kind`)
+			if err != nil {
+				return fmt.Errorf("preparing stream delete: %w", err)
+			}
+			defer delLike.Close()
 			delPost, err := tx.PrepareContext(ctx, `DELETE FROM stream_posts WHERE uri = ?`)
 			if err != nil {
 				return fmt.Errorf("preparing stream delete: %w", err)
 			}
 			defer delPost.Close()
 			for _, uri := range b.Deletes {
-				var subj string
-				switch err := delRec.QueryRowContext(ctx, uri).Scan(&subj); {
+				var subj, kind string
+				del := delRec
+				if strings.Contains(uri, "/app.bsky.feed.like/") || strings.Contains(uri, "/app.bsky.feed.repost/") {
+					del = delLike
+				}
+				switch err := del.QueryRowContext(ctx, uri).Scan(&subj, &kind); {
 				case err == nil:
-					if subj != "" {
-						touched[subj] = true
-					}
+					bump(subj, kind, -1)
 				case errors.Is(err, sql.ErrNoRows):
 				default:
 					return fmt.Errorf("deleting stream record %s: %w", uri, err)
@@ -160,10 +201,26 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				}
 			}
 		}
-		if len(touched) > 0 {
+		if len(delta) > 0 {
+			stmt, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET likes = max(0, likes + ?), reposts = max(0, reposts + ?),
+				replies = max(0, replies + ?), quotes = max(0, quotes + ?) WHERE uri = ?`)
+			if err != nil {
+				return fmt.Errorf("preparing stream count update: %w", err)
+			}
+			defer stmt.Close()
+			for uri, c := range delta {
+				if recount[uri] {
+					continue
+				}
+				if _, err := stmt.ExecContext(ctx, c[0], c[1], c[2], c[3], uri); err != nil {
+					return fmt.Errorf("counting stream post %s: %w", uri, err)
+				}
+			}
+		}
+		if len(recount) > 0 {
 			stmt, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET
-				likes   = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'like'),
-				reposts = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'repost'),
+				likes   = likes + ?2,
+				reposts = reposts + ?3,
 				replies = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'reply'),
 				quotes  = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'quote')
 				WHERE uri = ?1`)
@@ -171,8 +228,15 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				return fmt.Errorf("preparing stream count update: %w", err)
 			}
 			defer stmt.Close()
-			for uri := range touched {
-				if _, err := stmt.ExecContext(ctx, uri); err != nil {
+			for uri := range recount {
+				// Replies and quotes stored before the post are counted from
+				// their index; likes and reposts (not indexed by subject)
+				// from this batch's deltas.
+				var c [4]int64
+				if d := delta[uri]; d != nil {
+					c = *d
+				}
+				if _, err := stmt.ExecContext(ctx, uri, c[0], c[1]); err != nil {
 					return fmt.Errorf("counting stream post %s: %w", uri, err)
 				}
 			}
@@ -185,6 +249,21 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 		}
 		return nil
 	})
+}
+
+// kindIndex is the position of a record kind among a post's four counts.
+func kindIndex(kind string) int {
+	switch kind {
+	case store.RecordLike:
+		return 0
+	case store.RecordRepost:
+		return 1
+	case store.RecordReply:
+		return 2
+	case store.RecordQuote:
+		return 3
+	}
+	return -1
 }
 
 func applyStreamCreators(ctx context.Context, tx *sql.Tx, us_ []store.StreamCreatorUpdate) error {
@@ -345,7 +424,7 @@ func splitList(s string) []string {
 // StreamRecords returns the interactions concerning a creator, oldest first.
 func (s *Store) StreamRecords(ctx context.Context, did, kind string, since time.Time) ([]store.StreamRecord, error) {
 	q := `SELECT uri, kind, author_did, creator_did, subject_uri, root_uri, text, at FROM stream_records
-		WHERE creator_did = ? AND at >= ?`
+		WHERE creator_did = ? AND at >= ?` // likes and reposts are only counted (stream_likes)
 	args := []any{did, us(since)}
 	if kind != "" {
 		q += ` AND kind = ?`
@@ -375,7 +454,12 @@ func (s *Store) PruneStream(ctx context.Context, before time.Time) (int64, error
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		for _, stmt := range []string{
 			`DELETE FROM stream_posts WHERE created_at < ?1`,
-			`DELETE FROM stream_records WHERE at < ?1`,
+			`DELETE FROM stream_likes WHERE at < ?1`, // a scan: once per prune, not per insert
+			// Through the (creator, at) index, one range per creator: an
+			// index on at alone would cost every insert one more b-tree.
+			`DELETE FROM stream_records WHERE creator_did IN (SELECT did FROM stream_creators) AND at < ?1`,
+			`DELETE FROM stream_records WHERE creator_did IN (SELECT did FROM stream_creators c WHERE c.first_seen < ?1
+				AND NOT EXISTS (SELECT 1 FROM stream_posts p WHERE p.creator_did = c.did))`,
 			`DELETE FROM stream_creators WHERE first_seen < ?1
 				AND NOT EXISTS (SELECT 1 FROM stream_posts p WHERE p.creator_did = stream_creators.did)`,
 		} {
