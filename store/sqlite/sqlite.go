@@ -135,6 +135,7 @@ func open(ctx context.Context, path string, o options) (*Store, error) {
 		q.Set("mode", "ro")
 	}
 	q.Add("_pragma", "cache_size(-65536)") // 64 MiB per connection (default 2 MiB): the stream's batches touch many pages
+	q.Add("_pragma", "temp_store(MEMORY)") // statement journals of multi-row upserts stay off the disk
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)

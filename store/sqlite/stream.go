@@ -96,12 +96,68 @@ func (s *Store) StreamCursor(ctx context.Context, name string) (int64, error) {
 	return c, nil
 }
 
+// chunkRows is how many rows one multi-row statement carries: one
+// statement per row costs more in the driver than SQLite spends on the row.
+const chunkRows = 200
+
+// multiRow runs "head VALUES (?,…),(?,…)… tail" over rows in chunks,
+// passing every row the statement returns to scan (nil: none expected).
+func multiRow(ctx context.Context, tx *sql.Tx, head, tail string, width int, rows [][]any, scan func(*sql.Rows) error) error {
+	placeholder := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for start := 0; start < len(rows); start += chunkRows {
+		part := rows[start:min(start+chunkRows, len(rows))]
+		args := make([]any, 0, len(part)*width)
+		for _, r := range part {
+			args = append(args, r...)
+		}
+		text := head + " VALUES " + strings.TrimSuffix(strings.Repeat(placeholder+",", len(part)), ",") + " " + tail
+		var res *sql.Rows
+		var err error
+		if len(part) == chunkRows {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, text); err != nil {
+					return err
+				}
+			}
+			res, err = full.QueryContext(ctx, args...)
+		} else {
+			res, err = tx.QueryContext(ctx, text, args...)
+		}
+		if err != nil {
+			return err
+		}
+		for res.Next() {
+			if scan == nil {
+				continue
+			}
+			if err := scan(res); err != nil {
+				res.Close()
+				return err
+			}
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ApplyStream applies a batch in one transaction, the cursor with it.
+//
+// Counts move by deltas of the records that are really new or really gone:
+// the inserts (ON CONFLICT DO NOTHING) and deletes RETURN only the rows
+// they changed, inside this transaction, so a replayed or duplicated event
+// changes nothing. Posts are written first, so engagement in the same batch
+// counts on them.
 func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		// Counts move by deltas of records that are really new or really
-		// gone (the insert's and the delete's row counts say so, inside this
-		// transaction), so a replayed or duplicated event changes nothing.
 		delta := map[string]*[4]int64{}
 		bump := func(subject, kind string, d int64) {
 			i := kindIndex(kind)
@@ -115,107 +171,118 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 			}
 			c[i] += d
 		}
-		recount := map[string]bool{} // posts new in this batch: count what arrived before them
+		scanDelta := func(d int64) func(*sql.Rows) error {
+			return func(r *sql.Rows) error {
+				var subj, kind string
+				if err := r.Scan(&subj, &kind); err != nil {
+					return err
+				}
+				bump(subj, kind, d)
+				return nil
+			}
+		}
 		if err := applyStreamCreators(ctx, tx, b.Creators); err != nil {
 			return err
 		}
+		recount := map[string]bool{} // posts new in this batch: count the replies and quotes stored before them
 		if len(b.Posts) > 0 {
-			stmt, err := tx.PrepareContext(ctx, `INSERT INTO stream_posts(uri, creator_did, created_at, seen_at, is_reply, text, langs, tags)
-				VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uri) DO NOTHING`)
-			if err != nil {
-				return fmt.Errorf("preparing stream post insert: %w", err)
+			rows := make([][]any, len(b.Posts))
+			for i, p := range b.Posts {
+				rows[i] = []any{p.URI, p.CreatorDID, us(p.CreatedAt), us(p.SeenAt), p.IsReply, p.Text,
+					strings.Join(p.Langs, ","), strings.Join(p.Tags, ",")}
 			}
-			defer stmt.Close()
-			for _, p := range b.Posts {
-				res, err := stmt.ExecContext(ctx, p.URI, p.CreatorDID, us(p.CreatedAt), us(p.SeenAt), p.IsReply, p.Text,
-					strings.Join(p.Langs, ","), strings.Join(p.Tags, ","))
-				if err != nil {
-					return fmt.Errorf("writing stream post %s: %w", p.URI, err)
-				}
-				if n, _ := res.RowsAffected(); n > 0 {
-					recount[p.URI] = true
-				}
+			err := multiRow(ctx, tx, `INSERT INTO stream_posts(uri, creator_did, created_at, seen_at, is_reply, text, langs, tags)`,
+				`ON CONFLICT(uri) DO NOTHING RETURNING uri`, 8, rows, func(r *sql.Rows) error {
+					var uri string
+					if err := r.Scan(&uri); err != nil {
+						return err
+					}
+					recount[uri] = true
+					return nil
+				})
+			if err != nil {
+				return fmt.Errorf("writing %d stream posts: %w", len(b.Posts), err)
 			}
 		}
-		if len(b.Records) > 0 {
-			stmt, err := tx.PrepareContext(ctx, `INSERT INTO stream_records(uri, kind, author_did, creator_did, subject_uri, root_uri, text, at)
-				VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uri) DO NOTHING`)
-			if err != nil {
-				return fmt.Errorf("preparing stream record insert: %w", err)
+		var likes, others [][]any
+		for _, r := range b.Records {
+			if r.Kind == store.RecordLike || r.Kind == store.RecordRepost {
+				likes = append(likes, []any{r.URI, r.Kind, r.SubjectURI, us(r.At)})
+			} else {
+				others = append(others, []any{r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At)})
 			}
-			defer stmt.Close()
-			likeStmt, err := tx.PrepareContext(ctx, `INSERT INTO stream_likes(uri, kind, subject_uri, at) VALUES(?, ?, ?, ?) ON CONFLICT(uri) DO NOTHING`)
-			if err != nil {
-				return fmt.Errorf("preparing stream like insert: %w", err)
-			}
-			defer likeStmt.Close()
-			for _, r := range b.Records {
-				var res sql.Result
-				var err error
-				if r.Kind == store.RecordLike || r.Kind == store.RecordRepost {
-					res, err = likeStmt.ExecContext(ctx, r.URI, r.Kind, r.SubjectURI, us(r.At))
-				} else {
-					res, err = stmt.ExecContext(ctx, r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At))
-				}
-				if err != nil {
-					return fmt.Errorf("writing stream record %s: %w", r.URI, err)
-				}
-				if n, _ := res.RowsAffected(); n > 0 {
-					bump(r.SubjectURI, r.Kind, 1)
-				}
-			}
+		}
+		if err := multiRow(ctx, tx, `INSERT INTO stream_likes(uri, kind, subject_uri, at)`,
+			`ON CONFLICT(uri) DO NOTHING RETURNING subject_uri, kind`, 4, likes, scanDelta(1)); err != nil {
+			return fmt.Errorf("writing %d stream likes: %w", len(likes), err)
+		}
+		if err := multiRow(ctx, tx, `INSERT INTO stream_records(uri, kind, author_did, creator_did, subject_uri, root_uri, text, at)`,
+			`ON CONFLICT(uri) DO NOTHING RETURNING subject_uri, kind`, 8, others, scanDelta(1)); err != nil {
+			return fmt.Errorf("writing %d stream records: %w", len(others), err)
 		}
 		if len(b.Deletes) > 0 {
-			delRec, err := tx.PrepareContext(ctx, `DELETE FROM stream_records WHERE uri = ? RETURNING subject_uri, kind`)
-			if err != nil {
-				return fmt.Errorf("preparing stream delete: %w", err)
-			}
-			defer delRec.Close()
-			delLike, err := tx.PrepareContext(ctx, `DELETE FROM stream_likes WHERE uri = ? RETURNING subject_uri, kind`)
-			if err != nil {
-				return fmt.Errorf("preparing stream delete: %w", err)
-			}
-			defer delLike.Close()
-			delPost, err := tx.PrepareContext(ctx, `DELETE FROM stream_posts WHERE uri = ?`)
-			if err != nil {
-				return fmt.Errorf("preparing stream delete: %w", err)
-			}
-			defer delPost.Close()
+			var likeDel, recDel, postDel []string
 			for _, uri := range b.Deletes {
-				var subj, kind string
-				del := delRec
-				if strings.Contains(uri, "/app.bsky.feed.like/") || strings.Contains(uri, "/app.bsky.feed.repost/") {
-					del = delLike
-				}
-				switch err := del.QueryRowContext(ctx, uri).Scan(&subj, &kind); {
-				case err == nil:
-					bump(subj, kind, -1)
-				case errors.Is(err, sql.ErrNoRows):
+				switch {
+				case strings.Contains(uri, "/app.bsky.feed.like/"), strings.Contains(uri, "/app.bsky.feed.repost/"):
+					likeDel = append(likeDel, uri)
+				case strings.Contains(uri, "/app.bsky.feed.post/"):
+					recDel = append(recDel, uri)
+					postDel = append(postDel, uri)
 				default:
-					return fmt.Errorf("deleting stream record %s: %w", uri, err)
+					recDel = append(recDel, uri)
 				}
-				if strings.Contains(uri, "/app.bsky.feed.post/") {
-					if _, err := delPost.ExecContext(ctx, uri); err != nil {
-						return fmt.Errorf("deleting stream post %s: %w", uri, err)
+			}
+			for _, d := range []struct {
+				table, returning string
+				uris             []string
+			}{
+				{"stream_likes", "subject_uri, kind", likeDel},
+				{"stream_records", "subject_uri, kind", recDel},
+				{"stream_posts", "", postDel},
+			} {
+				for start := 0; start < len(d.uris); start += chunkRows {
+					part := d.uris[start:min(start+chunkRows, len(d.uris))]
+					args := make([]any, len(part))
+					for i, u := range part {
+						args[i] = u
+					}
+					q := `DELETE FROM ` + d.table + ` WHERE uri IN (` + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `)`
+					if d.returning == "" {
+						if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+							return fmt.Errorf("deleting from %s: %w", d.table, err)
+						}
+						continue
+					}
+					rows, err := tx.QueryContext(ctx, q+` RETURNING `+d.returning, args...)
+					if err != nil {
+						return fmt.Errorf("deleting from %s: %w", d.table, err)
+					}
+					scan := scanDelta(-1)
+					for rows.Next() {
+						if err := scan(rows); err != nil {
+							rows.Close()
+							return fmt.Errorf("deleting from %s: %w", d.table, err)
+						}
+					}
+					rows.Close()
+					if err := rows.Err(); err != nil {
+						return fmt.Errorf("deleting from %s: %w", d.table, err)
 					}
 				}
 			}
 		}
-		if len(delta) > 0 {
-			stmt, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET likes = max(0, likes + ?), reposts = max(0, reposts + ?),
-				replies = max(0, replies + ?), quotes = max(0, quotes + ?) WHERE uri = ?`)
-			if err != nil {
-				return fmt.Errorf("preparing stream count update: %w", err)
+		var upd [][]any
+		for uri, c := range delta {
+			if !recount[uri] {
+				upd = append(upd, []any{uri, c[0], c[1], c[2], c[3]})
 			}
-			defer stmt.Close()
-			for uri, c := range delta {
-				if recount[uri] {
-					continue
-				}
-				if _, err := stmt.ExecContext(ctx, c[0], c[1], c[2], c[3], uri); err != nil {
-					return fmt.Errorf("counting stream post %s: %w", uri, err)
-				}
-			}
+		}
+		if err := multiRow(ctx, tx, `WITH d(uri, l, rp, r, q) AS (`,
+			`) UPDATE stream_posts SET likes = max(0, likes + d.l), reposts = max(0, reposts + d.rp),
+				replies = max(0, replies + d.r), quotes = max(0, quotes + d.q) FROM d WHERE stream_posts.uri = d.uri`,
+			5, upd, nil); err != nil {
+			return fmt.Errorf("counting %d stream posts: %w", len(upd), err)
 		}
 		if len(recount) > 0 {
 			stmt, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET
