@@ -288,6 +288,9 @@ type PlatformStats struct {
 	AudienceSampled  int   `json:"audienceSampled,omitempty" bson:"audienceSampled,omitempty"`
 	AudienceAccounts int   `json:"audienceAccounts,omitempty" bson:"audienceAccounts,omitempty"`
 	AudienceRequests int64 `json:"audienceRequests,omitempty" bson:"audienceRequests,omitempty"`
+	// RequestsPerScored is Requests ÷ Scored (the cost of one scored
+	// creator), set when something was scored.
+	RequestsPerScored float64 `json:"requestsPerScored,omitempty" bson:"requestsPerScored,omitempty"`
 }
 
 // Totals sums the run's per-platform counters (ByStatus merged; Paused

@@ -104,6 +104,9 @@ func (r *recorder) setRequestStats(name string, rs collectors.RequestStats) {
 		s.Throttled = rs.Throttled
 		s.Retries = rs.Retries
 		s.LimiterWaitMS = rs.LimiterWait.Milliseconds()
+		if s.Scored > 0 {
+			s.RequestsPerScored = float64(s.Requests) / float64(s.Scored)
+		}
 		s.ByStatus = make(map[string]int64, len(rs.ByStatus))
 		for code, n := range rs.ByStatus {
 			s.ByStatus[strconv.Itoa(code)] = n

@@ -1,0 +1,323 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/nanoscout/nanoscout/collectors"
+	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/scoring"
+	"github.com/nanoscout/nanoscout/store"
+)
+
+// Platform is the platform the stream's creators are stored under.
+const Platform = "bluesky"
+
+// Hydrator reads what the stream cannot know, in batches (the Bluesky
+// collector: getProfiles and getPosts, 25 per call).
+type Hydrator interface {
+	Profiles(ctx context.Context, actors []string) ([]model.Creator, error)
+	PostsByURI(ctx context.Context, uris []string) ([]model.Post, error)
+	Stats() collectors.RequestStats
+}
+
+// Scorer scores one creator (the pipeline, with its benchmarks and config).
+type Scorer interface {
+	ScoreInput(in scoring.Input, now time.Time) model.Score
+	SettledAfter() time.Duration
+	PostsN(platform string) int
+}
+
+// FunnelConfig bounds the funnel's work.
+type FunnelConfig struct {
+	// Window is the activity window candidates are read over (default 72 h).
+	Window time.Duration
+	// MinEngagement is the engagement in the window a candidate needs
+	// before any request is spent on it (default 3).
+	MinEngagement int64
+	// Tiers are the tiers scored (default nano and micro); the others are
+	// filtered after getProfiles, before any getPosts.
+	Tiers []string
+	// MaxCandidates is how many candidates one round hydrates (default 1,000).
+	MaxCandidates int
+	// Rescore is how old a stream score may get before the creator is
+	// scored again (default 24 h).
+	Rescore time.Duration
+	Logger     *slog.Logger
+}
+
+func (c *FunnelConfig) defaults() {
+	if c.Window <= 0 {
+		c.Window = 72 * time.Hour
+	}
+	if c.MinEngagement <= 0 {
+		c.MinEngagement = 3
+	}
+	if len(c.Tiers) == 0 {
+		c.Tiers = []string{model.TierNano, model.TierMicro}
+	}
+	if c.MaxCandidates <= 0 {
+		c.MaxCandidates = 1000
+	}
+	if c.Rescore <= 0 {
+		c.Rescore = 24 * time.Hour
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Funnel turns stream candidates into scored creators.
+type Funnel struct {
+	cfg FunnelConfig
+	st  store.Store
+	ss  store.StreamStore
+	h   Hydrator
+	sc  Scorer
+	m   *Metrics
+}
+
+// NewFunnel builds a funnel on st (which must implement store.StreamStore).
+func NewFunnel(st store.Store, h Hydrator, sc Scorer, cfg FunnelConfig, m *Metrics) (*Funnel, error) {
+	ss, ok := st.(store.StreamStore)
+	if !ok {
+		return nil, fmt.Errorf("the %T store does not keep stream state", st)
+	}
+	cfg.defaults()
+	if m == nil {
+		m = NewMetrics(nil)
+	}
+	return &Funnel{cfg: cfg, st: st, ss: ss, h: h, sc: sc, m: m}, nil
+}
+
+// RoundStats are one round's counters.
+type RoundStats struct {
+	Candidates int // read from the store
+	Hydrated   int // profiles read
+	Filtered   int // outside the tiers, gone, or not found
+	Waiting    int // no settled post yet
+	Scored     int
+	Requests   int64 // hydration requests made by the round
+	Errors     []error
+}
+
+// RequestsPerScored is the round's cost of one scored creator.
+func (r RoundStats) RequestsPerScored() float64 {
+	if r.Scored == 0 {
+		return 0
+	}
+	return float64(r.Requests) / float64(r.Scored)
+}
+
+// Round hydrates and scores the candidates due at now: new candidates with
+// enough engagement in the window, and scored creators whose score is older
+// than Rescore. It re-ranks the platform when it scored anyone.
+func (f *Funnel) Round(ctx context.Context, now time.Time) (RoundStats, error) {
+	var rs RoundStats
+	before := f.h.Stats().Requests
+	defer func() { rs.Requests = f.h.Stats().Requests - before }()
+	since := now.Add(-f.cfg.Window)
+	cands, err := f.ss.StreamCreators(ctx, store.StreamCreatorQuery{Stage: store.StageCandidate, Since: since,
+		MinEngagement: f.cfg.MinEngagement, Limit: f.cfg.MaxCandidates})
+	if err != nil {
+		return rs, err
+	}
+	if room := f.cfg.MaxCandidates - len(cands); room > 0 {
+		again, err := f.ss.StreamCreators(ctx, store.StreamCreatorQuery{Stage: store.StageScored, Since: since,
+			ScoredBefore: now.Add(-f.cfg.Rescore), Limit: room})
+		if err != nil {
+			return rs, err
+		}
+		cands = append(cands, again...)
+	}
+	rs.Candidates = len(cands)
+	if len(cands) == 0 {
+		return rs, nil
+	}
+
+	// 1. Only candidates with a settled post cost requests: the others wait.
+	type work struct {
+		c     store.StreamCreator
+		cr    model.Creator
+		posts []store.StreamPost
+	}
+	settled := now.Add(-f.sc.SettledAfter())
+	n := f.sc.PostsN(Platform)
+	var ready []work
+	for _, c := range cands {
+		if c.Status != "" && c.Status != "active" {
+			reason := "account " + c.Status
+			f.filter(ctx, &rs, c.DID, reason, nil, now)
+			if err := f.st.MarkStatus(ctx, model.Key(Platform, c.DID), model.StatusGone, reason); err != nil && !errors.Is(err, store.ErrNotFound) {
+				rs.Errors = append(rs.Errors, err)
+			}
+			continue
+		}
+		posts, err := f.ss.StreamPosts(ctx, c.DID, since)
+		if err != nil {
+			rs.Errors = append(rs.Errors, err)
+			continue
+		}
+		var pick []store.StreamPost
+		for _, p := range posts { // newest first
+			if !p.IsReply && p.CreatedAt.Before(settled) && len(pick) < n {
+				pick = append(pick, p)
+			}
+		}
+		if len(pick) == 0 {
+			rs.Waiting++
+			continue
+		}
+		ready = append(ready, work{c: c, posts: pick})
+	}
+
+	// 2. Followers, 25 per getProfiles call, and the tier filter before any
+	// further request.
+	ask := make([]string, len(ready))
+	for i, w := range ready {
+		ask[i] = w.c.DID
+	}
+	profiles := map[string]model.Creator{}
+	if len(ask) > 0 {
+		got, err := f.h.Profiles(ctx, ask)
+		f.m.hydration.WithLabelValues("getProfiles").Add(float64((len(ask) + 24) / 25))
+		if err != nil {
+			return rs, fmt.Errorf("hydrating %d candidates: %w", len(ask), err)
+		}
+		for _, p := range got {
+			profiles[p.ID] = p
+		}
+		rs.Hydrated = len(got)
+	}
+	var todo []work
+	var uris []string
+	for _, w := range ready {
+		cr, ok := profiles[w.c.DID]
+		if !ok {
+			f.filter(ctx, &rs, w.c.DID, "profile not found", nil, now)
+			if err := f.st.MarkStatus(ctx, model.Key(Platform, w.c.DID), model.StatusGone, "profile not found"); err != nil && !errors.Is(err, store.ErrNotFound) {
+				rs.Errors = append(rs.Errors, err)
+			}
+			continue
+		}
+		followers := cr.Followers
+		if tier := scoring.Tier(followers); !slices.Contains(f.cfg.Tiers, tier) {
+			f.filter(ctx, &rs, w.c.DID, fmt.Sprintf("tier %s (%d followers)", tier, followers), &followers, now)
+			continue
+		}
+		w.cr = cr
+		for _, p := range w.posts {
+			uris = append(uris, p.URI)
+		}
+		todo = append(todo, w)
+	}
+
+	// 3. Exact counts of the settled posts, 25 per getPosts call, across creators.
+	exact := map[string]model.Post{}
+	if len(uris) > 0 {
+		ps, err := f.h.PostsByURI(ctx, uris)
+		f.m.hydration.WithLabelValues("getPosts").Add(float64((len(uris) + 24) / 25))
+		if err != nil {
+			return rs, fmt.Errorf("reading %d settled posts: %w", len(uris), err)
+		}
+		for _, p := range ps {
+			exact[p.ID] = p
+		}
+	}
+
+	// 4. Score like any other creator.
+	for _, w := range todo {
+		if err := ctx.Err(); err != nil {
+			return rs, err
+		}
+		if err := f.score(ctx, w.c, w.cr, w.posts, exact, now); err != nil {
+			rs.Errors = append(rs.Errors, fmt.Errorf("scoring %s: %w", w.c.DID, err))
+			continue
+		}
+		rs.Scored++
+		f.m.scored.Inc()
+	}
+	if rs.Scored > 0 {
+		if err := f.st.Rerank(ctx, Platform); err != nil {
+			rs.Errors = append(rs.Errors, err)
+		}
+	}
+	return rs, nil
+}
+
+func (f *Funnel) filter(ctx context.Context, rs *RoundStats, did, reason string, followers *int64, now time.Time) {
+	rs.Filtered++
+	if err := f.ss.SetStreamStage(ctx, did, store.StreamStage{Stage: store.StageFiltered, Reason: reason,
+		Followers: followers, HydratedAt: now}); err != nil {
+		rs.Errors = append(rs.Errors, err)
+	}
+}
+
+// Comments turns the stream's reply edges under the given root posts into
+// the comments a thread read would give: depth from the parent chain,
+// ByCreator for the creator's own answers. Counts the stream does not see
+// (a reply's likes) stay unknown.
+func Comments(did string, replies []store.StreamRecord, roots map[string]bool) []model.Comment {
+	depth := map[string]int{}
+	var out []model.Comment
+	for _, r := range replies { // oldest first: parents before children
+		if r.Kind != store.RecordReply || !roots[r.RootURI] {
+			continue
+		}
+		d := 1
+		if r.SubjectURI != r.RootURI {
+			d = depth[r.SubjectURI] + 1
+			if d == 1 {
+				d = 2 // the parent was not seen (before the window, or deleted)
+			}
+		}
+		depth[r.URI] = d
+		out = append(out, model.Comment{
+			Platform: Platform, ID: r.URI, PostID: r.RootURI, ParentID: r.SubjectURI,
+			AuthorID: r.AuthorDID, Text: r.Text, CreatedAt: r.At, Depth: d, ByCreator: r.AuthorDID == did,
+		})
+	}
+	return out
+}
+
+func (f *Funnel) score(ctx context.Context, c store.StreamCreator, cr model.Creator, picked []store.StreamPost, exact map[string]model.Post, now time.Time) error {
+	var posts []model.Post
+	roots := map[string]bool{}
+	for _, sp := range picked {
+		p, ok := exact[sp.URI]
+		if !ok {
+			continue // deleted since
+		}
+		if p.CreatedAt.IsZero() {
+			p.CreatedAt = sp.CreatedAt
+		}
+		if p.Language == "" && len(sp.Langs) > 0 {
+			p.Language = sp.Langs[0]
+		}
+		posts = append(posts, p)
+		roots[p.ID] = true
+	}
+	replies, err := f.ss.StreamRecords(ctx, c.DID, store.RecordReply, now.Add(-f.cfg.Window))
+	if err != nil {
+		return err
+	}
+	comments := Comments(c.DID, replies, roots)
+	key := model.Key(Platform, c.DID)
+	hist, err := f.st.Snapshots(ctx, key, now.AddDate(0, 0, -120).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	in := scoring.Input{Creator: cr, Posts: posts, Comments: comments, History: hist}
+	sc := f.sc.ScoreInput(in, now)
+	snap := model.Snapshot{CreatorKey: key, Day: now.UTC().Format(time.DateOnly), Followers: cr.Followers,
+		Following: cr.Following, PostsCount: cr.PostsCount, ER: sc.ER, TakenAt: now.UTC()}
+	if err := f.st.SaveCreator(ctx, store.CreatorUpdate{Creator: cr, Posts: posts, Comments: comments, Score: &sc, Snapshot: &snap, At: now}); err != nil {
+		return err
+	}
+	followers := cr.Followers
+	return f.ss.SetStreamStage(ctx, c.DID, store.StreamStage{Stage: store.StageScored, Followers: &followers, HydratedAt: now, ScoredAt: now})
+}
