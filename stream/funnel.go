@@ -47,7 +47,7 @@ type FunnelConfig struct {
 	// Rescore is how old a stream score may get before the creator is
 	// scored again (default 24 h).
 	Rescore time.Duration
-	Logger     *slog.Logger
+	Logger  *slog.Logger
 }
 
 func (c *FunnelConfig) defaults() {
