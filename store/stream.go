@@ -78,6 +78,12 @@ type StreamBatch struct {
 	Posts    []StreamPost   // new posts of tracked creators (counts are ignored)
 	Records  []StreamRecord // new interactions
 	Deletes  []string       // at-uris of deleted records or posts
+	// Pending are top-level posts of posters not tracked yet, kept (for
+	// the aggregator's pending window) so that a restarted consumer still
+	// knows them; PendingBefore, when set, drops pending posts created
+	// before it.
+	Pending       []StreamPost
+	PendingBefore time.Time
 }
 
 // StreamCreator is a tracked account with its funnel state and its rolling
@@ -138,6 +144,8 @@ type StreamStore interface {
 	// reposts are only counted on their posts (they are most of the
 	// traffic), not listed.
 	StreamRecords(ctx context.Context, did, kind string, since time.Time) ([]StreamRecord, error)
+	// StreamPending returns the pending posts created since since, oldest first.
+	StreamPending(ctx context.Context, since time.Time) ([]StreamPost, error)
 	// PruneStream deletes posts and records older than before and tracked
 	// creators with no post left that were first seen before it; it returns
 	// how many documents it removed.

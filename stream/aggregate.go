@@ -119,6 +119,26 @@ func NewAggregator(ctx context.Context, st store.StreamStore, cfg AggregatorConf
 	for _, c := range cs {
 		a.tracked[c.DID] = c.LastPost
 	}
+	// The pending posters of the window, so a restart forgets nobody.
+	pend, err := st.StreamPending(ctx, now.Add(-cfg.PendingWindow))
+	if err != nil {
+		return nil, fmt.Errorf("loading pending posts: %w", err)
+	}
+	for _, p := range pend {
+		if _, ok := a.tracked[p.CreatorDID]; ok {
+			continue
+		}
+		pe := a.pending[p.CreatorDID]
+		if pe == nil {
+			pe = &pending{first: p.CreatedAt}
+			a.pending[p.CreatorDID] = pe
+		}
+		pe.last = maxTime(pe.last, p.CreatedAt)
+		pe.posts = append(pe.posts, p)
+		if len(pe.posts) > cfg.MaxPendingPosts {
+			pe.posts = pe.posts[1:]
+		}
+	}
 	if a.flushed, err = st.StreamCursor(ctx, cfg.Name); err != nil {
 		return nil, err
 	}
@@ -174,6 +194,11 @@ func (a *Aggregator) flushLocked(ctx context.Context) error {
 		return nil
 	}
 	a.batch.Cursor = a.cursor
+	now := time.UnixMicro(a.cursor).UTC()
+	prune := now.Sub(a.lastPrune) >= time.Hour/4
+	if prune {
+		a.batch.PendingBefore = now.Add(-a.cfg.PendingWindow)
+	}
 	if err := a.st.ApplyStream(ctx, a.batch); err != nil {
 		return fmt.Errorf("flushing %d stream events: %w", a.inBatch, err)
 	}
@@ -183,10 +208,10 @@ func (a *Aggregator) flushLocked(ctx context.Context) error {
 		Posts:    a.batch.Posts[:0],
 		Records:  a.batch.Records[:0],
 		Deletes:  a.batch.Deletes[:0],
-		Creators: a.batch.Creators[:0]}
+		Creators: a.batch.Creators[:0],
+		Pending:  a.batch.Pending[:0]}
 	a.inBatch = 0
-	now := time.UnixMicro(a.cursor).UTC()
-	if now.Sub(a.lastPrune) >= time.Hour/4 {
+	if prune {
 		a.lastPrune = now
 		a.pruneMemory(now)
 		n, err := a.st.PruneStream(ctx, now.Add(-a.cfg.Retention))
@@ -313,6 +338,9 @@ func (a *Aggregator) post(ev jetstream.Event, c *jetstream.Commit) {
 		pe.last = maxTime(pe.last, at)
 		if !slices.ContainsFunc(pe.posts, func(q store.StreamPost) bool { return q.URI == p.URI }) {
 			pe.posts = append(pe.posts, p)
+			lean := p
+			lean.Text = ""
+			a.batch.Pending = append(a.batch.Pending, lean)
 			if len(pe.posts) > a.cfg.MaxPendingPosts {
 				pe.posts = pe.posts[1:]
 			}

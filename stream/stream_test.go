@@ -48,7 +48,7 @@ func runUntil(t *testing.T, c *Consumer, last int64) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
-	deadline := time.After(60 * time.Second)
+	deadline := time.After(3 * time.Minute)
 	for c.Aggregator().Cursor() < last {
 		select {
 		case err := <-done:

@@ -20,6 +20,7 @@ const (
 	colStreamCreators = "stream_creators"
 	colStreamPosts    = "stream_posts"
 	colStreamRecords  = "stream_records"
+	colStreamPending  = "stream_pending"
 )
 
 var _ store.StreamStore = (*Store)(nil)
@@ -82,6 +83,19 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 	if err := insertNew(ctx, s.db.Collection(colStreamPosts), posts); err != nil {
 		return err
 	}
+	pend := make([]any, 0, len(b.Pending))
+	for _, p := range b.Pending {
+		p.Text = ""
+		pend = append(pend, p)
+	}
+	if err := insertNew(ctx, s.db.Collection(colStreamPending), pend); err != nil {
+		return err
+	}
+	if !b.PendingBefore.IsZero() {
+		if _, err := s.db.Collection(colStreamPending).DeleteMany(ctx, bson.D{{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: b.PendingBefore.UTC()}}}}); err != nil {
+			return fmt.Errorf("pruning pending posts: %w", err)
+		}
+	}
 	recs := make([]any, 0, len(b.Records))
 	for _, r := range b.Records {
 		recs = append(recs, r)
@@ -115,8 +129,10 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 			}
 		}
 		if len(postDels) > 0 {
-			if _, err := s.db.Collection(colStreamPosts).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: postDels}}}}); err != nil {
-				return fmt.Errorf("deleting stream posts: %w", err)
+			for _, col := range []string{colStreamPosts, colStreamPending} {
+				if _, err := s.db.Collection(col).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: postDels}}}}); err != nil {
+					return fmt.Errorf("deleting stream posts: %w", err)
+				}
 			}
 		}
 	}
@@ -340,6 +356,16 @@ func (s *Store) SetStreamStage(ctx context.Context, did string, st store.StreamS
 		return fmt.Errorf("stream creator %s: %w", did, store.ErrNotFound)
 	}
 	return nil
+}
+
+// StreamPending returns the pending posts created since since, oldest first.
+func (s *Store) StreamPending(ctx context.Context, since time.Time) ([]store.StreamPost, error) {
+	ps, err := findAll[store.StreamPost](ctx, s.db.Collection(colStreamPending), "pending posts",
+		bson.D{{Key: "createdAt", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}}, options.Find().SetSort(keys("createdAt", "_id")))
+	for i := range ps {
+		ps[i].CreatedAt, ps[i].SeenAt = ps[i].CreatedAt.UTC(), ps[i].SeenAt.UTC()
+	}
+	return ps, err
 }
 
 // StreamPosts returns a creator's posts since since, newest first.

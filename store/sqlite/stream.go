@@ -63,6 +63,25 @@ func init() {
 			subject_uri TEXT NOT NULL,
 			at          INTEGER NOT NULL
 		) WITHOUT ROWID`,
+		// Likes and reposts of posts not stored (yet): events a few seconds
+		// out of order, or posts from before the creator was tracked.
+		// Counted onto the post if it arrives; pruned otherwise.
+		`CREATE TABLE stream_pending (
+			uri         TEXT PRIMARY KEY,
+			creator_did TEXT NOT NULL,
+			created_at  INTEGER NOT NULL,
+			seen_at     INTEGER NOT NULL,
+			langs       TEXT NOT NULL DEFAULT '',
+			tags        TEXT NOT NULL DEFAULT ''
+		) WITHOUT ROWID`,
+		`CREATE INDEX stream_pending_created ON stream_pending(created_at)`,
+		`CREATE TABLE stream_orphans (
+			subject_uri TEXT NOT NULL,
+			uri         TEXT NOT NULL,
+			kind        TEXT NOT NULL,
+			at          INTEGER NOT NULL,
+			PRIMARY KEY (subject_uri, uri)
+		) WITHOUT ROWID`,
 		`CREATE INDEX stream_records_creator ON stream_records(creator_did, at)`,
 	)
 }
@@ -204,6 +223,21 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				return fmt.Errorf("writing %d stream posts: %w", len(b.Posts), err)
 			}
 		}
+		if len(b.Pending) > 0 {
+			rows := make([][]any, len(b.Pending))
+			for i, p := range b.Pending {
+				rows[i] = []any{p.URI, p.CreatorDID, us(p.CreatedAt), us(p.SeenAt), strings.Join(p.Langs, ","), strings.Join(p.Tags, ",")}
+			}
+			if err := multiRow(ctx, tx, `INSERT INTO stream_pending(uri, creator_did, created_at, seen_at, langs, tags)`,
+				`ON CONFLICT(uri) DO NOTHING`, 6, rows, nil); err != nil {
+				return fmt.Errorf("writing %d pending posts: %w", len(b.Pending), err)
+			}
+		}
+		if !b.PendingBefore.IsZero() {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM stream_pending WHERE created_at < ?`, us(b.PendingBefore)); err != nil {
+				return fmt.Errorf("pruning pending posts: %w", err)
+			}
+		}
 		var likes, others [][]any
 		for _, r := range b.Records {
 			if r.Kind == store.RecordLike || r.Kind == store.RecordRepost {
@@ -212,8 +246,24 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				others = append(others, []any{r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At)})
 			}
 		}
+		type likeRow struct {
+			uri, subject, kind string
+			at                 int64
+		}
+		var newLikes, goneLikes []likeRow
+		scanLike := func(into *[]likeRow, d int64) func(*sql.Rows) error {
+			return func(r *sql.Rows) error {
+				var l likeRow
+				if err := r.Scan(&l.uri, &l.subject, &l.kind, &l.at); err != nil {
+					return err
+				}
+				*into = append(*into, l)
+				bump(l.subject, l.kind, d)
+				return nil
+			}
+		}
 		if err := multiRow(ctx, tx, `INSERT INTO stream_likes(uri, kind, subject_uri, at)`,
-			`ON CONFLICT(uri) DO NOTHING RETURNING subject_uri, kind`, 4, likes, scanDelta(1)); err != nil {
+			`ON CONFLICT(uri) DO NOTHING RETURNING uri, subject_uri, kind, at`, 4, likes, scanLike(&newLikes, 1)); err != nil {
 			return fmt.Errorf("writing %d stream likes: %w", len(likes), err)
 		}
 		if err := multiRow(ctx, tx, `INSERT INTO stream_records(uri, kind, author_did, creator_did, subject_uri, root_uri, text, at)`,
@@ -236,10 +286,12 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 			for _, d := range []struct {
 				table, returning string
 				uris             []string
+				scan             func(*sql.Rows) error
 			}{
-				{"stream_likes", "subject_uri, kind", likeDel},
-				{"stream_records", "subject_uri, kind", recDel},
-				{"stream_posts", "", postDel},
+				{"stream_likes", "uri, subject_uri, kind, at", likeDel, scanLike(&goneLikes, -1)},
+				{"stream_records", "subject_uri, kind", recDel, scanDelta(-1)},
+				{"stream_posts", "", postDel, nil},
+				{"stream_pending", "", postDel, nil},
 			} {
 				for start := 0; start < len(d.uris); start += chunkRows {
 					part := d.uris[start:min(start+chunkRows, len(d.uris))]
@@ -258,7 +310,7 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 					if err != nil {
 						return fmt.Errorf("deleting from %s: %w", d.table, err)
 					}
-					scan := scanDelta(-1)
+					scan := d.scan
 					for rows.Next() {
 						if err := scan(rows); err != nil {
 							rows.Close()
@@ -272,22 +324,49 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				}
 			}
 		}
-		var upd [][]any
+		upd := make([][]any, 0, len(delta))
 		for uri, c := range delta {
-			if !recount[uri] {
-				upd = append(upd, []any{uri, c[0], c[1], c[2], c[3]})
-			}
+			upd = append(upd, []any{uri, c[0], c[1], c[2], c[3]})
 		}
+		counted := map[string]bool{} // subjects that are stored posts
 		if err := multiRow(ctx, tx, `WITH d(uri, l, rp, r, q) AS (`,
 			`) UPDATE stream_posts SET likes = max(0, likes + d.l), reposts = max(0, reposts + d.rp),
-				replies = max(0, replies + d.r), quotes = max(0, quotes + d.q) FROM d WHERE stream_posts.uri = d.uri`,
-			5, upd, nil); err != nil {
+				replies = max(0, replies + d.r), quotes = max(0, quotes + d.q) FROM d WHERE stream_posts.uri = d.uri
+				RETURNING stream_posts.uri`,
+			5, upd, func(r *sql.Rows) error {
+				var uri string
+				if err := r.Scan(&uri); err != nil {
+					return err
+				}
+				counted[uri] = true
+				return nil
+			}); err != nil {
 			return fmt.Errorf("counting %d stream posts: %w", len(upd), err)
 		}
+		// Likes of posts not stored wait as orphans.
+		var orphans [][]any
+		for _, l := range newLikes {
+			if !counted[l.subject] {
+				orphans = append(orphans, []any{l.subject, l.uri, l.kind, l.at})
+			}
+		}
+		if err := multiRow(ctx, tx, `INSERT INTO stream_orphans(subject_uri, uri, kind, at)`,
+			`ON CONFLICT DO NOTHING`, 4, orphans, nil); err != nil {
+			return fmt.Errorf("keeping %d orphan likes: %w", len(orphans), err)
+		}
+		for _, l := range goneLikes {
+			if !counted[l.subject] {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM stream_orphans WHERE subject_uri = ? AND uri = ?`, l.subject, l.uri); err != nil {
+					return fmt.Errorf("deleting an orphan like: %w", err)
+				}
+			}
+		}
 		if len(recount) > 0 {
+			// Posts new in this batch: replies and quotes stored before them
+			// are counted from their index, likes and reposts from the orphans.
 			stmt, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET
-				likes   = likes + ?2,
-				reposts = reposts + ?3,
+				likes   = likes + (SELECT count(*) FROM stream_orphans WHERE subject_uri = ?1 AND kind = 'like'),
+				reposts = reposts + (SELECT count(*) FROM stream_orphans WHERE subject_uri = ?1 AND kind = 'repost'),
 				replies = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'reply'),
 				quotes  = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'quote')
 				WHERE uri = ?1`)
@@ -295,15 +374,16 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				return fmt.Errorf("preparing stream count update: %w", err)
 			}
 			defer stmt.Close()
+			del, err := tx.PrepareContext(ctx, `DELETE FROM stream_orphans WHERE subject_uri = ?`)
+			if err != nil {
+				return fmt.Errorf("preparing orphan delete: %w", err)
+			}
+			defer del.Close()
 			for uri := range recount {
-				// Replies and quotes stored before the post are counted from
-				// their index; likes and reposts (not indexed by subject)
-				// from this batch's deltas.
-				var c [4]int64
-				if d := delta[uri]; d != nil {
-					c = *d
+				if _, err := stmt.ExecContext(ctx, uri); err != nil {
+					return fmt.Errorf("counting stream post %s: %w", uri, err)
 				}
-				if _, err := stmt.ExecContext(ctx, uri, c[0], c[1]); err != nil {
+				if _, err := del.ExecContext(ctx, uri); err != nil {
 					return fmt.Errorf("counting stream post %s: %w", uri, err)
 				}
 			}
@@ -456,6 +536,28 @@ func (s *Store) SetStreamStage(ctx context.Context, did string, st store.StreamS
 	})
 }
 
+// StreamPending returns the pending posts created since since, oldest first.
+func (s *Store) StreamPending(ctx context.Context, since time.Time) ([]store.StreamPost, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT uri, creator_did, created_at, seen_at, langs, tags FROM stream_pending
+		WHERE created_at >= ? ORDER BY created_at, uri`, us(since))
+	if err != nil {
+		return nil, fmt.Errorf("querying pending posts: %w", err)
+	}
+	defer rows.Close()
+	var out []store.StreamPost
+	for rows.Next() {
+		var p store.StreamPost
+		var created, seen int64
+		var langs, tags string
+		if err := rows.Scan(&p.URI, &p.CreatorDID, &created, &seen, &langs, &tags); err != nil {
+			return nil, fmt.Errorf("reading pending posts: %w", err)
+		}
+		p.CreatedAt, p.SeenAt, p.Langs, p.Tags = fromUS(created), fromUS(seen), splitList(langs), splitList(tags)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // StreamPosts returns a creator's posts since since, newest first.
 func (s *Store) StreamPosts(ctx context.Context, did string, since time.Time) ([]store.StreamPost, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT uri, creator_did, created_at, seen_at, is_reply, text, langs, tags,
@@ -522,6 +624,7 @@ func (s *Store) PruneStream(ctx context.Context, before time.Time) (int64, error
 		for _, stmt := range []string{
 			`DELETE FROM stream_posts WHERE created_at < ?1`,
 			`DELETE FROM stream_likes WHERE at < ?1`, // a scan: once per prune, not per insert
+			`DELETE FROM stream_orphans WHERE at < ?1`,
 			// Through the (creator, at) index, one range per creator: an
 			// index on at alone would cost every insert one more b-tree.
 			`DELETE FROM stream_records WHERE creator_did IN (SELECT did FROM stream_creators) AND at < ?1`,

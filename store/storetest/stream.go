@@ -78,19 +78,25 @@ func RunStream(t *testing.T, open func(t *testing.T) store.Store) {
 	counts(map[string][4]int64{p1: {2, 1, 1, 0}, p2: {0, 0, 0, 1}})
 
 	// A like deleted twice (the delete replayed) is taken off once; a reply
-	// arriving before its post's row still counts once the post is stored.
-	// (Likes and reposts arriving before their post are not counted: they
-	// are not indexed by post; the funnel reads exact counts with getPosts.)
+	// and likes arriving before their post's row (events out of order) count
+	// once the post is stored, a like deleted in between does not.
 	p3 := post(alice, "p3")
 	r3 := post(bob, "r3")
 	b2 := store.StreamBatch{Name: "bluesky", Cursor: 2000,
 		Deletes: []string{like(bob, "l1"), like(bob, "l1"), like("did:plc:nobody", "zz")},
-		Records: []store.StreamRecord{{URI: r3, Kind: store.RecordReply, AuthorDID: bob, CreatorDID: alice, SubjectURI: p3, RootURI: p3, At: t0.Add(2 * time.Hour)}},
+		Records: []store.StreamRecord{
+			{URI: r3, Kind: store.RecordReply, AuthorDID: bob, CreatorDID: alice, SubjectURI: p3, RootURI: p3, At: t0.Add(2 * time.Hour)},
+			{URI: like(bob, "l3"), Kind: store.RecordLike, AuthorDID: bob, CreatorDID: alice, SubjectURI: p3, At: t0.Add(2 * time.Hour)},
+			{URI: like(carol, "l4"), Kind: store.RecordLike, AuthorDID: carol, CreatorDID: alice, SubjectURI: p3, At: t0.Add(2 * time.Hour)},
+		},
 	}
 	if err := ss.ApplyStream(ctx, b2); err != nil {
 		t.Fatal(err)
 	}
 	if err := ss.ApplyStream(ctx, b2); err != nil {
+		t.Fatal(err)
+	}
+	if err := ss.ApplyStream(ctx, store.StreamBatch{Name: "bluesky", Deletes: []string{like(carol, "l4")}}); err != nil {
 		t.Fatal(err)
 	}
 	b3 := store.StreamBatch{Name: "bluesky", Cursor: 3000,
@@ -98,7 +104,7 @@ func RunStream(t *testing.T, open func(t *testing.T) store.Store) {
 	if err := ss.ApplyStream(ctx, b3); err != nil {
 		t.Fatal(err)
 	}
-	counts(map[string][4]int64{p1: {1, 1, 1, 0}, p2: {0, 0, 0, 1}, p3: {0, 0, 1, 0}})
+	counts(map[string][4]int64{p1: {1, 1, 1, 0}, p2: {0, 0, 0, 1}, p3: {1, 0, 1, 0}})
 	if c, err := ss.StreamCursor(ctx, "bluesky"); err != nil || c != 3000 {
 		t.Errorf("cursor %d %v, want 3000", c, err)
 	}
@@ -158,7 +164,7 @@ func RunStream(t *testing.T, open func(t *testing.T) store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Handle != "alice.example" || c.Stage != store.StageCandidate || c.Followers != nil || c.Posts != 3 || c.Engagement != 5 {
+	if c.Handle != "alice.example" || c.Stage != store.StageCandidate || c.Followers != nil || c.Posts != 3 || c.Engagement != 6 {
 		t.Errorf("alice: %+v", c)
 	}
 	if _, err := ss.StreamCreator(ctx, carol, time.Time{}); !errors.Is(err, store.ErrNotFound) {
@@ -239,7 +245,7 @@ func RunStream(t *testing.T, open func(t *testing.T) store.Store) {
 	if err := ss.ApplyStream(ctx, store.StreamBatch{Name: "bluesky", Deletes: []string{r3}}); err != nil {
 		t.Fatal(err)
 	}
-	if ps, _ := ss.StreamPosts(ctx, alice, time.Time{}); len(ps) != 1 || ps[0].Replies != 0 {
+	if ps, _ := ss.StreamPosts(ctx, alice, time.Time{}); len(ps) != 1 || ps[0].Replies != 0 || ps[0].Likes != 1 {
 		t.Errorf("p3 after its reply was deleted: %+v", ps)
 	}
 	if _, err := ss.PruneStream(ctx, t0.Add(10*time.Hour)); err != nil {
@@ -247,6 +253,31 @@ func RunStream(t *testing.T, open func(t *testing.T) store.Store) {
 	}
 	if _, err := ss.StreamCreator(ctx, bob, time.Time{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("bob with no post left after pruning: %v", err)
+	}
+
+	// Pending posts: kept, deleted with their post, pruned by the window.
+	pa, pb := post("did:plc:dave", "d1"), post("did:plc:dave", "d2")
+	err = ss.ApplyStream(ctx, store.StreamBatch{Name: "bluesky", Pending: []store.StreamPost{
+		{URI: pa, CreatorDID: "did:plc:dave", CreatedAt: t0.Add(30 * time.Hour), SeenAt: t0.Add(30 * time.Hour), Langs: []string{"de"}},
+		{URI: pb, CreatorDID: "did:plc:dave", CreatedAt: t0.Add(31 * time.Hour), SeenAt: t0.Add(31 * time.Hour)},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pend, err := ss.StreamPending(ctx, t0.Add(29*time.Hour)); err != nil || len(pend) != 2 || pend[0].URI != pa || len(pend[0].Langs) != 1 || !pend[1].CreatedAt.Equal(t0.Add(31*time.Hour)) {
+		t.Errorf("pending: %+v %v", pend, err)
+	}
+	if err := ss.ApplyStream(ctx, store.StreamBatch{Name: "bluesky", Deletes: []string{pa}}); err != nil {
+		t.Fatal(err)
+	}
+	if pend, _ := ss.StreamPending(ctx, time.Time{}); len(pend) != 1 || pend[0].URI != pb {
+		t.Errorf("pending after deleting d1: %+v", pend)
+	}
+	if err := ss.ApplyStream(ctx, store.StreamBatch{Name: "bluesky", PendingBefore: t0.Add(32 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if pend, _ := ss.StreamPending(ctx, time.Time{}); len(pend) != 0 {
+		t.Errorf("pending after the window: %+v", pend)
 	}
 
 	// Many records in one batch (backends that chunk their writes).
