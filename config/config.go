@@ -55,6 +55,8 @@ type Config struct {
 	Schedule Schedule `yaml:"schedule"`
 	Server   Server   `yaml:"server"`
 	LLM      LLM      `yaml:"llm"`
+	// Stream is the Bluesky Jetstream consumer's section (see stream.go).
+	Stream Stream `yaml:"stream"`
 	// Platforms maps a registered collector name to its settings.
 	Platforms map[string]collectors.PlatformConfig `yaml:"platforms"`
 }
@@ -314,6 +316,7 @@ func (c *Config) fill() {
 	c.Schedule = c.Schedule.WithDefaults()
 	c.Server = c.Server.WithDefaults()
 	c.LLM = c.LLM.WithDefaults()
+	c.Stream.fill()
 }
 
 // Limits of the numbers Validate accepts.
@@ -386,6 +389,7 @@ func (c Config) Validate() error {
 	ck.add(c.ValidateSchedule())
 	ck.add(c.LLM.Validate())
 	ck.add(c.Server.Validate())
+	ck.add(c.Stream.Validate())
 	return ck.err()
 }
 

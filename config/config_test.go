@@ -65,3 +65,27 @@ func TestEnvOverridesFile(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+func TestStreamSection(t *testing.T) {
+	c, err := config.Parse([]byte("stream:\n  since: 24h\n  funnel:\n    tiers: [nano]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Stream.Since != 24*time.Hour || len(c.Stream.Funnel.Tiers) != 1 || len(c.Stream.Hosts) != 4 ||
+		c.Stream.FlushInterval != 2*time.Second || c.Stream.CursorMargin != 5*time.Second || c.Stream.Funnel.MinEngagement != 3 {
+		t.Errorf("stream section with defaults: %+v", c.Stream)
+	}
+	for _, bad := range []string{
+		"stream:\n  hosts: [https://jetstream1.us-east.bsky.network/subscribe]\n",
+		"stream:\n  collections: [app.bsky.graph.block]\n",
+		"stream:\n  collections: [app.bsky.feed.like]\n",
+		"stream:\n  since: 100h\n",
+		"stream:\n  cursor_margin: -1s\n",
+		"stream:\n  funnel:\n    tiers: [tiny]\n",
+		"stream:\n  flush_every: 1s\n",
+	} {
+		if _, err := config.Parse([]byte(bad)); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}

@@ -116,12 +116,12 @@ func (r RoundStats) RequestsPerScored() float64 {
 // Round hydrates and scores the candidates due at now: new candidates with
 // enough engagement in the window, and scored creators whose score is older
 // than Rescore. It re-ranks the platform when it scored anyone.
-func (f *Funnel) Round(ctx context.Context, now time.Time) (RoundStats, error) {
-	var rs RoundStats
+func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err error) {
 	before := f.h.Stats().Requests
 	defer func() { rs.Requests = f.h.Stats().Requests - before }()
 	since := now.Add(-f.cfg.Window)
-	cands, err := f.ss.StreamCreators(ctx, store.StreamCreatorQuery{Stage: store.StageCandidate, Since: since,
+	var cands []store.StreamCreator
+	cands, err = f.ss.StreamCreators(ctx, store.StreamCreatorQuery{Stage: store.StageCandidate, Since: since,
 		MinEngagement: f.cfg.MinEngagement, Limit: f.cfg.MaxCandidates})
 	if err != nil {
 		return rs, err

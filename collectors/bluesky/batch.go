@@ -12,7 +12,9 @@ import (
 // take in one call.
 const BatchSize = 25
 
-type profilesResponse struct {
+// detailedProfilesResponse is getProfiles' output with the full
+// profileViewDetailed (audience.go reads the same call more narrowly).
+type detailedProfilesResponse struct {
 	Profiles []profileViewDetailed `json:"profiles"`
 }
 
@@ -36,7 +38,7 @@ func (c *Client) Profiles(ctx context.Context, actors []string) ([]model.Creator
 		if len(q["actors"]) == 0 {
 			continue
 		}
-		var resp profilesResponse
+		var resp detailedProfilesResponse
 		if err := c.get(ctx, c.base, nsidGetProfiles, q, nil, &resp); err != nil {
 			return out, fmt.Errorf("fetching %d bluesky profiles: %w", len(part), err)
 		}

@@ -20,7 +20,6 @@ import (
 // XRPC method ids used by the collector.
 const (
 	nsidGetProfile    = "app.bsky.actor.getProfile"
-	nsidGetProfiles   = "app.bsky.actor.getProfiles"
 	nsidGetPosts      = "app.bsky.feed.getPosts"
 	nsidGetAuthorFeed = "app.bsky.feed.getAuthorFeed"
 	nsidGetPostThread = "app.bsky.feed.getPostThread"
