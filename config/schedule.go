@@ -48,6 +48,11 @@ const (
 	JobRun = "run"
 	// JobPrune deletes data older than schedule.retention.
 	JobPrune = "prune"
+	// JobStream consumes the Bluesky Jetstream and scores what it finds
+	// (config section stream) for as long as the daemon holds its lease:
+	// its spec says how soon a daemon tries to take over after the holder
+	// died (e.g. "@every 1m").
+	JobStream = "stream"
 )
 
 // Job is one scheduled job.
@@ -200,12 +205,12 @@ func (c Config) ValidateSchedule() error {
 		}
 		switch j.Kind {
 		case JobRun:
-		case JobPrune:
+		case JobPrune, JobStream:
 			if len(j.Platforms) > 0 {
 				ck.errorf("%s: platforms apply to run jobs only", at)
 			}
 		default:
-			ck.errorf("%s.kind %q: want %s or %s", at, j.Kind, JobRun, JobPrune)
+			ck.errorf("%s.kind %q: want %s, %s or %s", at, j.Kind, JobRun, JobPrune, JobStream)
 		}
 		ck.durations(at+".jitter", j.Jitter, 0, 24*time.Hour, false)
 		ck.durations(at+".timeout", j.Timeout, 0, 7*24*time.Hour, false)

@@ -44,6 +44,10 @@ type Metrics struct {
 	pruned      *prometheus.CounterVec
 }
 
+// Registerer is the registry, for collectors defined elsewhere (the
+// stream's).
+func (m *Metrics) Registerer() prometheus.Registerer { return m.reg }
+
 // New registers the collectors, with the Go runtime and process ones, in a
 // registry of their own.
 func New() *Metrics {

@@ -106,6 +106,8 @@ func FromConfig(cfg config.Config, st store.Store, runOpts ...pipeline.Option) (
 			j.Do = RunJob(Restrict(cfg, jc.Platforms), st, name, runOpts...)
 		case config.JobPrune:
 			j.Do = PruneJob(st, sc.Retention)
+		case config.JobStream:
+			j.Do = StreamJob(cfg, st)
 		}
 		jobs = append(jobs, j)
 	}
