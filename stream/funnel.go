@@ -22,6 +22,9 @@ const Platform = "bluesky"
 type Hydrator interface {
 	Profiles(ctx context.Context, actors []string) ([]model.Creator, error)
 	PostsByURI(ctx context.Context, uris []string) ([]model.Post, error)
+	// Posts is one page of the creator's own posts (getAuthorFeed), read
+	// when the stream holds fewer settled posts than ER is taken over.
+	Posts(ctx context.Context, cr model.Creator, cursor string) (collectors.PostPage, error)
 	Stats() collectors.RequestStats
 }
 
@@ -139,15 +142,15 @@ func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err e
 		return rs, nil
 	}
 
-	// 1. Only candidates with a settled post cost requests: the others wait.
+	// 1. Followers of every candidate, 25 per getProfiles call, and the
+	// tier filter before any further request.
 	type work struct {
 		c     store.StreamCreator
 		cr    model.Creator
-		posts []store.StreamPost
+		posts []store.StreamPost // settled posts the stream holds
+		feed  []model.Post       // one author-feed page, when those are too few
 	}
-	settled := now.Add(-f.sc.SettledAfter())
-	n := f.sc.PostsN(Platform)
-	var ready []work
+	var ask []string
 	for _, c := range cands {
 		if c.Status != "" && c.Status != "active" {
 			reason := "account " + c.Status
@@ -157,29 +160,7 @@ func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err e
 			}
 			continue
 		}
-		posts, err := f.ss.StreamPosts(ctx, c.DID, since)
-		if err != nil {
-			rs.Errors = append(rs.Errors, err)
-			continue
-		}
-		var pick []store.StreamPost
-		for _, p := range posts { // newest first
-			if !p.IsReply && p.CreatedAt.Before(settled) && len(pick) < n {
-				pick = append(pick, p)
-			}
-		}
-		if len(pick) == 0 {
-			rs.Waiting++
-			continue
-		}
-		ready = append(ready, work{c: c, posts: pick})
-	}
-
-	// 2. Followers, 25 per getProfiles call, and the tier filter before any
-	// further request.
-	ask := make([]string, len(ready))
-	for i, w := range ready {
-		ask[i] = w.c.DID
+		ask = append(ask, c.DID)
 	}
 	profiles := map[string]model.Creator{}
 	if len(ask) > 0 {
@@ -193,25 +174,53 @@ func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err e
 		}
 		rs.Hydrated = len(got)
 	}
+	settled := now.Add(-f.sc.SettledAfter())
+	n := f.sc.PostsN(Platform)
 	var todo []work
 	var uris []string
-	for _, w := range ready {
-		cr, ok := profiles[w.c.DID]
+	for _, c := range cands {
+		if c.Status != "" && c.Status != "active" {
+			continue
+		}
+		cr, ok := profiles[c.DID]
 		if !ok {
-			f.filter(ctx, &rs, w.c.DID, "profile not found", nil, now)
-			if err := f.st.MarkStatus(ctx, model.Key(Platform, w.c.DID), model.StatusGone, "profile not found"); err != nil && !errors.Is(err, store.ErrNotFound) {
+			f.filter(ctx, &rs, c.DID, "profile not found", nil, now)
+			if err := f.st.MarkStatus(ctx, model.Key(Platform, c.DID), model.StatusGone, "profile not found"); err != nil && !errors.Is(err, store.ErrNotFound) {
 				rs.Errors = append(rs.Errors, err)
 			}
 			continue
 		}
 		followers := cr.Followers
 		if tier := scoring.Tier(followers); !slices.Contains(f.cfg.Tiers, tier) {
-			f.filter(ctx, &rs, w.c.DID, fmt.Sprintf("tier %s (%d followers)", tier, followers), &followers, now)
+			f.filter(ctx, &rs, c.DID, fmt.Sprintf("tier %s (%d followers)", tier, followers), &followers, now)
 			continue
 		}
-		w.cr = cr
-		for _, p := range w.posts {
-			uris = append(uris, p.URI)
+		posts, err := f.ss.StreamPosts(ctx, c.DID, since)
+		if err != nil {
+			rs.Errors = append(rs.Errors, err)
+			continue
+		}
+		w := work{c: c, cr: cr}
+		for _, p := range posts { // newest first
+			if !p.IsReply && p.CreatedAt.Before(settled) && len(w.posts) < n {
+				w.posts = append(w.posts, p)
+			}
+		}
+		if len(w.posts) >= n {
+			// 2a. The stream holds N settled posts: exact counts by getPosts.
+			for _, p := range w.posts {
+				uris = append(uris, p.URI)
+			}
+		} else {
+			// 2b. Too few (a window shorter than the creator's history):
+			// one author-feed page holds N settled posts with their counts.
+			page, err := f.h.Posts(ctx, cr, "")
+			f.m.hydration.WithLabelValues("getAuthorFeed").Inc()
+			if err != nil {
+				rs.Errors = append(rs.Errors, fmt.Errorf("reading the posts of %s: %w", c.DID, err))
+				continue
+			}
+			w.feed = page.Posts
 		}
 		todo = append(todo, w)
 	}
@@ -234,7 +243,7 @@ func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err e
 		if err := ctx.Err(); err != nil {
 			return rs, err
 		}
-		if err := f.score(ctx, w.c, w.cr, w.posts, exact, now); err != nil {
+		if err := f.score(ctx, w.c, w.cr, w.posts, w.feed, exact, now); err != nil {
 			rs.Errors = append(rs.Errors, fmt.Errorf("scoring %s: %w", w.c.DID, err))
 			continue
 		}
@@ -284,10 +293,17 @@ func Comments(did string, replies []store.StreamRecord, roots map[string]bool) [
 	return out
 }
 
-func (f *Funnel) score(ctx context.Context, c store.StreamCreator, cr model.Creator, picked []store.StreamPost, exact map[string]model.Post, now time.Time) error {
+func (f *Funnel) score(ctx context.Context, c store.StreamCreator, cr model.Creator, picked []store.StreamPost, feed []model.Post, exact map[string]model.Post, now time.Time) error {
 	var posts []model.Post
 	roots := map[string]bool{}
+	for _, p := range feed {
+		posts = append(posts, p)
+		roots[p.ID] = true
+	}
 	for _, sp := range picked {
+		if feed != nil {
+			break
+		}
 		p, ok := exact[sp.URI]
 		if !ok {
 			continue // deleted since
