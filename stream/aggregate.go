@@ -329,7 +329,9 @@ func (a *Aggregator) post(ev jetstream.Event, c *jetstream.Commit) {
 		a.tracked[ev.DID] = maxTime(a.tracked[ev.DID], at)
 		a.batch.Posts = append(a.batch.Posts, p)
 		a.stats.Applied++
-	} else if !p.IsReply {
+	} else {
+		// Any own post, replies included, makes a poster pending: creators
+		// answering their audience under older posts are active too.
 		pe := a.pending[ev.DID]
 		if pe == nil {
 			pe = &pending{first: at}
