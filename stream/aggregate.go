@@ -27,8 +27,8 @@ type AggregatorConfig struct {
 	// PendingWindow is how long a poster that drew no engagement yet is
 	// remembered in memory (default 6 h of stream time).
 	PendingWindow time.Duration
-	// MaxPendingPosts is how many recent top-level posts are remembered per
-	// pending poster (default 10).
+	// MaxPendingPosts is how many recent posts are remembered per pending
+	// poster (default 20), the newest by creation time.
 	MaxPendingPosts int
 	// MinEngagement is the first filter: engagements by others (likes,
 	// reposts, replies, quotes) on a pending poster's posts that make it a
@@ -37,6 +37,10 @@ type AggregatorConfig struct {
 	// Retention is how long tracked creators' posts and records are kept
 	// (default 72 h of stream time); older state is pruned.
 	Retention time.Duration
+	// Disorder is how long engagement with an account that is neither
+	// tracked nor pending is held, in case the post that makes it pending
+	// arrives late (events delivered out of order; default 10 s).
+	Disorder time.Duration
 }
 
 func (c *AggregatorConfig) defaults() {
@@ -50,7 +54,7 @@ func (c *AggregatorConfig) defaults() {
 		c.PendingWindow = 6 * time.Hour
 	}
 	if c.MaxPendingPosts <= 0 {
-		c.MaxPendingPosts = 10
+		c.MaxPendingPosts = 20
 	}
 	if c.MinEngagement <= 0 {
 		c.MinEngagement = 1
@@ -58,6 +62,17 @@ func (c *AggregatorConfig) defaults() {
 	if c.Retention <= 0 {
 		c.Retention = 72 * time.Hour
 	}
+	if c.Disorder <= 0 {
+		c.Disorder = 10 * time.Second
+	}
+}
+
+// held is engagement with an account not known yet.
+type held struct {
+	us      int64
+	creator string
+	rec     store.StreamRecord
+	counts  bool
 }
 
 // pending is a poster not tracked yet: its recent top-level posts and the
@@ -80,8 +95,11 @@ type Aggregator struct {
 	tracked   map[string]time.Time // DID → stream time of its last post
 	pending   map[string]*pending
 	pendRecs  map[string]string // pending record uri → the pending poster it counts for
+	held      []held            // engagement with unknown accounts, oldest first (Disorder)
+	heldBy    map[string]int    // creator → its entries in held
 	batch     store.StreamBatch
 	inBatch   int
+	now       int64 // time_us of the event being applied
 	cursor    int64 // time_us of the last event applied (in memory)
 	flushed   int64 // cursor of the last flushed batch
 	lastPrune time.Time
@@ -109,6 +127,7 @@ func NewAggregator(ctx context.Context, st store.StreamStore, cfg AggregatorConf
 		tracked:  map[string]time.Time{},
 		pending:  map[string]*pending{},
 		pendRecs: map[string]string{},
+		heldBy:   map[string]int{},
 		stats:    Stats{Events: map[string]int64{}},
 	}
 	a.batch.Name = cfg.Name
@@ -134,10 +153,7 @@ func NewAggregator(ctx context.Context, st store.StreamStore, cfg AggregatorConf
 			a.pending[p.CreatorDID] = pe
 		}
 		pe.last = maxTime(pe.last, p.CreatedAt)
-		pe.posts = append(pe.posts, p)
-		if len(pe.posts) > cfg.MaxPendingPosts {
-			pe.posts = pe.posts[1:]
-		}
+		keepPending(pe, p, cfg.MaxPendingPosts)
 	}
 	if a.flushed, err = st.StreamCursor(ctx, cfg.Name); err != nil {
 		return nil, err
@@ -256,6 +272,19 @@ func eventTime(ev jetstream.Event, c *jetstream.Commit) time.Time {
 }
 
 func (a *Aggregator) apply(ev jetstream.Event) {
+	a.now = ev.TimeUS
+	// Forget held engagement older than the disorder window.
+	cut := ev.TimeUS - a.cfg.Disorder.Microseconds()
+	i := 0
+	for i < len(a.held) && a.held[i].us < cut {
+		if a.heldBy[a.held[i].creator]--; a.heldBy[a.held[i].creator] <= 0 {
+			delete(a.heldBy, a.held[i].creator)
+		}
+		i++
+	}
+	if i > 0 {
+		a.held = slices.Delete(a.held, 0, i)
+	}
 	switch ev.Kind {
 	case jetstream.KindIdentity:
 		a.stats.Events["identity"]++
@@ -336,16 +365,13 @@ func (a *Aggregator) post(ev jetstream.Event, c *jetstream.Commit) {
 		if pe == nil {
 			pe = &pending{first: at}
 			a.pending[ev.DID] = pe
+			defer a.release(ev.DID)
 		}
 		pe.last = maxTime(pe.last, at)
-		if !slices.ContainsFunc(pe.posts, func(q store.StreamPost) bool { return q.URI == p.URI }) {
-			pe.posts = append(pe.posts, p)
+		if keepPending(pe, p, a.cfg.MaxPendingPosts) {
 			lean := p
 			lean.Text = ""
 			a.batch.Pending = append(a.batch.Pending, lean)
-			if len(pe.posts) > a.cfg.MaxPendingPosts {
-				pe.posts = pe.posts[1:]
-			}
 		}
 	}
 	if c.ReplyParent != "" {
@@ -380,6 +406,9 @@ func (a *Aggregator) engage(creator string, r store.StreamRecord, counts bool) {
 	}
 	pe := a.pending[creator]
 	if pe == nil {
+		// Perhaps the post that makes the creator pending comes late.
+		a.held = append(a.held, held{us: a.now, creator: creator, rec: r, counts: counts})
+		a.heldBy[creator]++
 		return
 	}
 	if _, dup := a.pendRecs[r.URI]; dup {
@@ -398,6 +427,25 @@ func (a *Aggregator) engage(creator string, r store.StreamRecord, counts bool) {
 	}
 	if n >= a.cfg.MinEngagement {
 		a.promote(creator, pe)
+	}
+}
+
+// release applies the engagement held for a creator that just became pending.
+func (a *Aggregator) release(did string) {
+	if a.heldBy[did] == 0 {
+		return
+	}
+	delete(a.heldBy, did)
+	var mine []held
+	a.held = slices.DeleteFunc(a.held, func(h held) bool {
+		if h.creator == did {
+			mine = append(mine, h)
+			return true
+		}
+		return false
+	})
+	for _, h := range mine {
+		a.engage(did, h.rec, h.counts)
 	}
 }
 
@@ -428,6 +476,41 @@ func (a *Aggregator) delete(ev jetstream.Event) {
 	// never stored costs one primary-key miss.
 	a.batch.Deletes = append(a.batch.Deletes, uri)
 	a.stats.Applied++
+}
+
+// keepPending adds p to a pending poster's posts, which hold the newest
+// max posts by creation time (so duplicates and replays, which may bring
+// back a post dropped earlier, leave the same set). It reports whether p
+// is new.
+func keepPending(pe *pending, p store.StreamPost, max int) bool {
+	if slices.ContainsFunc(pe.posts, func(q store.StreamPost) bool { return q.URI == p.URI }) {
+		return false
+	}
+	if len(pe.posts) >= max && !older(pe.posts[0], p) {
+		return false // older than everything kept
+	}
+	i, _ := slices.BinarySearchFunc(pe.posts, p, func(a, b store.StreamPost) int {
+		if older(a, b) {
+			return -1
+		}
+		if older(b, a) {
+			return 1
+		}
+		return 0
+	})
+	pe.posts = slices.Insert(pe.posts, i, p)
+	if len(pe.posts) > max {
+		pe.posts = pe.posts[1:]
+	}
+	return true
+}
+
+// older orders posts by creation time, then URI.
+func older(a, b store.StreamPost) bool {
+	if !a.CreatedAt.Equal(b.CreatedAt) {
+		return a.CreatedAt.Before(b.CreatedAt)
+	}
+	return a.URI < b.URI
 }
 
 func maxTime(a, b time.Time) time.Time {
