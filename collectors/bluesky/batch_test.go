@@ -30,7 +30,7 @@ func TestProfilesBatchesOf25(t *testing.T) {
 		t.Fatalf("%d requests for 60 actors, want 3", len(reqs))
 	}
 	sizes := []int{len(reqs[0].Query["actors"]), len(reqs[1].Query["actors"]), len(reqs[2].Query["actors"])}
-	if (sizes[0] != 25 || sizes[1] != 25 || sizes[2] != 10) {
+	if sizes[0] != 25 || sizes[1] != 25 || sizes[2] != 10 {
 		t.Errorf("batch sizes %v, want 25 25 10", sizes)
 	}
 	if reqs[0].Query["actors"][0] != creatorHndl || reqs[0].Path != "/xrpc/app.bsky.actor.getProfiles" {

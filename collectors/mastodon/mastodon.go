@@ -312,7 +312,9 @@ func contextComments(sc statusContext, cr model.Creator, p model.Post) []model.C
 	return out
 }
 
-// Discover finds candidate creators on a hashtag timeline:
+// Discover finds candidate creators on a hashtag timeline, or, for the
+// queries "public" and "public:local", on the instance's public timeline
+// (see discoverPublic):
 // GET /api/v1/timelines/tag/:hashtag?limit=40[&max_id=cursor]. The query is
 // one hashtag, with or without '#', matched case-insensitively; a query of
 // several words is an error rather than a guess (Mastodon has no public
@@ -322,6 +324,9 @@ func contextComments(sc statusContext, cr model.Creator, p model.Post) []model.C
 // next cursor is the max_id of the Link header's rel="next"; an empty page
 // without a Link header is the end.
 func (c *Collector) Discover(ctx context.Context, query string, cursor string) (collectors.DiscoverPage, error) {
+	if isPublicQuery(query) {
+		return c.discoverPublic(ctx, query, cursor)
+	}
 	tag, err := hashtag(query)
 	if err != nil {
 		return collectors.DiscoverPage{}, err
