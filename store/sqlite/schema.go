@@ -234,6 +234,78 @@ var migrations = [][]string{
 		)`,
 		`CREATE INDEX outreach_changes_list ON outreach_changes(list_id, at DESC, id DESC)`,
 	},
+	{ // 11: Jetstream stream state (cursor, tracked creators, posts, interactions; stream.go)
+		`CREATE TABLE stream_cursor (
+			name   TEXT PRIMARY KEY,
+			cursor INTEGER NOT NULL -- Jetstream time_us
+		) WITHOUT ROWID`,
+		`CREATE TABLE stream_creators (
+			did         TEXT PRIMARY KEY,
+			handle      TEXT NOT NULL DEFAULT '',
+			status      TEXT NOT NULL DEFAULT '',
+			stage       TEXT NOT NULL,
+			reason      TEXT NOT NULL DEFAULT '',
+			followers   INTEGER,          -- NULL until hydrated
+			first_seen  INTEGER NOT NULL, -- unix microseconds
+			hydrated_at INTEGER NOT NULL DEFAULT 0,
+			scored_at   INTEGER NOT NULL DEFAULT 0
+		) WITHOUT ROWID`,
+		`CREATE TABLE stream_posts (
+			uri         TEXT PRIMARY KEY,
+			creator_did TEXT NOT NULL,
+			created_at  INTEGER NOT NULL, -- unix microseconds
+			seen_at     INTEGER NOT NULL,
+			is_reply    INTEGER NOT NULL,
+			text        TEXT NOT NULL DEFAULT '',
+			langs       TEXT NOT NULL DEFAULT '', -- comma-separated
+			tags        TEXT NOT NULL DEFAULT '',
+			likes       INTEGER NOT NULL DEFAULT 0,
+			reposts     INTEGER NOT NULL DEFAULT 0,
+			replies     INTEGER NOT NULL DEFAULT 0,
+			quotes      INTEGER NOT NULL DEFAULT 0
+		) WITHOUT ROWID`,
+		`CREATE INDEX stream_posts_creator ON stream_posts(creator_did, created_at)`,
+		`CREATE INDEX stream_posts_created ON stream_posts(created_at)`,
+		`CREATE TABLE stream_records (
+			uri         TEXT PRIMARY KEY,
+			kind        TEXT NOT NULL,
+			author_did  TEXT NOT NULL,
+			creator_did TEXT NOT NULL,
+			subject_uri TEXT NOT NULL DEFAULT '',
+			root_uri    TEXT NOT NULL DEFAULT '',
+			text        TEXT NOT NULL DEFAULT '',
+			at          INTEGER NOT NULL -- unix microseconds
+		) WITHOUT ROWID`,
+		`CREATE INDEX stream_records_subject ON stream_records(subject_uri, kind)`,
+		// Likes and reposts, most of the traffic, are only counted: one
+		// b-tree (their key) so that a replay or a delete finds them.
+		`CREATE TABLE stream_likes (
+			uri         TEXT PRIMARY KEY,
+			kind        TEXT NOT NULL, -- like, repost
+			subject_uri TEXT NOT NULL,
+			at          INTEGER NOT NULL
+		) WITHOUT ROWID`,
+		// Likes and reposts of posts not stored (yet): events a few seconds
+		// out of order, or posts from before the creator was tracked.
+		// Counted onto the post if it arrives; pruned otherwise.
+		`CREATE TABLE stream_pending (
+			uri         TEXT PRIMARY KEY,
+			creator_did TEXT NOT NULL,
+			created_at  INTEGER NOT NULL,
+			seen_at     INTEGER NOT NULL,
+			langs       TEXT NOT NULL DEFAULT '',
+			tags        TEXT NOT NULL DEFAULT ''
+		) WITHOUT ROWID`,
+		`CREATE INDEX stream_pending_created ON stream_pending(created_at)`,
+		`CREATE TABLE stream_orphans (
+			subject_uri TEXT NOT NULL,
+			uri         TEXT NOT NULL,
+			kind        TEXT NOT NULL,
+			at          INTEGER NOT NULL,
+			PRIMARY KEY (subject_uri, uri)
+		) WITHOUT ROWID`,
+		`CREATE INDEX stream_records_creator ON stream_records(creator_did, at)`,
+	},
 }
 
 // latestVersion is the highest schema version this build knows.
