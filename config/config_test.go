@@ -72,7 +72,7 @@ func TestStreamSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Stream.Since != 24*time.Hour || len(c.Stream.Funnel.Tiers) != 1 || len(c.Stream.Hosts) != 4 ||
-		c.Stream.FlushInterval != 2*time.Second || c.Stream.CursorMargin != 5*time.Second || c.Stream.Funnel.MinEngagement != 3 {
+		c.Stream.FlushInterval != 2*time.Second || c.Stream.CursorMargin != 5*time.Second || c.Stream.Funnel.MinEngagement != 20 {
 		t.Errorf("stream section with defaults: %+v", c.Stream)
 	}
 	for _, bad := range []string{

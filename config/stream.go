@@ -84,7 +84,7 @@ func (s *Stream) fill() {
 		s.MinEngagement = 1
 	}
 	if s.Funnel.MinEngagement == 0 {
-		s.Funnel.MinEngagement = 3
+		s.Funnel.MinEngagement = 20
 	}
 	if len(s.Funnel.Tiers) == 0 {
 		s.Funnel.Tiers = []string{model.TierNano, model.TierMicro}

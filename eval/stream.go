@@ -14,6 +14,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/bluesky/jetstream"
+	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/pipeline"
 	"github.com/nanoscout/nanoscout/simulator"
 	"github.com/nanoscout/nanoscout/store"
@@ -38,6 +39,9 @@ type StreamOptions struct {
 	Faults   string        // default DefaultStreamFaults; "none" none
 	TopK     int
 	Logger   *slog.Logger
+	// Base is the configuration both paths start from (scoring, the stream
+	// section's funnel thresholds); nil = the built-in default.
+	Base *config.Config
 }
 
 // StreamResult compares the stream path with the polling path on one
@@ -118,7 +122,7 @@ func RunStream(ctx context.Context, o StreamOptions) (StreamResult, error) {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
-	opts := Options{Seed: o.Seed, Creators: o.Creators, MaxCreators: o.Creators, Faults: o.Faults, TopK: o.TopK, Logger: o.Logger}.withDefaults()
+	opts := Options{Seed: o.Seed, Creators: o.Creators, MaxCreators: o.Creators, Faults: o.Faults, TopK: o.TopK, Logger: o.Logger, Base: o.Base}.withDefaults()
 	cfg := pipelineConfig(opts.base(), pop, baseURL, []string{stream.Platform}, opts, filepath.Join(dir, "polling"))
 	bm, err := benchmarks(cfg)
 	if err != nil {
@@ -206,6 +210,11 @@ func RunStream(ctx context.Context, o StreamOptions) (StreamResult, error) {
 			return res, fmt.Errorf("a funnel round: %w", err)
 		}
 		ps := r.Platforms[stream.Platform]
+		o.Logger.Info("stream funnel round", "candidates", ps.Discovered, "hydrated", ps.Collected, "skipped", ps.Skipped,
+			"scored", ps.Scored, "requests", ps.Requests, "errors", len(r.Errors))
+		for _, e := range r.Errors {
+			o.Logger.Info("stream funnel error", "reason", e.Reason)
+		}
 		res.StreamRequests += ps.Requests
 		if ps.Discovered == 0 || ps.Scored == 0 {
 			break

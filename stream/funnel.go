@@ -40,7 +40,7 @@ type FunnelConfig struct {
 	// Window is the activity window candidates are read over (default 72 h).
 	Window time.Duration
 	// MinEngagement is the engagement in the window a candidate needs
-	// before any request is spent on it (default 3).
+	// before any request is spent on it (default 20).
 	MinEngagement int64
 	// Tiers are the tiers scored (default nano and micro); the others are
 	// filtered after getProfiles, before any getPosts.
@@ -58,7 +58,7 @@ func (c *FunnelConfig) defaults() {
 		c.Window = 72 * time.Hour
 	}
 	if c.MinEngagement <= 0 {
-		c.MinEngagement = 3
+		c.MinEngagement = 20
 	}
 	if len(c.Tiers) == 0 {
 		c.Tiers = []string{model.TierNano, model.TierMicro}

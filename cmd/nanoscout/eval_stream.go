@@ -36,7 +36,7 @@ scored creator.`,
 				return err
 			}
 			res, err := eval.RunStream(cmd.Context(), eval.StreamOptions{Seed: seed, Creators: creators, Window: window,
-				Faults: faults, TopK: topK, Logger: newLogger(cmd.ErrOrStderr(), base)})
+				Faults: faults, TopK: topK, Logger: newLogger(cmd.ErrOrStderr(), base), Base: &base})
 			if err != nil {
 				return err
 			}
