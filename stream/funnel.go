@@ -163,16 +163,29 @@ func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err e
 		ask = append(ask, c.DID)
 	}
 	profiles := map[string]model.Creator{}
+	answered := map[string]bool{} // candidates whose getProfiles batch answered
 	if len(ask) > 0 {
-		got, err := f.h.Profiles(ctx, ask)
-		f.m.hydration.WithLabelValues("getProfiles").Add(float64((len(ask) + 24) / 25))
-		if err != nil {
-			return rs, fmt.Errorf("hydrating %d candidates: %w", len(ask), err)
+		for start := 0; start < len(ask); start += 25 {
+			part := ask[start:min(start+25, len(ask))]
+			got, err := f.h.Profiles(ctx, part)
+			f.m.hydration.WithLabelValues("getProfiles").Inc()
+			if err != nil {
+				// A failed batch (after the collector's retries) leaves its
+				// candidates for the next round; the others go on.
+				if ctx.Err() != nil {
+					return rs, ctx.Err()
+				}
+				rs.Errors = append(rs.Errors, fmt.Errorf("hydrating %d candidates: %w", len(part), err))
+				continue
+			}
+			for _, d := range part {
+				answered[d] = true
+			}
+			for _, p := range got {
+				profiles[p.ID] = p
+			}
+			rs.Hydrated += len(got)
 		}
-		for _, p := range got {
-			profiles[p.ID] = p
-		}
-		rs.Hydrated = len(got)
 	}
 	settled := now.Add(-f.sc.SettledAfter())
 	n := f.sc.PostsN(Platform)
@@ -183,6 +196,9 @@ func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err e
 			continue
 		}
 		cr, ok := profiles[c.DID]
+		if !ok && !answered[c.DID] {
+			continue // its batch failed: next round
+		}
 		if !ok {
 			f.filter(ctx, &rs, c.DID, "profile not found", nil, now)
 			if err := f.st.MarkStatus(ctx, model.Key(Platform, c.DID), model.StatusGone, "profile not found"); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -227,11 +243,16 @@ func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err e
 
 	// 3. Exact counts of the settled posts, 25 per getPosts call, across creators.
 	exact := map[string]model.Post{}
+	postsFailed := false
 	if len(uris) > 0 {
 		ps, err := f.h.PostsByURI(ctx, uris)
 		f.m.hydration.WithLabelValues("getPosts").Add(float64((len(uris) + 24) / 25))
 		if err != nil {
-			return rs, fmt.Errorf("reading %d settled posts: %w", len(uris), err)
+			if ctx.Err() != nil {
+				return rs, ctx.Err()
+			}
+			rs.Errors = append(rs.Errors, fmt.Errorf("reading %d settled posts: %w", len(uris), err))
+			postsFailed = true
 		}
 		for _, p := range ps {
 			exact[p.ID] = p
@@ -242,6 +263,9 @@ func (f *Funnel) Round(ctx context.Context, now time.Time) (rs RoundStats, err e
 	for _, w := range todo {
 		if err := ctx.Err(); err != nil {
 			return rs, err
+		}
+		if w.feed == nil && postsFailed {
+			continue // its counts are unknown: next round
 		}
 		if err := f.score(ctx, w.c, w.cr, w.posts, w.feed, exact, now); err != nil {
 			rs.Errors = append(rs.Errors, fmt.Errorf("scoring %s: %w", w.c.DID, err))
