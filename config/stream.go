@@ -96,7 +96,7 @@ func (s *Stream) fill() {
 
 var streamCollections = []string{"app.bsky.feed.post", "app.bsky.feed.like", "app.bsky.feed.repost", "app.bsky.graph.follow"}
 
-// Validate checks the stream section.
+// Validate checks the stream section (zero values take the defaults).
 func (s Stream) Validate() error {
 	for _, h := range s.Hosts {
 		u, err := url.Parse(h)
@@ -109,7 +109,7 @@ func (s Stream) Validate() error {
 			return fmt.Errorf("config: stream.collections: %q is not one the stream reads (%v)", c, streamCollections)
 		}
 	}
-	if !slices.Contains(s.Collections, "app.bsky.feed.post") {
+	if len(s.Collections) > 0 && !slices.Contains(s.Collections, "app.bsky.feed.post") {
 		return fmt.Errorf("config: stream.collections must include app.bsky.feed.post (candidates are found by their posts)")
 	}
 	for name, d := range map[string]time.Duration{"flush_interval": s.FlushInterval, "cursor_margin": s.CursorMargin,
