@@ -196,7 +196,6 @@ func (f *fakeJetstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 type recSink struct {
-	mu      sync.Mutex
 	events  []Event
 	skipped []error
 	conns   []int64
