@@ -329,6 +329,7 @@ func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	q.WithoutBreakdown = !breakdown
 	rows, more, err := s.rows(r, q)
 	if err != nil {
 		return err

@@ -94,6 +94,10 @@ type TopQuery struct {
 	SortBy string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last), "audience" (creators without a sample last)
 	Limit  int    // default 50
 	Offset int
+	// WithoutBreakdown leaves each score's breakdown out of the records
+	// (Score.Breakdown nil): list pages send summaries, and decoding the
+	// breakdowns was most of a page's cost.
+	WithoutBreakdown bool
 }
 
 // Stats are collection sizes, for `nanoscout db stats`.

@@ -571,6 +571,9 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) (_ []store.CreatorRec
 		limit = 50
 	}
 	opts := options.Find().SetSort(keys("-"+field, "_id")).SetLimit(int64(limit))
+	if q.WithoutBreakdown {
+		opts.SetProjection(bson.D{{Key: "score.breakdown", Value: 0}})
+	}
 	if q.Offset > 0 {
 		opts.SetSkip(int64(q.Offset))
 	}

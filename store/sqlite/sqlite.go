@@ -544,7 +544,11 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 	if !ok {
 		return nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
 	}
-	query, args := topWhere(`SELECT json FROM creators`, q)
+	sel := `SELECT json FROM creators`
+	if q.WithoutBreakdown {
+		sel = `SELECT json_remove(json, '$.score.breakdown') FROM creators`
+	}
+	query, args := topWhere(sel, q)
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"StaleCreatorKeepsData", testStaleKeepsData},
 		{"UpsertCreatorsNew", testUpsertCreatorsNew},
 		{"Top", testTop},
+		{"TopWithoutBreakdown", testTopWithoutBreakdown},
 		{"Rerank", testRerank},
 		{"PostsNewestFirst", testPosts},
 		{"CommentsOldestFirst", testComments},
