@@ -95,8 +95,8 @@ type TopQuery struct {
 	Limit  int    // default 50
 	Offset int
 	// WithoutBreakdown leaves each score's breakdown out of the records
-	// (Score.Breakdown nil): list pages send summaries, and decoding the
-	// breakdowns was most of a page's cost.
+	// (Score.Breakdown nil), for list pages that send summaries; MongoDB
+	// does not even send it (a projection).
 	WithoutBreakdown bool
 }
 

@@ -544,18 +544,22 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 	if !ok {
 		return nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
 	}
-	sel := `SELECT json FROM creators`
-	if q.WithoutBreakdown {
-		sel = `SELECT json_remove(json, '$.score.breakdown') FROM creators`
-	}
-	query, args := topWhere(sel, q)
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50
 	}
+	query, args := topWhere(`SELECT json FROM creators`, q)
 	query += ` ORDER BY ` + col + ` DESC, key LIMIT ? OFFSET ?`
 	args = append(args, limit, max(q.Offset, 0))
-	return queryJSON[store.CreatorRecord](ctx, s.db, "top creators", query, args...)
+	recs, err := queryJSON[store.CreatorRecord](ctx, s.db, "top creators", query, args...)
+	if q.WithoutBreakdown {
+		for i := range recs {
+			if recs[i].Score != nil {
+				recs[i].Score.Breakdown = nil
+			}
+		}
+	}
+	return recs, err
 }
 
 // CountTop counts the scored creators q's filters select.
