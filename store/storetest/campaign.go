@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,27 +14,12 @@ import (
 // RunCampaigns runs the conformance suite of store.Campaigns. open must
 // return a new, empty store for each call that implements it.
 func RunCampaigns(t *testing.T, open func(t *testing.T) store.Store) {
-	tests := []struct {
-		name string
-		fn   func(ctx context.Context, t *testing.T, cs store.Campaigns)
-	}{
+	runSuite(t, open, []testCase[store.Campaigns]{
 		{"CreateReadList", testCampaignCRUD},
 		{"CodesUniqueAcrossCampaigns", testCampaignCodes},
 		{"CodeRace", testCampaignCodeRace},
 		{"Conversions", testConversions},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(t.Context(), timeout)
-			defer cancel()
-			s := open(t)
-			cs, ok := s.(store.Campaigns)
-			if !ok {
-				t.Fatalf("%T does not implement store.Campaigns", s)
-			}
-			tc.fn(ctx, t, cs)
-		})
-	}
+	})
 }
 
 // newCampaign is a valid campaign with n members whose codes are derived
@@ -139,29 +123,21 @@ func testCampaignCodes(ctx context.Context, t *testing.T, cs store.Campaigns) {
 func testCampaignCodeRace(ctx context.Context, t *testing.T, cs store.Campaigns) {
 	const racers = 6
 	t0 := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
-	var wg sync.WaitGroup
-	errs := make([]error, racers)
-	for i := range racers {
-		c := newCampaign(t, fmt.Sprintf("race-%d", i), t0, fmt.Sprintf("bluesky:r%d", i))
-		c.Members[0].Code = "SHARED-CODE"
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = cs.CreateCampaign(ctx, c)
-		}()
+	campaigns := make([]campaign.Campaign, racers)
+	for i := range campaigns {
+		campaigns[i] = newCampaign(t, fmt.Sprintf("race-%d", i), t0, fmt.Sprintf("bluesky:r%d", i))
+		campaigns[i].Members[0].Code = "SHARED-CODE"
 	}
-	wg.Wait()
-	won := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !errors.Is(err, store.ErrCodeTaken):
-			t.Errorf("racer %d: %v", i, err)
-		}
-	}
-	if won != 1 {
-		t.Fatalf("%d campaigns won one code, want exactly 1", won)
+	winners := race(t, "CreateCampaign", racers, func(i int) string { return campaigns[i].ID },
+		func(i int, _ string) (bool, error) {
+			err := cs.CreateCampaign(ctx, campaigns[i])
+			if errors.Is(err, store.ErrCodeTaken) {
+				return false, nil
+			}
+			return err == nil, err
+		})
+	if len(winners) != 1 {
+		t.Fatalf("%d campaigns won one code (%v), want exactly 1", len(winners), winners)
 	}
 	list, err := cs.ListCampaigns(ctx)
 	must(t, "ListCampaigns", err)

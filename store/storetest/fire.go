@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -72,31 +71,11 @@ func RaceFires(ctx context.Context, t *testing.T, stores []store.FireClaimer, cl
 	t.Helper()
 	for round := range rounds {
 		at := t0.Add(time.Duration(round) * time.Minute)
-		var (
-			wg      sync.WaitGroup
-			mu      sync.Mutex
-			winners []string
-			start   = make(chan struct{})
-		)
-		for i := range claimers {
-			s := stores[i%len(stores)]
-			owner := fmt.Sprintf("d%d", i)
-			wg.Go(func() {
-				<-start
-				ok, err := s.ClaimFire(ctx, "race", at, owner)
-				if err != nil {
-					t.Errorf("round %d: ClaimFire by %s: %v", round, owner, err)
-					return
-				}
-				if ok {
-					mu.Lock()
-					winners = append(winners, owner)
-					mu.Unlock()
-				}
+		winners := race(t, fmt.Sprintf("round %d: ClaimFire", round), claimers,
+			func(i int) string { return fmt.Sprintf("d%d", i) },
+			func(i int, owner string) (bool, error) {
+				return stores[i%len(stores)].ClaimFire(ctx, "race", at, owner)
 			})
-		}
-		close(start)
-		wg.Wait()
 		if len(winners) != 1 {
 			t.Fatalf("round %d: %d claimers of one fire won (%v), want exactly one", round, len(winners), winners)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,26 +14,11 @@ import (
 // owner, renewal, release, expiry by time, and exactly one winner when
 // several owners race for a free or an expired lease.
 func RunLeases(t *testing.T, open func(t *testing.T) store.Store) {
-	tests := []struct {
-		name string
-		fn   func(ctx context.Context, t *testing.T, l store.Leaser)
-	}{
+	runSuite(t, open, []testCase[store.Leaser]{
 		{"AcquireRenewRelease", testLeaseBasics},
 		{"Expiry", testLeaseExpiry},
 		{"ConcurrentAcquire", testLeaseRace},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(t.Context(), timeout)
-			defer cancel()
-			st := open(t)
-			l, ok := st.(store.Leaser)
-			if !ok {
-				t.Fatalf("%T does not implement store.Leaser", st)
-			}
-			tc.fn(ctx, t, l)
-		})
-	}
+	})
 }
 
 func acquire(ctx context.Context, t *testing.T, l store.Leaser, job, owner string, ttl time.Duration) bool {
@@ -151,30 +135,9 @@ func testLeaseRace(ctx context.Context, t *testing.T, l store.Leaser) {
 	const owners = 6
 	round := func(name string, ttl time.Duration) string {
 		t.Helper()
-		var (
-			wg      sync.WaitGroup
-			mu      sync.Mutex
-			winners []string
-			start   = make(chan struct{})
-		)
-		for i := range owners {
-			owner := fmt.Sprintf("o%d", i)
-			wg.Go(func() {
-				<-start
-				ok, err := l.Acquire(ctx, "race", owner, ttl)
-				if err != nil {
-					t.Errorf("%s: Acquire by %s: %v", name, owner, err)
-					return
-				}
-				if ok {
-					mu.Lock()
-					winners = append(winners, owner)
-					mu.Unlock()
-				}
-			})
-		}
-		close(start)
-		wg.Wait()
+		winners := race(t, name+": Acquire", owners,
+			func(i int) string { return fmt.Sprintf("o%d", i) },
+			func(_ int, owner string) (bool, error) { return l.Acquire(ctx, "race", owner, ttl) })
 		if len(winners) != 1 {
 			t.Fatalf("%s: winners %v, want exactly one", name, winners)
 		}

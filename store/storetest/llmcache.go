@@ -19,29 +19,14 @@ import (
 // are independent, concurrent puts of one hash leave one verdict, and a
 // non-finite confidence is stored as 0.
 func RunLLMCache(t *testing.T, open func(t *testing.T) store.Store) {
-	tests := []struct {
-		name string
-		fn   func(ctx context.Context, t *testing.T, c store.LLMCache)
-	}{
+	runSuite(t, open, []testCase[store.LLMCache]{
 		{"MissIsNotFound", testVerdictMiss},
 		{"RoundTrip", testVerdictRoundTrip},
 		{"PutReplaces", testVerdictReplace},
 		{"ConcurrentPut", testVerdictConcurrent},
 		{"NonFiniteConfidence", testVerdictNonFinite},
 		{"EmptyHashRefused", testVerdictEmptyHash},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(t.Context(), timeout)
-			defer cancel()
-			st := open(t)
-			c, ok := st.(store.LLMCache)
-			if !ok {
-				t.Fatalf("%T does not implement store.LLMCache", st)
-			}
-			tc.fn(ctx, t, c)
-		})
-	}
+	})
 }
 
 func verdict(hash, label string) store.LLMVerdict {

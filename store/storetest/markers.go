@@ -13,26 +13,11 @@ import (
 // RunMarkers runs the conformance suite of store.Markers. open must return a
 // new, empty store for each call that implements it.
 func RunMarkers(t *testing.T, open func(t *testing.T) store.Store) {
-	tests := []struct {
-		name string
-		fn   func(ctx context.Context, t *testing.T, m store.Markers)
-	}{
+	runSuite(t, open, []testCase[store.Markers]{
 		{"FirstWins", testMarkFirstWins},
 		{"Prefixes", testMarkerPrefixes},
 		{"Race", testMarkerRace},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(t.Context(), timeout)
-			defer cancel()
-			s := open(t)
-			m, ok := s.(store.Markers)
-			if !ok {
-				t.Fatalf("%T does not implement store.Markers", s)
-			}
-			tc.fn(ctx, t, m)
-		})
-	}
+	})
 }
 
 func testMarkFirstWins(ctx context.Context, t *testing.T, ms store.Markers) {
