@@ -191,8 +191,8 @@ func Attribute(cs []Campaign, convs []Conversion) Attribution {
 		refs, tracked := candidates(cv, byCode, byAff, byUTM)
 		ref, ok := memberRef{}, false
 		for _, r := range refs {
-			from, to := cs[r.c].Window()
-			if !cv.Time.Before(from) && cv.Time.Before(to.AddDate(0, 0, 1)) {
+			from, until := cs[r.c].Window()
+			if !cv.Time.Before(from) && cv.Time.Before(until) {
 				ref, ok = r, true
 				break
 			}

@@ -156,10 +156,10 @@ func (c Campaign) Fee(tier string) float64 {
 	return c.DefaultFee
 }
 
-// Window is the span in which a sale is attributed: from Start to the end of
-// End's day plus AttributionDays.
-func (c Campaign) Window() (from, to time.Time) {
-	return c.Start, c.End.AddDate(0, 0, c.AttributionDays)
+// Window is the span in which a sale is attributed: from Start up to, not
+// including, the day after End plus AttributionDays.
+func (c Campaign) Window() (from, until time.Time) {
+	return c.Start, c.End.AddDate(0, 0, c.AttributionDays+1)
 }
 
 // Spend is the sum of the members' fees.

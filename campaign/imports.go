@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -222,7 +223,7 @@ func (t *table) need(format string, cols map[string][]string) (map[string]int, e
 		out[key] = i
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("missing column(s) %s in the %s file", strings.Join(sorted(missing), ", "), format)
+		return nil, fmt.Errorf("missing column(s) %s in the %s file", strings.Join(slices.Sorted(slices.Values(missing)), ", "), format)
 	}
 	return out, nil
 }

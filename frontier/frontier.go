@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,7 +127,7 @@ func (w *Worker) Claim(ctx context.Context, platforms ...string) (b Batch, ok bo
 		return Batch{}, false, err
 	}
 	for _, b := range bs {
-		if done[b.ID] || (len(platforms) > 0 && !contains(platforms, b.Platform)) {
+		if done[b.ID] || (len(platforms) > 0 && !slices.Contains(platforms, b.Platform)) {
 			continue
 		}
 		got, err := w.st.Acquire(ctx, b.job(), w.owner, w.ttl)
@@ -135,7 +136,7 @@ func (w *Worker) Claim(ctx context.Context, platforms ...string) (b Batch, ok bo
 		}
 		if got {
 			// It may have been finished between the listing and the claim.
-			if fin, _, err := w.isDone(ctx, b.ID); err != nil || fin {
+			if fin, err := hasMarker(ctx, w.st, nsDone, b.ID); err != nil || fin {
 				_ = w.st.Release(ctx, b.job(), w.owner)
 				if err != nil {
 					return Batch{}, false, err
@@ -148,26 +149,14 @@ func (w *Worker) Claim(ctx context.Context, platforms ...string) (b Batch, ok bo
 	return Batch{}, false, nil
 }
 
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func (w *Worker) isDone(ctx context.Context, id string) (bool, store.Marker, error) {
-	ms, err := w.st.ListMarkers(ctx, nsDone, id)
+// hasMarker tells whether the marker (ns, id) exists. ListMarkers takes a
+// prefix, which longer ids may share, so the id is matched whole.
+func hasMarker(ctx context.Context, st store.Markers, ns, id string) (bool, error) {
+	ms, err := st.ListMarkers(ctx, ns, id)
 	if err != nil {
-		return false, store.Marker{}, err
+		return false, err
 	}
-	for _, m := range ms {
-		if m.ID == id {
-			return true, m, nil
-		}
-	}
-	return false, store.Marker{}, nil
+	return slices.ContainsFunc(ms, func(m store.Marker) bool { return m.ID == id }), nil
 }
 
 // Heartbeat renews the worker's claim on b. An error wrapping
@@ -188,17 +177,7 @@ func (w *Worker) Take(ctx context.Context, key string) (won bool, err error) {
 
 // Collected tells whether key is already collected in this run.
 func (w *Worker) Collected(ctx context.Context, key string) (bool, error) {
-	id := w.run + "/" + key
-	ms, err := w.st.ListMarkers(ctx, nsCollected, id) // a prefix: longer keys may match too
-	if err != nil {
-		return false, err
-	}
-	for _, m := range ms {
-		if m.ID == id {
-			return true, nil
-		}
-	}
-	return false, nil
+	return hasMarker(ctx, w.st, nsCollected, w.run+"/"+key)
 }
 
 // ErrNotHeld is returned by Done when the worker's claim on the batch has

@@ -213,13 +213,8 @@ func Results(ctx context.Context, st Store, id string) (Report, error) {
 	if idx < 0 {
 		return Report{}, fmt.Errorf("campaign %q: %w", id, store.ErrNotFound)
 	}
-	for ci := range all {
-		if ci != idx {
-			continue
-		}
-		if err := fillEngagements(ctx, st, &all[ci]); err != nil {
-			return Report{}, err
-		}
+	if err := fillEngagements(ctx, st, &all[idx]); err != nil {
+		return Report{}, err
 	}
 	convs, err := st.Conversions(ctx)
 	if err != nil {
@@ -239,7 +234,7 @@ func Results(ctx context.Context, st Store, id string) (Report, error) {
 // from its stored posts (likes, comments, shares, quotes); unknown (-1)
 // when no post of the window is stored.
 func fillEngagements(ctx context.Context, st store.Store, c *campaign.Campaign) error {
-	from, to := c.Window()
+	from, until := c.Window()
 	for i := range c.Members {
 		posts, err := st.Posts(ctx, c.Members[i].CreatorKey, 200)
 		if err != nil {
@@ -247,7 +242,7 @@ func fillEngagements(ctx context.Context, st store.Store, c *campaign.Campaign) 
 		}
 		eng, seen := 0.0, false
 		for _, p := range posts {
-			if p.CreatedAt.Before(from) || !p.CreatedAt.Before(to.AddDate(0, 0, 1)) || p.IsReply {
+			if p.CreatedAt.Before(from) || !p.CreatedAt.Before(until) || p.IsReply {
 				continue
 			}
 			seen = true
@@ -323,8 +318,9 @@ func Audiences(ctx context.Context, st store.Store, keys []string) ([]campaign.A
 	return out, nil
 }
 
-// CampaignOverlap is the overlap of a campaign's members' audiences.
-func CampaignOverlap(ctx context.Context, st Store, id string) (campaign.OverlapResult, []campaign.Audience, error) {
+// CampaignOverlap is the overlap of a campaign's members' audiences, with
+// the members' candidates for campaign.MaxReach (audience and fee).
+func CampaignOverlap(ctx context.Context, st Store, id string) (campaign.OverlapResult, []campaign.Candidate, error) {
 	c, err := st.Campaign(ctx, id)
 	if err != nil {
 		return campaign.OverlapResult{}, nil, err
@@ -337,5 +333,9 @@ func CampaignOverlap(ctx context.Context, st Store, id string) (campaign.Overlap
 	if err != nil {
 		return campaign.OverlapResult{}, nil, err
 	}
-	return campaign.Overlap(aud), aud, nil
+	cands := make([]campaign.Candidate, len(aud))
+	for i, a := range aud {
+		cands[i] = campaign.Candidate{Audience: a, Fee: c.Members[i].Fee}
+	}
+	return campaign.Overlap(aud), cands, nil
 }

@@ -350,24 +350,12 @@ func newCampaignOverlapCmd(g *globals) *cobra.Command {
 		Short: "How much the campaign's creators' engaged audiences overlap; --budget picks the most unique reach",
 		Args:  cobra.ExactArgs(1),
 		RunE: g.withCampaigns(func(cmd *cobra.Command, args []string, st track.Store) error {
-			ov, aud, err := track.CampaignOverlap(cmd.Context(), st, args[0])
+			ov, cands, err := track.CampaignOverlap(cmd.Context(), st, args[0])
 			if err != nil {
 				return err
 			}
 			var sel *campaign.Selection
 			if budget > 0 {
-				c, err := st.Campaign(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				fee := map[string]float64{}
-				for _, m := range c.Members {
-					fee[m.CreatorKey] = m.Fee
-				}
-				cands := make([]campaign.Candidate, len(aud))
-				for i, a := range aud {
-					cands[i] = campaign.Candidate{Audience: a, Fee: fee[a.CreatorKey]}
-				}
 				s := campaign.MaxReach(cands, budget)
 				sel = &s
 			}
@@ -381,8 +369,8 @@ func newCampaignOverlapCmd(g *globals) *cobra.Command {
 			fmt.Fprintf(w, "%d creators reach %d engaged accounts, %d of them distinct (%.0f%% unique)\n",
 				len(ov.Creators), ov.TotalReach, ov.UniqueReach, 100*float64(ov.UniqueReach)/float64(max(ov.TotalReach, 1)))
 			handle := map[string]string{}
-			for _, a := range aud {
-				handle[a.CreatorKey] = a.Handle
+			for _, c := range cands {
+				handle[c.CreatorKey] = c.Handle
 			}
 			tw := newTable(w)
 			fmt.Fprintln(tw, "A\tB\tSHARED\tOF SMALLER\tJACCARD")
