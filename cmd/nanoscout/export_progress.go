@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -38,11 +37,7 @@ func withExportProgress(src export.Source, stderr io.Writer, log *slog.Logger, s
 			<-done
 			return
 		}
-		interval := progressInterval
-		if v, err := time.ParseDuration(os.Getenv("NANOSCOUT_PROGRESS_INTERVAL")); err == nil && v > 0 {
-			interval = v
-		}
-		t := time.NewTicker(interval)
+		t := time.NewTicker(logInterval())
 		defer t.Stop()
 		for {
 			select {

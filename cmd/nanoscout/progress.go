@@ -69,11 +69,8 @@ func newProgress(out io.Writer, tty bool, cfg config.Config) *progress {
 	p := &progress{
 		out: out, tty: tty, max: map[string]int{}, bars: map[string]*progressbar.ProgressBar{},
 		stats: map[string]model.PlatformStats{}, first: map[string]time.Time{}, logged: map[string]int{},
-		stop: make(chan struct{}), done: make(chan struct{}), interval: progressInterval,
+		stop: make(chan struct{}), done: make(chan struct{}), interval: logInterval(),
 		log: slog.New(slog.DiscardHandler),
-	}
-	if v, err := time.ParseDuration(os.Getenv("NANOSCOUT_PROGRESS_INTERVAL")); err == nil && v > 0 {
-		p.interval = v
 	}
 	for _, name := range cfg.Enabled() {
 		p.max[name] = max(cfg.Platforms[name].MaxCreators, 1)
@@ -280,4 +277,13 @@ func (h runIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h runIDHandler) WithGroup(name string) slog.Handler {
 	return runIDHandler{Handler: h.Handler.WithGroup(name), set: h.set}
+}
+
+// logInterval is how often progress is logged off a terminal:
+// progressInterval, or NANOSCOUT_PROGRESS_INTERVAL when it is set.
+func logInterval() time.Duration {
+	if v, err := time.ParseDuration(os.Getenv("NANOSCOUT_PROGRESS_INTERVAL")); err == nil && v > 0 {
+		return v
+	}
+	return progressInterval
 }
