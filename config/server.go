@@ -94,6 +94,13 @@ func (f Filter) Query() store.TopQuery {
 	}
 }
 
+// CheckedQuery is the filter as a store query, checked against the filter
+// vocabulary (filter.Validate).
+func (f Filter) CheckedQuery() (store.TopQuery, error) {
+	q := f.Query()
+	return q, filter.Validate(q)
+}
+
 func filterOf(q store.TopQuery) Filter {
 	return Filter{
 		Platform: q.Platform, Tier: q.Tier, MinFollowers: q.MinFollowers, MaxFollowers: q.MaxFollowers,

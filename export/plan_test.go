@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nanoscout/nanoscout/export/exporttest"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -12,7 +13,7 @@ import (
 // TestPlanCreatorsOf: the three sources of a plan, resolved by the one
 // function the CLI and the Plan page call.
 func TestPlanCreatorsOf(t *testing.T) {
-	st := seeded(t, 40)
+	st := exporttest.Open(t, 40)
 	ctx := t.Context()
 	pc, err := PlanCreatorsOf(ctx, st, PlanSource{Kind: PlanHypothetical, N: 500, Followers: 2000, ER: 4})
 	if err != nil || len(pc.Creators) != 500 || pc.Source != "500 hypothetical creators with 2,000 followers at 4 % ER" {

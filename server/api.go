@@ -15,6 +15,9 @@ import (
 
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/export/alerts"
+	"github.com/nanoscout/nanoscout/export/webhook"
+	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/resolve"
 	"github.com/nanoscout/nanoscout/store"
@@ -89,7 +92,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 // statusOf maps an error to an HTTP status.
 func statusOf(err error) int {
-	var pe *export.ParamError
+	var pe *filter.ParamError
 	var he *httpError
 	switch {
 	case errors.As(err, &he):
@@ -208,27 +211,27 @@ func (s *Server) query(r *http.Request, extra ...string) (store.TopQuery, error)
 // already contacted (hide=contacted) from Discover, the API and exports.
 const paramHide = "hide"
 
-// parseFilter is export.ParseQuery plus the scout-side hide parameter.
+// parseFilter is filter.Parse plus the scout-side hide parameter.
 func parseFilter(v url.Values, def, max int, extra ...string) (store.TopQuery, error) {
-	q, err := export.ParseQuery(v, def, max, append(extra, paramHide)...)
+	q, err := filter.Parse(v, def, max, append(extra, paramHide)...)
 	if err != nil {
 		return q, err
 	}
 	if len(v[paramHide]) > 1 {
-		return q, &export.ParamError{Param: paramHide, Reason: "given twice"}
+		return q, &filter.ParamError{Param: paramHide, Reason: "given twice"}
 	}
 	switch h := v.Get(paramHide); h {
 	case "", store.HideShortlisted, store.HideContacted:
 		q.Hide = h
 	default:
-		return q, &export.ParamError{Param: paramHide, Reason: "want " + store.HideShortlisted + " or " + store.HideContacted}
+		return q, &filter.ParamError{Param: paramHide, Reason: "want " + store.HideShortlisted + " or " + store.HideContacted}
 	}
 	return q, nil
 }
 
-// filterValues is export.QueryValues plus hide: a query as parameters.
+// filterValues is filter.Values plus hide: a query as parameters.
 func filterValues(q store.TopQuery) url.Values {
-	v := export.QueryValues(q)
+	v := filter.Values(q)
 	if q.Hide != "" {
 		v.Set(paramHide, q.Hide)
 	}
@@ -309,7 +312,7 @@ func summaryOf(d export.Doc, breakdown bool) creatorSummary {
 func wantBreakdown(v url.Values) (bool, error) {
 	f := v.Get(paramFields)
 	if len(v[paramFields]) > 1 {
-		return false, &export.ParamError{Param: paramFields, Reason: "given twice"}
+		return false, &filter.ParamError{Param: paramFields, Reason: "given twice"}
 	}
 	switch f {
 	case "":
@@ -317,7 +320,7 @@ func wantBreakdown(v url.Values) (bool, error) {
 	case fieldBreakdown:
 		return true, nil
 	}
-	return false, &export.ParamError{Param: paramFields, Reason: "want " + fieldBreakdown}
+	return false, &filter.ParamError{Param: paramFields, Reason: "want " + fieldBreakdown}
 }
 
 func (s *Server) apiCreators(w http.ResponseWriter, r *http.Request) error {
@@ -510,7 +513,7 @@ func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	for name := range v {
 		if name != "after" && name != "limit" && name != paramFields {
-			return &export.ParamError{Param: name, Reason: "unknown parameter"}
+			return &filter.ParamError{Param: name, Reason: "unknown parameter"}
 		}
 	}
 	breakdown, err := wantBreakdown(v)
@@ -521,7 +524,7 @@ func (s *Server) apiShortlist(w http.ResponseWriter, r *http.Request) error {
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 {
-			return &export.ParamError{Param: "limit", Reason: "want a whole number ≥ 1"}
+			return &filter.ParamError{Param: "limit", Reason: "want a whole number ≥ 1"}
 		}
 		limit = min(n, s.cfg.MaxPageSize)
 	}
@@ -685,7 +688,7 @@ func (s *Server) exportSource(r *http.Request, v url.Values) (export.Source, str
 	if id := v.Get("shortlist"); id != "" {
 		for name := range v {
 			if name != "shortlist" && name != "format" {
-				return nil, "", &export.ParamError{Param: name, Reason: "a shortlist export takes no filter"}
+				return nil, "", &filter.ParamError{Param: name, Reason: "a shortlist export takes no filter"}
 			}
 		}
 		l, err := s.sc.Shortlist(r.Context(), id)
@@ -694,15 +697,15 @@ func (s *Server) exportSource(r *http.Request, v url.Values) (export.Source, str
 		}
 		return export.Shortlisted(s.st, id), "shortlist " + l.Name, nil
 	}
-	limitGiven := v.Has(export.ParamLimit)
-	q, err := parseFilter(v, s.cfg.PageSize, export.MaxOffset, "format", "shortlist")
+	limitGiven := v.Has(filter.ParamLimit)
+	q, err := parseFilter(v, s.cfg.PageSize, filter.MaxOffset, "format", "shortlist")
 	if err != nil {
 		return nil, "", err
 	}
 	if !limitGiven {
 		q.Limit = 0 // everything that matches
 	}
-	return export.Filtered(s.st, q), export.Describe(q), nil
+	return export.Filtered(s.st, q), filter.Describe(q), nil
 }
 
 func slug(s string) string {
@@ -737,7 +740,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 		f, err = export.CSV, nil
 	}
 	if err != nil {
-		return &export.ParamError{Param: "format", Reason: err.Error()}
+		return &filter.ParamError{Param: "format", Reason: err.Error()}
 	}
 	src, subject, err := s.exportSource(r, v)
 	if err != nil {
@@ -763,24 +766,24 @@ func (s *Server) webhookNames() []string {
 	return names
 }
 
-func (s *Server) push(r *http.Request, hook, shortlist string, q *store.TopQuery) (export.PushResult, error) {
+func (s *Server) push(r *http.Request, hook, shortlist string, q *store.TopQuery) (webhook.PushResult, error) {
 	if _, ok := s.cfg.Webhooks[hook]; !ok {
-		return export.PushResult{}, badRequest("webhook %q is not configured (server.webhooks: %v)", hook, s.webhookNames())
+		return webhook.PushResult{}, badRequest("webhook %q is not configured (server.webhooks: %v)", hook, s.webhookNames())
 	}
-	wh, err := export.NewWebhook(s.cfg, hook, s.sc, s.getenv, export.WithLogger(s.log), export.WithUserAgent(s.ua))
+	wh, err := webhook.New(s.cfg, hook, s.sc, s.getenv, webhook.WithLogger(s.log), webhook.WithUserAgent(s.ua))
 	if err != nil {
-		return export.PushResult{}, &httpError{http.StatusServiceUnavailable, err.Error()}
+		return webhook.PushResult{}, &httpError{http.StatusServiceUnavailable, err.Error()}
 	}
 	var src export.Source
 	var subject string
 	if shortlist != "" {
 		l, err := s.sc.Shortlist(r.Context(), shortlist)
 		if err != nil {
-			return export.PushResult{}, err
+			return webhook.PushResult{}, err
 		}
 		src, subject = export.Shortlisted(s.st, shortlist), "shortlist "+l.Name
 	} else {
-		src, subject = export.Filtered(s.st, *q), export.Describe(*q)
+		src, subject = export.Filtered(s.st, *q), filter.Describe(*q)
 	}
 	res, err := wh.Push(r.Context(), src, subject)
 	if err != nil && statusOf(err) == http.StatusInternalServerError {
@@ -822,7 +825,7 @@ func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) error {
 		if b.Filter != nil {
 			f = *b.Filter
 		}
-		tq, err := export.FilterQuery(config.Filter(f))
+		tq, err := config.Filter(f).CheckedQuery()
 		if err != nil {
 			return err
 		}
@@ -855,7 +858,7 @@ func intParam(v url.Values, name string, def, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, &export.ParamError{Param: name, Reason: "want a whole number ≥ 1"}
+		return 0, &filter.ParamError{Param: name, Reason: "want a whole number ≥ 1"}
 	}
 	return min(n, hi), nil
 }
@@ -863,7 +866,7 @@ func intParam(v url.Values, name string, def, hi int) (int, error) {
 func onlyParams(v url.Values, names ...string) error {
 	for name := range v {
 		if !slices.Contains(names, name) {
-			return &export.ParamError{Param: name, Reason: "unknown parameter"}
+			return &filter.ParamError{Param: name, Reason: "unknown parameter"}
 		}
 	}
 	return nil
@@ -917,9 +920,12 @@ func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) checkAlerts(r *http.Request, baseline bool) ([]export.AlertResult, error) {
-	return export.CheckAlerts(r.Context(), s.st, s.cfg, export.WithGetenv(s.getenv), export.WithLogger(s.log),
-		export.WithBaseline(baseline), export.WithUserAgent(s.ua))
+func (s *Server) checkAlerts(r *http.Request, baseline bool) ([]alerts.Result, error) {
+	check := alerts.Check
+	if baseline {
+		check = alerts.Baseline
+	}
+	return check(r.Context(), s.st, s.cfg, webhook.WithGetenv(s.getenv), webhook.WithLogger(s.log), webhook.WithUserAgent(s.ua))
 }
 
 func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) error {
@@ -933,7 +939,7 @@ func (s *Server) apiCheckAlerts(w http.ResponseWriter, r *http.Request) error {
 	}
 	res, err := s.checkAlerts(r, b.Baseline)
 	if res == nil {
-		res = []export.AlertResult{}
+		res = []alerts.Result{}
 	}
 	body := map[string]any{"alerts": res}
 	if err != nil {

@@ -18,6 +18,9 @@ import (
 
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/export/alerts"
+	"github.com/nanoscout/nanoscout/export/webhook"
+	"github.com/nanoscout/nanoscout/export/webhook/webhooktest"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -244,23 +247,6 @@ func TestAPIRuns(t *testing.T) {
 	}
 }
 
-// hookReceiver counts signed deliveries.
-type hookReceiver struct {
-	mu     sync.Mutex
-	bodies [][]byte
-}
-
-func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b, _ := io.ReadAll(r.Body)
-	if !export.Verify([]byte("hook-secret"), b, r.Header.Get(export.HeaderSignature)) || r.Header.Get(export.HeaderIdempotency) == "" {
-		http.Error(w, "bad signature", http.StatusUnauthorized)
-		return
-	}
-	h.mu.Lock()
-	h.bodies = append(h.bodies, b)
-	h.mu.Unlock()
-}
-
 func withHook(url string) envOption {
 	return func(o *Options) {
 		o.Config.Webhooks = map[string]config.Webhook{"outreach": {URL: url, SecretEnv: "HOOK_SECRET", BatchSize: 3}}
@@ -276,17 +262,17 @@ func withHook(url string) envOption {
 }
 
 func TestAPIPushAlertsAndDeliveries(t *testing.T) {
-	rc := &hookReceiver{}
+	rc := &webhooktest.Receiver{Secret: "hook-secret"}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
 	e := newEnv(t, 30, withHook(hook.URL))
 	var l store.Shortlist
 	e.json(http.MethodPost, "/api/shortlists", map[string]string{"name": "push me"}, http.StatusCreated, &l)
 	e.json(http.MethodPost, "/api/shortlists/"+l.ID+"/items", map[string][]string{"keys": keysOfRecs(e.top(store.TopQuery{Limit: 7}))}, http.StatusOK, nil)
-	var res export.PushResult
+	var res webhook.PushResult
 	e.json(http.MethodPost, "/api/push", map[string]string{"webhook": "outreach", "shortlist": l.ID}, http.StatusOK, &res)
-	if res.Creators != 7 || len(res.Deliveries) != 3 || len(rc.bodies) != 3 {
-		t.Errorf("push: %+v, %d bodies", res, len(rc.bodies))
+	if res.Creators != 7 || len(res.Deliveries) != 3 || len(rc.Bodies) != 3 {
+		t.Errorf("push: %+v, %d bodies", res, len(rc.Bodies))
 	}
 	e.json(http.MethodPost, "/api/push", map[string]any{"webhook": "outreach", "filter": map[string]any{"tier": "nano", "min_er": 5}}, http.StatusOK, &res)
 	if res.Creators != len(e.top(store.TopQuery{Tier: model.TierNano, MinER: 5, Limit: 100})) {
@@ -296,7 +282,7 @@ func TestAPIPushAlertsAndDeliveries(t *testing.T) {
 		t.Errorf("push to an unconfigured webhook: %d", code)
 	}
 	var alerts struct {
-		Alerts []export.AlertResult `json:"alerts"`
+		Alerts []alerts.Result `json:"alerts"`
 	}
 	e.json(http.MethodPost, "/api/alerts/check", nil, http.StatusOK, &alerts)
 	if len(alerts.Alerts) != 1 || alerts.Alerts[0].Fired == 0 || alerts.Alerts[0].Fired != alerts.Alerts[0].Matched {

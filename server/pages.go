@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/plan"
 	"github.com/nanoscout/nanoscout/resolve"
@@ -81,7 +82,7 @@ func withParams(path string, v url.Values) string {
 
 // defaultView is what /discover shows without parameters: the nano tier,
 // nanoscout's subject. "All tiers" in the filter shows every tier.
-var defaultView = url.Values{export.ParamTier: {model.TierNano}}
+var defaultView = url.Values{"tier": {model.TierNano}}
 
 func (s *Server) pageDiscover(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.RawQuery == "" {
@@ -111,20 +112,20 @@ func (s *Server) discover(r *http.Request, q store.TopQuery) (discoverData, erro
 	if err != nil {
 		return discoverData{}, err
 	}
-	filter := filterValues(q)
+	fv := filterValues(q)
 	link := func(offset int) string {
 		v := filterValues(q)
 		if offset > 0 {
-			v.Set(export.ParamOffset, strconv.Itoa(offset))
+			v.Set(filter.ParamOffset, strconv.Itoa(offset))
 		}
 		if q.Limit != s.cfg.PageSize {
-			v.Set(export.ParamLimit, strconv.Itoa(q.Limit))
+			v.Set(filter.ParamLimit, strconv.Itoa(q.Limit))
 		}
 		return withParams("/discover", nonEmpty(v))
 	}
-	d := discoverData{Q: q, Filter: filter, Rows: rows, First: q.Offset + 1, Sorts: sortOptions, SortLinks: map[string]string{},
-		Platforms: s.opts.Platforms, Tiers: export.Tiers, Languages: languages, Shortlists: lists, Describe: export.Describe(q),
-		Back: r.URL.RequestURI(), Exports: exportLinks(filter), PlanURL: withParams("/plan", planFilter(filter))}
+	d := discoverData{Q: q, Filter: fv, Rows: rows, First: q.Offset + 1, Sorts: sortOptions, SortLinks: map[string]string{},
+		Platforms: s.opts.Platforms, Tiers: filter.Tiers, Languages: languages, Shortlists: lists, Describe: filter.Describe(q),
+		Back: r.URL.RequestURI(), Exports: exportLinks(fv), PlanURL: withParams("/plan", planFilter(fv))}
 	if d.Sparks, err = s.sparks(r, rows); err != nil {
 		return discoverData{}, err
 	}
@@ -187,7 +188,7 @@ func (d creatorPageData) title() string {
 
 func (s *Server) pageCreator(w http.ResponseWriter, r *http.Request) error {
 	if len(r.URL.Query()) > 0 && !r.URL.Query().Has("done") {
-		return &export.ParamError{Param: firstParam(r.URL.Query()), Reason: "unknown parameter"}
+		return &filter.ParamError{Param: firstParam(r.URL.Query()), Reason: "unknown parameter"}
 	}
 	cd, err := s.creatorData(r, r.PathValue("key"))
 	if err != nil {
@@ -210,7 +211,7 @@ func (s *Server) pageCreator(w http.ResponseWriter, r *http.Request) error {
 func planFilter(filter url.Values) url.Values {
 	v := url.Values{"source": {"filter"}}
 	for k, vals := range filter {
-		if k != export.ParamSort {
+		if k != "sort" {
 			v[k] = vals
 		}
 	}
@@ -306,8 +307,8 @@ func (s *Server) pageRuns(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := runsData{Runs: runs, State: s.runs.state(), Deliveries: ds, Webhooks: s.webhookNames()}
 	for _, a := range s.cfg.Alerts {
-		q, _ := export.FilterQuery(a.Filter)
-		d.Alerts = append(d.Alerts, alertView{a.Name, a.Webhook, export.Describe(q)})
+		q, _ := a.Filter.CheckedQuery()
+		d.Alerts = append(d.Alerts, alertView{a.Name, a.Webhook, filter.Describe(q)})
 	}
 	s.render(w, r, http.StatusOK, "runs", d)
 	return nil
@@ -585,15 +586,15 @@ type planInput struct {
 
 func (s *Server) planInput(r *http.Request) (planInput, error) {
 	v := r.URL.Query()
-	filterParams := slices.DeleteFunc(slices.Clone(export.FilterParams), func(p string) bool {
-		return p == export.ParamLimit || p == export.ParamOffset
+	filterParams := slices.DeleteFunc(slices.Clone(filter.Names()), func(p string) bool {
+		return p == filter.ParamLimit || p == filter.ParamOffset
 	})
 	for name, vals := range v {
 		if !slices.Contains(planParams, name) && !slices.Contains(filterParams, name) && name != paramHide {
-			return planInput{}, &export.ParamError{Param: name, Reason: "unknown parameter"}
+			return planInput{}, &filter.ParamError{Param: name, Reason: "unknown parameter"}
 		}
 		if len(vals) > 1 {
-			return planInput{}, &export.ParamError{Param: name, Reason: "given twice"}
+			return planInput{}, &filter.ParamError{Param: name, Reason: "given twice"}
 		}
 	}
 	in := planInput{A: plan.Defaults(), N: 500, Followers: 2000, ER: 4}
@@ -621,10 +622,10 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 	switch in.Source {
 	case "hypothetical", "shortlist", "filter":
 	default:
-		return in, &export.ParamError{Param: "source", Reason: "want hypothetical, shortlist or filter"}
+		return in, &filter.ParamError{Param: "source", Reason: "want hypothetical, shortlist or filter"}
 	}
 	if in.Source == "shortlist" && in.Shortlist == "" {
-		return in, &export.ParamError{Param: "shortlist", Reason: "pick a shortlist"}
+		return in, &filter.ParamError{Param: "shortlist", Reason: "pick a shortlist"}
 	}
 	num := func(name string, dst *float64, scale float64) {
 		if err != nil || !v.Has(name) || strings.TrimSpace(v.Get(name)) == "" {
@@ -632,7 +633,7 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 		}
 		f, perr := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(v.Get(name)), ",", ""), 64)
 		if perr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			err = &export.ParamError{Param: name, Reason: "want a number"}
+			err = &filter.ParamError{Param: name, Reason: "want a number"}
 			return
 		}
 		*dst = f * scale
@@ -677,13 +678,13 @@ func (s *Server) planInput(r *http.Request) (planInput, error) {
 		a.Mega.ConversionBasis = b
 	}
 	if n < 1 || n > 100_000 || n != math.Trunc(n) {
-		return in, &export.ParamError{Param: "n", Reason: "want a whole number from 1 to 100,000"}
+		return in, &filter.ParamError{Param: "n", Reason: "want a whole number from 1 to 100,000"}
 	}
 	if followers < 1 || followers > 1e10 || megaFollowers < 1 || megaFollowers > 1e10 {
-		return in, &export.ParamError{Param: "followers", Reason: "want a positive follower count"}
+		return in, &filter.ParamError{Param: "followers", Reason: "want a positive follower count"}
 	}
 	if in.ER < 0 || in.ER > 100 {
-		return in, &export.ParamError{Param: "er", Reason: "want a percentage from 0 to 100"}
+		return in, &filter.ParamError{Param: "er", Reason: "want a percentage from 0 to 100"}
 	}
 	in.N, in.Followers, a.Mega.Followers = int(n), int64(followers), int64(megaFollowers)
 	if err := a.Validate(); err != nil {

@@ -10,7 +10,7 @@
 // the bearer token (Authorization: Bearer, or the session cookie /login
 // sets); on loopback without a token only loopback Host names are served (no
 // DNS rebinding). Queries are whitelisted parameters turned into a typed
-// store.TopQuery (export.ParseQuery) with capped limits; JSON bodies are
+// store.TopQuery (filter.Parse) with capped limits; JSON bodies are
 // decoded strictly. State-changing forms carry a CSRF token, cross-origin
 // browser writes are refused (http.CrossOriginProtection), and API writes
 // must be JSON. Webhook URLs come from the config only.
@@ -40,7 +40,7 @@ import (
 )
 
 // RunFunc runs the pipeline once (and whatever follows a run, such as
-// export.CheckAlerts).
+// alerts.Check).
 type RunFunc func(ctx context.Context) (model.Run, error)
 
 // Options configure a Server.

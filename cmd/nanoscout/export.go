@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/export/alerts"
+	"github.com/nanoscout/nanoscout/export/webhook"
 	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
@@ -52,7 +54,7 @@ func newExportCmd(g *globals) *cobra.Command {
 		format    string
 		shortlist string
 		out       string
-		webhook   string
+		hookName  string
 		limit     int
 	)
 	cmd := &cobra.Command{
@@ -81,7 +83,7 @@ configured outreach tool instead (signed, retried, logged).`,
 				return err
 			}
 			q.Limit = limit
-			if err := export.ValidateQuery(q); err != nil {
+			if err := filter.Validate(q); err != nil {
 				return err
 			}
 			cfg, err := g.loadConfig()
@@ -94,7 +96,7 @@ configured outreach tool instead (signed, retried, logged).`,
 				return err
 			}
 			defer st.Close()
-			src, subject := export.Filtered(st, q), export.Describe(q)
+			src, subject := export.Filtered(st, q), filter.Describe(q)
 			if shortlist != "" {
 				l, err := findShortlist(ctx, st, shortlist)
 				if err != nil {
@@ -102,19 +104,19 @@ configured outreach tool instead (signed, retried, logged).`,
 				}
 				src, subject = export.Shortlisted(st, l.ID), "shortlist "+l.Name
 			}
-			if webhook != "" {
+			if hookName != "" {
 				sc, ok := st.(store.Scout)
 				if !ok {
 					return errors.New("this store keeps no delivery log")
 				}
-				hook, err := export.NewWebhook(cfg.Server, webhook, sc, os.Getenv,
-					export.WithLogger(newLogger(cmd.ErrOrStderr(), cfg)), export.WithUserAgent(cfg.UserAgent))
+				hook, err := webhook.New(cfg.Server, hookName, sc, os.Getenv,
+					webhook.WithLogger(newLogger(cmd.ErrOrStderr(), cfg)), webhook.WithUserAgent(cfg.UserAgent))
 				if err != nil {
 					return err
 				}
 				res, err := hook.Push(ctx, src, subject)
 				fmt.Fprintf(cmd.OutOrStdout(), "pushed %d creators of %s to %s in %d batch(es) (export %s)\n",
-					res.Creators, subject, webhook, len(res.Deliveries), res.ExportID)
+					res.Creators, subject, hookName, len(res.Deliveries), res.ExportID)
 				return err
 			}
 			var w io.Writer = cmd.OutOrStdout()
@@ -149,7 +151,7 @@ configured outreach tool instead (signed, retried, logged).`,
 		return g.shortlistNames(c), cobra.ShellCompDirectiveNoFileComp
 	})
 	fs.StringVarP(&out, "out", "o", "", "file to write (default stdout)")
-	fs.StringVar(&webhook, "webhook", "", "push to this configured webhook (server.webhooks) instead of writing a file")
+	fs.StringVar(&hookName, "webhook", "", "push to this configured webhook (server.webhooks) instead of writing a file")
 	fs.IntVar(&limit, "limit", 0, "at most this many creators (0 = all that match)")
 	cmd.AddCommand(newExportAlertsCmd(g), newExportDeliveriesCmd(g))
 	return cmd
@@ -184,11 +186,11 @@ matches are no news.`,
 				tw := newTable(w)
 				fmt.Fprintln(tw, "ALERT\tWEBHOOK\tFILTER")
 				for _, a := range sc.Alerts {
-					q, err := export.FilterQuery(a.Filter)
+					q, err := a.Filter.CheckedQuery()
 					if err != nil {
 						return fmt.Errorf("alert %s: %w", a.Name, err)
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, a.Webhook, export.Describe(q))
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, a.Webhook, filter.Describe(q))
 				}
 				return tw.Flush()
 			}
@@ -198,8 +200,12 @@ matches are no news.`,
 				return err
 			}
 			defer st.Close()
-			res, err := export.CheckAlerts(ctx, st, sc, export.WithBaseline(baseline),
-				export.WithLogger(newLogger(cmd.ErrOrStderr(), cfg)), export.WithUserAgent(cfg.UserAgent))
+			check := alerts.Check
+			if baseline {
+				check = alerts.Baseline
+			}
+			res, err := check(ctx, st, sc,
+				webhook.WithLogger(newLogger(cmd.ErrOrStderr(), cfg)), webhook.WithUserAgent(cfg.UserAgent))
 			if asJSON {
 				if jerr := writeJSON(w, res); jerr != nil {
 					return jerr

@@ -6,7 +6,8 @@ import (
 	"log/slog"
 
 	"github.com/nanoscout/nanoscout/config"
-	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/export/alerts"
+	"github.com/nanoscout/nanoscout/export/webhook"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/pipeline"
 	"github.com/nanoscout/nanoscout/store"
@@ -20,7 +21,7 @@ func alertsAfterRun(cfg config.Config, st store.Store, log *slog.Logger) pipelin
 		if len(cfg.Server.Alerts) == 0 {
 			return nil
 		}
-		res, err := export.CheckAlerts(ctx, st, cfg.Server, export.WithLogger(log), export.WithUserAgent(cfg.UserAgent))
+		res, err := alerts.Check(ctx, st, cfg.Server, webhook.WithLogger(log), webhook.WithUserAgent(cfg.UserAgent))
 		if err != nil {
 			return fmt.Errorf("rising-star alerts after run %s: %w", run.ID, err)
 		}

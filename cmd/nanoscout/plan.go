@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/plan"
 	"github.com/nanoscout/nanoscout/store"
@@ -145,7 +146,7 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 }
 
 func validTier(t string) bool {
-	for _, k := range export.Tiers {
+	for _, k := range filter.Tiers {
 		if t == k {
 			return true
 		}

@@ -14,7 +14,8 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/config"
-	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/export/alerts"
+	"github.com/nanoscout/nanoscout/export/webhook"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/pipeline"
 	"github.com/nanoscout/nanoscout/server"
@@ -116,7 +117,7 @@ func dashboardRun(cfg config.Config, st store.Store, log *slog.Logger) server.Ru
 			return run, err
 		}
 		if len(cfg.Server.Alerts) > 0 {
-			res, err := export.CheckAlerts(ctx, st, cfg.Server, export.WithLogger(log), export.WithUserAgent(cfg.UserAgent))
+			res, err := alerts.Check(ctx, st, cfg.Server, webhook.WithLogger(log), webhook.WithUserAgent(cfg.UserAgent))
 			for _, r := range res {
 				log.Info("alert checked", "alert", r.Alert, "matched", r.Matched, "new", r.New, "fired", r.Fired)
 			}

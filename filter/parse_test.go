@@ -1,4 +1,4 @@
-package export
+package filter_test
 
 import (
 	"errors"
@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/store"
 )
 
 func TestParseQuery(t *testing.T) {
 	v, _ := url.ParseQuery("platform=Bluesky&tier=nano&min_followers=1,000&max_followers=9999&min_er=3.5&min_index=1.5&min_auth=0.8" +
 		"&min_reply=0.4&lang=EN&q=vegan+cooking&contact=1&sort=growth&limit=20&offset=40")
-	q, err := ParseQuery(v, 50, 200)
+	q, err := filter.Parse(v, 50, 200)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +25,7 @@ func TestParseQuery(t *testing.T) {
 		t.Errorf("ParseQuery =\n %+v\nwant\n %+v", q, want)
 	}
 	// QueryValues round-trips the filters.
-	back, err := ParseQuery(QueryValues(q), 20, 200)
+	back, err := filter.Parse(filter.Values(q), 20, 200)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestParseQuery(t *testing.T) {
 		t.Errorf("round trip = %+v", back)
 	}
 	// Defaults.
-	q, err = ParseQuery(url.Values{}, 50, 200)
+	q, err = filter.Parse(url.Values{}, 50, 200)
 	if err != nil || q != (store.TopQuery{Limit: 50}) {
 		t.Errorf("empty query = %+v, %v", q, err)
 	}
@@ -71,8 +72,8 @@ func TestParseQueryRefusesInjection(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.query, err)
 		}
-		_, err = ParseQuery(v, 50, 200)
-		var pe *ParamError
+		_, err = filter.Parse(v, 50, 200)
+		var pe *filter.ParamError
 		if !errors.As(err, &pe) || pe.Param != c.param {
 			t.Errorf("%s: error %v, want a ParamError on %q", c.query, err, c.param)
 		}
@@ -81,7 +82,7 @@ func TestParseQueryRefusesInjection(t *testing.T) {
 
 func TestParseQueryCapsLimit(t *testing.T) {
 	for _, lim := range []string{"201", "1000000", "9223372036854775807"} {
-		q, err := ParseQuery(url.Values{"limit": {lim}}, 50, 200)
+		q, err := filter.Parse(url.Values{"limit": {lim}}, 50, 200)
 		if err != nil || q.Limit != 200 {
 			t.Errorf("limit=%s: %d, %v; want capped at 200", lim, q.Limit, err)
 		}
@@ -89,25 +90,25 @@ func TestParseQueryCapsLimit(t *testing.T) {
 	// Keywords stay text: SQL or MongoDB syntax in them is allowed and
 	// passed on as a literal keyword.
 	for _, kw := range []string{`' OR 1=1 --`, `{"$where": "sleep(100)"}`, `.*`, `"); DROP TABLE creators; --`} {
-		q, err := ParseQuery(url.Values{"q": {kw}}, 50, 200)
+		q, err := filter.Parse(url.Values{"q": {kw}}, 50, 200)
 		if err != nil || q.Keyword != kw {
 			t.Errorf("q=%s: %+v, %v", kw, q, err)
 		}
 	}
-	if _, err := ParseQuery(url.Values{"page": {"2"}}, 50, 200, "page"); err != nil {
+	if _, err := filter.Parse(url.Values{"page": {"2"}}, 50, 200, "page"); err != nil {
 		t.Errorf("an extra parameter the caller allows: %v", err)
 	}
 }
 
 func TestFilterQueryAndDescribe(t *testing.T) {
-	q, err := FilterQuery(config.Filter{Tier: "nano", MinBenchmarkIndex: 1.5, MinAuthenticity: 0.8, MaxFollowers: 9999})
+	q, err := (config.Filter{Tier: "nano", MinBenchmarkIndex: 1.5, MinAuthenticity: 0.8, MaxFollowers: 9999}).CheckedQuery()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := Describe(q); got != "nano · followers ≤ 9999 · ER index ≥ 1.5 · authenticity ≥ 0.8" {
+	if got := filter.Describe(q); got != "nano · followers ≤ 9999 · ER index ≥ 1.5 · authenticity ≥ 0.8" {
 		t.Errorf("Describe = %q", got)
 	}
-	if _, err := FilterQuery(config.Filter{Tier: "giga"}); err == nil {
+	if _, err := (config.Filter{Tier: "giga"}).CheckedQuery(); err == nil {
 		t.Error("unknown tier accepted")
 	}
 }

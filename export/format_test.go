@@ -18,22 +18,7 @@ import (
 	"github.com/nanoscout/nanoscout/export/exporttest"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
-	"github.com/nanoscout/nanoscout/store/sqlite"
 )
-
-// seeded opens a SQLite store in a temp dir with n seeded creators.
-func seeded(t *testing.T, n int) *sqlite.Store {
-	t.Helper()
-	st, err := sqlite.Open(t.Context(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := exporttest.Seed(t.Context(), st, n); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
 
 func readCSV(t *testing.T, b []byte) [][]string {
 	t.Helper()
@@ -58,7 +43,7 @@ func column(t *testing.T, head []string, name string) int {
 }
 
 func TestWriteCSVOfAFilter(t *testing.T) {
-	st := seeded(t, 40)
+	st := exporttest.Open(t, 40)
 	ctx := t.Context()
 	q := store.TopQuery{Tier: model.TierNano, Platform: "bluesky"}
 	want, err := st.Top(ctx, store.TopQuery{Tier: model.TierNano, Platform: "bluesky", Limit: 1000})
@@ -106,7 +91,7 @@ func TestWriteCSVOfAFilter(t *testing.T) {
 }
 
 func TestCSVInjectionIsNeutralised(t *testing.T) {
-	st := seeded(t, 3)
+	st := exporttest.Open(t, 3)
 	ctx := t.Context()
 	u, _ := exporttest.Creator(0)
 	u.Creator.DisplayName = "=HYPERLINK(\"http://evil.example\",\"click\")"
@@ -154,7 +139,7 @@ func TestCSVInjectionIsNeutralised(t *testing.T) {
 }
 
 func TestCRMAndShortlistExport(t *testing.T) {
-	st := seeded(t, 12)
+	st := exporttest.Open(t, 12)
 	ctx := t.Context()
 	sl, err := st.CreateShortlist(ctx, "Spring")
 	if err != nil {
@@ -255,7 +240,7 @@ func (p *pageRecorder) Top(ctx context.Context, q store.TopQuery) ([]store.Creat
 }
 
 func TestExportPagesThroughTheStore(t *testing.T) {
-	st := seeded(t, 5)
+	st := exporttest.Open(t, 5)
 	if err := exporttest.SeedLight(t.Context(), st, 5, 2*PageSize+15); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,8 @@
-package export
+// Package webhook posts creators to outreach tools: signed JSON (package
+// sign), one delivery per batch with an idempotency key, retries with
+// exponential backoff and jitter, and a delivery log in the store. Package
+// alerts posts through it too.
+package webhook
 
 import (
 	"bytes"
@@ -15,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/sign"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -40,50 +45,49 @@ func Sign(secret, body []byte) string { return sign.Sign(secret, body) }
 // receiver does.
 func Verify(secret, body []byte, signature string) bool { return sign.Verify(secret, body, signature) }
 
-// Option configures webhooks and CheckAlerts.
-type Option func(*options)
+// Option configures a webhook (and the alerts that post through one).
+type Option func(*Settings)
 
-type options struct {
-	getenv    func(string) string
-	client    *http.Client
-	log       *slog.Logger
-	sleep     func(context.Context, time.Duration) error
-	now       func() time.Time
-	baseline  bool
-	userAgent string
+// Settings are a webhook's options as set. Packages that post through
+// webhooks (alerts) read their clock, logger and environment from them.
+type Settings struct {
+	Getenv    func(string) string // how secrets are read
+	Client    *http.Client        // default: one that follows no redirect
+	Log       *slog.Logger        // default: discard
+	Sleep     func(context.Context, time.Duration) error
+	Now       func() time.Time
+	UserAgent string
 }
 
 // WithGetenv sets how secrets are read from the environment (os.Getenv).
-func WithGetenv(f func(string) string) Option { return func(o *options) { o.getenv = f } }
+func WithGetenv(f func(string) string) Option { return func(o *Settings) { o.Getenv = f } }
 
 // WithHTTPClient sets the HTTP client (default: one that follows no redirect).
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
+func WithHTTPClient(c *http.Client) Option { return func(o *Settings) { o.Client = c } }
 
 // WithLogger sets the logger (default: discard).
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+func WithLogger(l *slog.Logger) Option { return func(o *Settings) { o.Log = l } }
 
 // WithSleep replaces the wait between attempts (for tests).
 func WithSleep(f func(context.Context, time.Duration) error) Option {
-	return func(o *options) { o.sleep = f }
+	return func(o *Settings) { o.Sleep = f }
 }
 
 // WithClock sets the time source.
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
-
-// WithBaseline makes CheckAlerts record the current matches as seen without
-// firing: for a new alert whose existing matches are no news.
-func WithBaseline(b bool) Option { return func(o *options) { o.baseline = b } }
+func WithClock(now func() time.Time) Option { return func(o *Settings) { o.Now = now } }
 
 // WithUserAgent sets the User-Agent of webhook requests.
-func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
+func WithUserAgent(ua string) Option { return func(o *Settings) { o.UserAgent = ua } }
 
-func newOptions(getenv func(string) string, opts []Option) *options {
-	o := &options{
-		getenv:    getenv,
-		log:       slog.New(slog.DiscardHandler),
-		now:       time.Now,
-		userAgent: "nanoscout/0.1 (+https://github.com/nanoscout/nanoscout)",
-		sleep: func(ctx context.Context, d time.Duration) error {
+// Apply returns the settings opts make, over the defaults (secrets read with
+// getenv unless WithGetenv says otherwise).
+func Apply(getenv func(string) string, opts ...Option) *Settings {
+	o := &Settings{
+		Getenv:    getenv,
+		Log:       slog.New(slog.DiscardHandler),
+		Now:       time.Now,
+		UserAgent: "nanoscout/0.1 (+https://github.com/nanoscout/nanoscout)",
+		Sleep: func(ctx context.Context, d time.Duration) error {
 			t := time.NewTimer(d)
 			defer t.Stop()
 			select {
@@ -97,8 +101,8 @@ func newOptions(getenv func(string) string, opts []Option) *options {
 	for _, opt := range opts {
 		opt(o)
 	}
-	if o.client == nil {
-		o.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if o.Client == nil {
+		o.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	return o
 }
@@ -110,20 +114,20 @@ type Webhook struct {
 	cfg    config.Webhook
 	secret []byte
 	log    store.Deliveries // nil: no log
-	o      *options
+	o      *Settings
 }
 
-// NewWebhook builds the named webhook of a config. Its secret is read from
+// New builds the named webhook of a config. Its secret is read from
 // the variable the config names; an unset secret is an error. log (may be
 // nil) is the delivery log.
-func NewWebhook(srv config.Server, name string, log store.Deliveries, getenv func(string) string, opts ...Option) (*Webhook, error) {
+func New(srv config.Server, name string, log store.Deliveries, getenv func(string) string, opts ...Option) (*Webhook, error) {
 	srv = srv.WithDefaults()
 	cfg, ok := srv.Webhooks[name]
 	if !ok {
 		return nil, fmt.Errorf("webhook %q is not configured (server.webhooks)", name)
 	}
-	o := newOptions(getenv, opts)
-	secret := o.getenv(cfg.SecretEnv)
+	o := Apply(getenv, opts...)
+	secret := o.Getenv(cfg.SecretEnv)
 	if secret == "" {
 		return nil, fmt.Errorf("webhook %q: the signing secret variable %s is not set", name, cfg.SecretEnv)
 	}
@@ -144,7 +148,7 @@ func (h *Webhook) save(ctx context.Context, d store.Delivery) {
 		return
 	}
 	if err := h.log.SaveDelivery(ctx, d); err != nil {
-		h.o.log.Warn("recording webhook delivery", "webhook", h.Name, "delivery", d.ID, "err", err)
+		h.o.Log.Warn("recording webhook delivery", "webhook", h.Name, "delivery", d.ID, "err", err)
 	}
 }
 
@@ -159,7 +163,7 @@ func (h *Webhook) Send(ctx context.Context, d store.Delivery, body []byte) (stor
 			return prev, nil
 		}
 	}
-	now := h.o.now().UTC().Truncate(time.Millisecond)
+	now := h.o.Now().UTC().Truncate(time.Millisecond)
 	d.Webhook, d.Bytes, d.Status, d.Attempts, d.StatusCode, d.Error = h.Name, len(body), store.DeliveryPending, 0, 0, ""
 	if d.CreatedAt.IsZero() {
 		d.CreatedAt = now
@@ -170,7 +174,7 @@ func (h *Webhook) Send(ctx context.Context, d store.Delivery, body []byte) (stor
 	wait := h.cfg.Backoff
 	for attempt := 1; ; attempt++ {
 		code, retryAfter, err := h.attempt(ctx, d, body, sig, attempt)
-		d.Attempts, d.StatusCode, d.UpdatedAt = attempt, code, h.o.now().UTC().Truncate(time.Millisecond)
+		d.Attempts, d.StatusCode, d.UpdatedAt = attempt, code, h.o.Now().UTC().Truncate(time.Millisecond)
 		if err == nil {
 			d.Status, d.Error = store.DeliveryDelivered, ""
 			h.save(ctx, d)
@@ -188,8 +192,8 @@ func (h *Webhook) Send(ctx context.Context, d store.Delivery, body []byte) (stor
 		if retryAfter > 0 {
 			pause = min(retryAfter, maxRetryAfter)
 		}
-		h.o.log.Info("webhook attempt failed; retrying", "webhook", h.Name, "delivery", d.ID, "attempt", attempt, "wait", pause, "err", err)
-		if err := h.o.sleep(ctx, pause); err != nil {
+		h.o.Log.Info("webhook attempt failed; retrying", "webhook", h.Name, "delivery", d.ID, "attempt", attempt, "wait", pause, "err", err)
+		if err := h.o.Sleep(ctx, pause); err != nil {
 			d.Status = store.DeliveryFailed
 			h.save(context.WithoutCancel(ctx), d)
 			return d, fmt.Errorf("webhook %s: delivery %s: %w", h.Name, d.ID, err)
@@ -213,12 +217,12 @@ func (h *Webhook) attempt(ctx context.Context, d store.Delivery, body []byte, si
 		return 0, 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", h.o.userAgent)
+	req.Header.Set("User-Agent", h.o.UserAgent)
 	req.Header.Set(HeaderSignature, sig)
 	req.Header.Set(HeaderIdempotency, d.ID)
 	req.Header.Set(HeaderEvent, d.Event)
 	req.Header.Set(HeaderAttempt, strconv.Itoa(n))
-	resp, err := h.o.client.Do(req)
+	resp, err := h.o.Client.Do(req)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -227,7 +231,7 @@ func (h *Webhook) attempt(ctx context.Context, d store.Delivery, body []byte, si
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return resp.StatusCode, 0, nil
 	}
-	return resp.StatusCode, retryAfter(resp.Header.Get("Retry-After"), h.o.now()), fmt.Errorf("HTTP %d", resp.StatusCode)
+	return resp.StatusCode, retryAfter(resp.Header.Get("Retry-After"), h.o.Now()), fmt.Errorf("HTTP %d", resp.StatusCode)
 }
 
 func retryAfter(v string, now time.Time) time.Duration {
@@ -251,7 +255,7 @@ type ExportBody struct {
 	Batch    int               `json:"batch"` // 1, 2, …
 	Subject  string            `json:"subject"`
 	SentAt   time.Time         `json:"sentAt"`
-	Creators []json.RawMessage `json:"creators"` // Doc
+	Creators []json.RawMessage `json:"creators"` // export.Doc
 }
 
 // PushResult reports a push.
@@ -264,7 +268,7 @@ type PushResult struct {
 // Push sends src's creators as "export" events of at most BatchSize creators
 // each, one delivery per batch (idempotency key exportID-batch), and stops
 // at the first batch that fails.
-func (h *Webhook) Push(ctx context.Context, src Source, subject string) (PushResult, error) {
+func (h *Webhook) Push(ctx context.Context, src export.Source, subject string) (PushResult, error) {
 	res := PushResult{ExportID: NewID("exp_")}
 	var batch []json.RawMessage
 	send := func() error {
@@ -273,7 +277,7 @@ func (h *Webhook) Push(ctx context.Context, src Source, subject string) (PushRes
 		}
 		n := len(res.Deliveries) + 1
 		body := ExportBody{Event: "export", ID: fmt.Sprintf("%s-%d", res.ExportID, n), ExportID: res.ExportID, Batch: n,
-			Subject: subject, SentAt: h.o.now().UTC(), Creators: batch}
+			Subject: subject, SentAt: h.o.Now().UTC(), Creators: batch}
 		b, err := json.Marshal(body)
 		if err != nil {
 			return err
@@ -287,9 +291,9 @@ func (h *Webhook) Push(ctx context.Context, src Source, subject string) (PushRes
 		batch = batch[:0]
 		return nil
 	}
-	err := src(ctx, func(rows []Row) error {
+	err := src(ctx, func(rows []export.Row) error {
 		for _, r := range rows {
-			b, err := MarshalDoc(DocOf(r))
+			b, err := export.MarshalDoc(export.DocOf(r))
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-package export
+package alerts_test
 
 import (
 	"encoding/json"
@@ -9,7 +9,10 @@ import (
 	"testing"
 
 	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/export/alerts"
 	"github.com/nanoscout/nanoscout/export/exporttest"
+	"github.com/nanoscout/nanoscout/export/webhook"
+	"github.com/nanoscout/nanoscout/export/webhook/webhooktest"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -19,20 +22,20 @@ import (
 var risingStars = config.Filter{Tier: model.TierNano, MinBenchmarkIndex: 1.5, MinAuthenticity: 0.8, MaxFollowers: 9999}
 
 func alertConfig(url string) config.Server {
-	srv := hookConfig(url)
+	srv := webhooktest.HookConfig(url)
 	srv.Alerts = []config.Alert{{Name: "rising-stars", Webhook: "outreach", Filter: risingStars}}
 	return srv
 }
 
-func alertKeys(t *testing.T, rc *receiver) []string {
+func alertKeys(t *testing.T, rc *webhooktest.Receiver) []string {
 	t.Helper()
 	var keys []string
-	for _, b := range rc.bodies {
-		var body AlertBody
+	for _, b := range rc.Bodies {
+		var body alerts.Body
 		if err := json.Unmarshal(b, &body); err != nil {
 			t.Fatal(err)
 		}
-		if body.Event != "alert" || body.Alert != "rising-stars" || body.ID != AlertDeliveryID("rising-stars", body.Creator.Key) {
+		if body.Event != "alert" || body.Alert != "rising-stars" || body.ID != alerts.DeliveryID("rising-stars", body.Creator.Key) {
 			t.Errorf("alert body %+v", body)
 		}
 		keys = append(keys, body.Creator.Key)
@@ -42,9 +45,9 @@ func alertKeys(t *testing.T, rc *receiver) []string {
 }
 
 func TestCheckAlertsFiresOncePerCreator(t *testing.T) {
-	st := seeded(t, 60)
+	st := exporttest.Open(t, 60)
 	ctx := t.Context()
-	q, _ := FilterQuery(risingStars)
+	q, _ := risingStars.CheckedQuery()
 	q.Limit = 1000
 	matching, err := st.Top(ctx, q)
 	if err != nil {
@@ -59,10 +62,10 @@ func TestCheckAlertsFiresOncePerCreator(t *testing.T) {
 	}
 	slices.Sort(want)
 
-	rc := &receiver{}
+	rc := &webhooktest.Receiver{}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
-	res, err := CheckAlerts(ctx, st, alertConfig(srv.URL), WithGetenv(env))
+	res, err := alerts.Check(ctx, st, alertConfig(srv.URL), webhook.WithGetenv(webhooktest.Getenv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,9 +85,9 @@ func TestCheckAlertsFiresOncePerCreator(t *testing.T) {
 	}
 
 	// Nothing new: nothing fires.
-	res, err = CheckAlerts(ctx, st, alertConfig(srv.URL), WithGetenv(env))
-	if err != nil || res[0].New != 0 || res[0].Fired != 0 || len(rc.bodies) != len(want) {
-		t.Errorf("second check: %+v, %v, %d requests", res, err, len(rc.bodies))
+	res, err = alerts.Check(ctx, st, alertConfig(srv.URL), webhook.WithGetenv(webhooktest.Getenv))
+	if err != nil || res[0].New != 0 || res[0].Fired != 0 || len(rc.Bodies) != len(want) {
+		t.Errorf("second check: %+v, %v, %d requests", res, err, len(rc.Bodies))
 	}
 
 	// A creator who newly matches after a run fires once.
@@ -95,26 +98,26 @@ func TestCheckAlertsFiresOncePerCreator(t *testing.T) {
 	if err := st.SaveCreator(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	res, err = CheckAlerts(ctx, st, alertConfig(srv.URL), WithGetenv(env))
-	if err != nil || res[0].Fired != 1 || len(rc.bodies) != len(want)+1 {
+	res, err = alerts.Check(ctx, st, alertConfig(srv.URL), webhook.WithGetenv(webhooktest.Getenv))
+	if err != nil || res[0].Fired != 1 || len(rc.Bodies) != len(want)+1 {
 		t.Fatalf("after a new match: %+v, %v", res, err)
 	}
-	var last AlertBody
-	if err := json.Unmarshal(rc.bodies[len(rc.bodies)-1], &last); err != nil || last.Creator.Key != u.Creator.Key() {
+	var last alerts.Body
+	if err := json.Unmarshal(rc.Bodies[len(rc.Bodies)-1], &last); err != nil || last.Creator.Key != u.Creator.Key() {
 		t.Errorf("the new match's alert: %+v, %v", last.Creator.Key, err)
 	}
 	// Crossing 10k followers, it no longer matches; it is not alerted again either.
-	res, _ = CheckAlerts(ctx, st, alertConfig(srv.URL), WithGetenv(env))
+	res, _ = alerts.Check(ctx, st, alertConfig(srv.URL), webhook.WithGetenv(webhooktest.Getenv))
 	if res[0].Fired != 0 {
 		t.Errorf("fired again: %+v", res)
 	}
 }
 
 func TestCheckAlertsRetriesAfterAFailure(t *testing.T) {
-	st := seeded(t, 60)
+	st := exporttest.Open(t, 60)
 	ctx := t.Context()
 	down := true
-	rc := &receiver{status: func(int) (int, http.Header) {
+	rc := &webhooktest.Receiver{Status: func(int) (int, http.Header) {
 		if down {
 			return http.StatusServiceUnavailable, nil
 		}
@@ -122,40 +125,40 @@ func TestCheckAlertsRetriesAfterAFailure(t *testing.T) {
 	}}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
-	res, err := CheckAlerts(ctx, st, alertConfig(srv.URL), WithGetenv(env), WithSleep((&sleeps{}).sleep))
+	res, err := alerts.Check(ctx, st, alertConfig(srv.URL), webhook.WithGetenv(webhooktest.Getenv), webhook.WithSleep((&webhooktest.Sleeps{}).Sleep))
 	if err == nil || res[0].Fired != 0 || res[0].New == 0 || res[0].Error == "" {
 		t.Fatalf("with the webhook down: %+v, %v", res, err)
 	}
-	if len(rc.bodies) != 4 { // one creator, MaxAttempts 4, then the alert stops
-		t.Errorf("%d requests while down, want 4", len(rc.bodies))
+	if len(rc.Bodies) != 4 { // one creator, MaxAttempts 4, then the alert stops
+		t.Errorf("%d requests while down, want 4", len(rc.Bodies))
 	}
 	down = false
-	res, err = CheckAlerts(ctx, st, alertConfig(srv.URL), WithGetenv(env), WithSleep((&sleeps{}).sleep))
+	res, err = alerts.Check(ctx, st, alertConfig(srv.URL), webhook.WithGetenv(webhooktest.Getenv), webhook.WithSleep((&webhooktest.Sleeps{}).Sleep))
 	if err != nil || res[0].Fired != res[0].New || res[0].Fired == 0 {
 		t.Errorf("once back up: %+v, %v", res, err)
 	}
-	d, err := st.Delivery(ctx, AlertDeliveryID("rising-stars", alertKeys(t, rc)[0]))
+	d, err := st.Delivery(ctx, alerts.DeliveryID("rising-stars", alertKeys(t, rc)[0]))
 	if err != nil || d.Status != store.DeliveryDelivered || d.Event != "alert" {
 		t.Errorf("delivery log of an alert: %+v, %v", d, err)
 	}
 }
 
 func TestCheckAlertsBaseline(t *testing.T) {
-	st := seeded(t, 60)
-	rc := &receiver{}
+	st := exporttest.Open(t, 60)
+	rc := &webhooktest.Receiver{}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
-	res, err := CheckAlerts(t.Context(), st, alertConfig(srv.URL), WithBaseline(true))
-	if err != nil || res[0].Fired == 0 || len(rc.bodies) != 0 {
-		t.Fatalf("baseline: %+v, %v, %d requests", res, err, len(rc.bodies))
+	res, err := alerts.Baseline(t.Context(), st, alertConfig(srv.URL))
+	if err != nil || res[0].Fired == 0 || len(rc.Bodies) != 0 {
+		t.Fatalf("baseline: %+v, %v, %d requests", res, err, len(rc.Bodies))
 	}
-	res, err = CheckAlerts(t.Context(), st, alertConfig(srv.URL), WithGetenv(env))
-	if err != nil || res[0].New != 0 || len(rc.bodies) != 0 {
-		t.Errorf("after a baseline: %+v, %v, %d requests", res, err, len(rc.bodies))
+	res, err = alerts.Check(t.Context(), st, alertConfig(srv.URL), webhook.WithGetenv(webhooktest.Getenv))
+	if err != nil || res[0].New != 0 || len(rc.Bodies) != 0 {
+		t.Errorf("after a baseline: %+v, %v, %d requests", res, err, len(rc.Bodies))
 	}
 	bad := alertConfig(srv.URL)
 	bad.Alerts[0].Webhook = "nope"
-	if _, err := CheckAlerts(t.Context(), st, bad); err == nil {
+	if _, err := alerts.Check(t.Context(), st, bad); err == nil {
 		t.Error("an alert naming an unknown webhook was checked")
 	}
 }
