@@ -179,3 +179,37 @@ func fmtPtr(p *float64) any {
 	}
 	return *p
 }
+
+// TestEngagementReason: the engagement row's reason for each case it tells
+// apart (no views, no followers, no post, measured) and each kind of
+// benchmark.
+func TestEngagementReason(t *testing.T) {
+	published := TierBenchmark{Low: 2, High: 6, Mid: 4, Kind: KindPublished}
+	const scale = "; 0.71× the benchmark or less scores 0, the benchmark 0.5, 1.4× or more 1"
+	tests := []struct {
+		name string
+		f    engagementFacts
+		want string
+	}{
+		{"measured", engagementFacts{platform: "Bluesky", tier: model.TierNano, benchTier: model.TierNano, bench: published,
+			basis: BasisFollowers, er: 6, n: 12, shrunk: 5, postsUsed: 12},
+			"ER 6%, shrunk to 5%, is 1.25× the Bluesky nano benchmark of 4% (published range 2%–6%)" + scale},
+		{"by views, none shown", engagementFacts{platform: "TikTok", tier: model.TierMicro, benchTier: model.TierMicro,
+			bench: TierBenchmark{Mid: 5, Kind: KindAssumed}, basis: BasisViews, postsUsed: 3},
+			"no post shows its views, so the TikTok micro benchmark of 5% stands in (a placeholder figure, not from a report)" + scale},
+		{"no follower count", engagementFacts{platform: "Mastodon", tier: model.TierBelow, benchTier: model.TierNano,
+			bench: TierBenchmark{Mid: 4, Kind: KindInterpolated}, basis: BasisFollowers, postsUsed: 3, noFollowers: true},
+			"no follower count, so the Mastodon nano benchmark of 4% stands in (interpolated between published figures); the creator is under 1k followers" + scale},
+		{"no settled post", engagementFacts{platform: "Bluesky", tier: model.TierNano, benchTier: model.TierNano,
+			bench: TierBenchmark{Low: 4, High: 4, Mid: 4, Kind: KindPublished}, basis: BasisFollowers},
+			"no settled post to measure, so the Bluesky nano benchmark of 4% stands in (published figure)" + scale},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := engagementReason(tt.f); got != tt.want {
+				t.Errorf("engagementReason =\n %q\nwant\n %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -318,7 +318,9 @@ func Score(in Input, bm Benchmarks, cfg Config, now time.Time) model.Score {
 		engRow.Raw = est.mean / bench
 		engRow.Value = engagementValue(est.mean / bench)
 		engRow.Weight = cfg.weight(WeightEngagement)
-		engRow.Reason = engagementReason(bm, platform, name, tier, benchTier, basis, basisER, basisN, est, bench, c, eng)
+		engRow.Reason = engagementReason(engagementFacts{platform: name, tier: tier, benchTier: benchTier,
+			bench: bm.Platforms[platform].Tiers[benchTier], basis: basis, er: basisER, n: basisN, shrunk: est.mean,
+			postsUsed: eng.PostsUsed, noFollowers: c.Followers <= 0})
 	}
 
 	// Reply depth.
@@ -587,23 +589,37 @@ func intervalRows(e erEstimate, bench float64, hasBench bool, basis string, n in
 	return []model.Component{shrunk, low, high}
 }
 
-func engagementReason(bm Benchmarks, platform, name, tier, benchTier, basis string, er float64, n int, e erEstimate, bench float64, c model.Creator, eng EngagementResult) string {
+// engagementFacts are what the engagement row's reason is made of.
+type engagementFacts struct {
+	platform    string        // the platform's display name
+	tier        string        // the creator's tier
+	benchTier   string        // the tier whose benchmark applies (nano for below)
+	bench       TierBenchmark // that benchmark
+	basis       string        // BasisFollowers or BasisViews
+	er          float64       // the measured ER on the basis, %
+	n           int           // posts behind er (0: none measured)
+	shrunk      float64       // er shrunk toward the benchmark, %
+	postsUsed   int           // settled posts read
+	noFollowers bool          // the profile shows no follower count
+}
+
+func engagementReason(f engagementFacts) string {
 	label := "ER"
-	if basis == BasisViews {
+	if f.basis == BasisViews {
 		label = "ER by views"
 	}
-	t := bm.Platforms[platform].Tiers[benchTier]
+	t := f.bench
 	var s string
 	switch {
-	case n == 0 && basis == BasisViews && eng.PostsUsed > 0:
-		s = fmt.Sprintf("no post shows its views, so the %s %s benchmark of %s stands in", name, benchTier, pct(bench))
-	case n == 0 && c.Followers <= 0 && eng.PostsUsed > 0:
-		s = fmt.Sprintf("no follower count, so the %s %s benchmark of %s stands in", name, benchTier, pct(bench))
-	case n == 0:
-		s = fmt.Sprintf("no settled post to measure, so the %s %s benchmark of %s stands in", name, benchTier, pct(bench))
+	case f.n == 0 && f.basis == BasisViews && f.postsUsed > 0:
+		s = fmt.Sprintf("no post shows its views, so the %s %s benchmark of %s stands in", f.platform, f.benchTier, pct(t.Mid))
+	case f.n == 0 && f.noFollowers && f.postsUsed > 0:
+		s = fmt.Sprintf("no follower count, so the %s %s benchmark of %s stands in", f.platform, f.benchTier, pct(t.Mid))
+	case f.n == 0:
+		s = fmt.Sprintf("no settled post to measure, so the %s %s benchmark of %s stands in", f.platform, f.benchTier, pct(t.Mid))
 	default:
-		s = fmt.Sprintf("%s %s, shrunk to %s, is %s× the %s %s benchmark of %s", label, pct(er), pct(e.mean),
-			num(e.mean/bench), name, benchTier, pct(t.Mid))
+		s = fmt.Sprintf("%s %s, shrunk to %s, is %s× the %s %s benchmark of %s", label, pct(f.er), pct(f.shrunk),
+			num(f.shrunk/t.Mid), f.platform, f.benchTier, pct(t.Mid))
 	}
 	switch {
 	case t.Kind == KindAssumed:
@@ -615,7 +631,7 @@ func engagementReason(bm Benchmarks, platform, name, tier, benchTier, basis stri
 	default:
 		s += " (published figure)"
 	}
-	if tier == model.TierBelow {
+	if f.tier == model.TierBelow {
 		s += "; the creator is under 1k followers"
 	}
 	return s + fmt.Sprintf("; %s× the benchmark or less scores 0, the benchmark 0.5, %s× or more 1", num(1/EngagementFullAt), num(EngagementFullAt))
