@@ -226,9 +226,15 @@ var (
 // PublicContact finds a public email address and a website in a creator's
 // bio and profile links (the first of each; links before the bio for the
 // website).
+//
+// A list page finds these for every row it sends, so the patterns run only
+// on bios that have what each needs: an '@' for an email address, "://" or
+// "www." (any case) for a web address.
 func PublicContact(c model.Creator) (email, website string) {
-	if m := emailRe.FindStringSubmatch(c.Bio); m != nil {
-		email = m[1]
+	if strings.IndexByte(c.Bio, '@') >= 0 {
+		if m := emailRe.FindStringSubmatch(c.Bio); m != nil {
+			email = m[1]
+		}
 	}
 	for _, l := range c.Links {
 		if l = strings.TrimSpace(l); l != "" {
@@ -236,10 +242,25 @@ func PublicContact(c model.Creator) (email, website string) {
 			break
 		}
 	}
-	if website == "" {
+	if website == "" && mayHaveWebAddress(c.Bio) {
 		website = strings.TrimRight(websiteRe.FindString(c.Bio), ".,;:!?)]}'")
 	}
 	return email, website
+}
+
+// mayHaveWebAddress reports whether s has what every match of
+// WebsitePattern has: "://" (after http or https, in any case) or "www."
+// in any case ('w' has no case folds beyond 'W').
+func mayHaveWebAddress(s string) bool {
+	if strings.Contains(s, "://") {
+		return true
+	}
+	for i := 3; i < len(s); i++ {
+		if s[i] == '.' && (s[i-1]|0x20) == 'w' && (s[i-2]|0x20) == 'w' && (s[i-3]|0x20) == 'w' {
+			return true
+		}
+	}
+	return false
 }
 
 // HasPublicContact reports whether the creator shows a public email address,

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -213,5 +214,54 @@ func TestOpenPathWithSpacesAndQuery(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
 		t.Errorf("database not where expected: %v", err)
+	}
+}
+
+// TestScoredBySortColumn: Top tests "scored" on its sort column when that
+// is composite, er, reply_score or authenticity (scoredBy), which holds
+// because a write sets the four together from one score, NaN included, and
+// leaves all four NULL while a creator is unscored. Sorted by each of them,
+// a page has the scored creators only, and the same ones.
+func TestScoredBySortColumn(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	nan := math.NaN()
+	scores := []*model.Score{
+		{Tier: model.TierNano, ER: 4, ReplyDepth: model.ReplyDepth{Score: 0.5}, Authenticity: 0.9, Composite: 70},
+		{Tier: model.TierNano, ER: nan, ReplyDepth: model.ReplyDepth{Score: nan}, Authenticity: nan, Composite: nan},
+		{Tier: model.TierNano}, // all zero
+	}
+	for i, sc := range scores {
+		c := model.Creator{Platform: "bluesky", ID: fmt.Sprint("s", i), Handle: fmt.Sprint("s", i), Followers: 3000}
+		if err := s.SaveCreator(ctx, store.CreatorUpdate{Creator: c, Score: sc, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unscored := model.Creator{Platform: "bluesky", ID: "u", Handle: "u", Followers: 3000}
+	if err := s.UpsertCreators(ctx, []model.Creator{unscored}, at); err != nil {
+		t.Fatal(err)
+	}
+	var mixed int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM creators WHERE (composite IS NULL) <> (er IS NULL)
+		OR (composite IS NULL) <> (reply_score IS NULL) OR (composite IS NULL) <> (authenticity IS NULL)`).Scan(&mixed); err != nil {
+		t.Fatal(err)
+	}
+	if mixed != 0 {
+		t.Errorf("%d creators with some score columns NULL and others not", mixed)
+	}
+	for _, sort := range []string{"composite", "er", "reply", "authenticity", "followers"} {
+		recs, err := s.Top(ctx, store.TopQuery{Platform: "bluesky", SortBy: sort})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != len(scores) {
+			t.Errorf("by %s: %d creators, want the %d scored", sort, len(recs), len(scores))
+		}
+		for _, r := range recs {
+			if r.Score == nil {
+				t.Errorf("by %s: unscored %s listed", sort, r.Key)
+			}
+		}
 	}
 }
