@@ -239,30 +239,19 @@ func filterValues(q store.TopQuery) url.Values {
 }
 
 // rows reads a page of creators (one more than the limit, to know whether a
-// next page exists) with their growth.
+// next page exists) with their growth, in one query.
 func (s *Server) rows(r *http.Request, q store.TopQuery) (rows []export.Row, more bool, err error) {
 	q.Limit++
-	recs, err := s.st.Top(r.Context(), q)
+	list, err := s.sc.TopWithGrowth(r.Context(), q)
 	if err != nil {
 		return nil, false, err
 	}
-	if len(recs) == q.Limit {
-		recs, more = recs[:q.Limit-1], true
+	if len(list) == q.Limit {
+		list, more = list[:q.Limit-1], true
 	}
-	rows = make([]export.Row, len(recs))
-	keys := make([]string, len(recs))
-	for i, rec := range recs {
-		rows[i] = export.Row{Record: rec}
-		keys[i] = rec.Key
-	}
-	g, err := s.sc.Growth(r.Context(), keys)
-	if err != nil {
-		return nil, false, err
-	}
-	for i := range rows {
-		if v, ok := g[rows[i].Record.Key]; ok {
-			rows[i].Growth = &v
-		}
+	rows = make([]export.Row, len(list))
+	for i, l := range list {
+		rows[i] = export.Row{Record: l.Record, Growth: l.Growth}
 	}
 	return rows, more, nil
 }

@@ -166,6 +166,16 @@ type GrowthReader interface {
 	// Growth returns the follower growth in % over GrowthWindowDays (see
 	// Growth) of each of keys that has one; creators without it are absent.
 	Growth(ctx context.Context, keys []string) (map[string]float64, error)
+	// TopWithGrowth is Store.Top with each creator's growth (as Growth
+	// gives it) read in the same query: what a list page shows.
+	TopWithGrowth(ctx context.Context, q TopQuery) ([]ListRow, error)
+}
+
+// ListRow is a creator of a list page: its record and its follower growth
+// in % (nil when it has none: unknown, not zero).
+type ListRow struct {
+	Record CreatorRecord
+	Growth *float64
 }
 
 // Scout is everything scout-side a backend keeps.

@@ -558,6 +558,41 @@ var sortFields = map[string]string{
 // Top returns a page of scored creators, best first by q.SortBy, ties by key.
 func (s *Store) Top(ctx context.Context, q store.TopQuery) (_ []store.CreatorRecord, err error) {
 	defer func() { err = fatal(err) }()
+	docs, err := topFind[creatorDoc](ctx, s, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.CreatorRecord, len(docs))
+	for i, d := range docs {
+		out[i] = d.record()
+	}
+	return out, nil
+}
+
+// TopWithGrowth is Top with each creator's growth field, brought up to
+// date first as Growth does.
+func (s *Store) TopWithGrowth(ctx context.Context, q store.TopQuery) (_ []store.ListRow, err error) {
+	defer func() { err = fatal(err) }()
+	if err := s.syncGrowth(ctx); err != nil { // scout.go
+		return nil, err
+	}
+	type growthDoc struct {
+		Doc    creatorDoc `bson:",inline"`
+		Growth *float64   `bson:"growth,omitempty"`
+	}
+	docs, err := topFind[growthDoc](ctx, s, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.ListRow, len(docs))
+	for i, d := range docs {
+		out[i] = store.ListRow{Record: d.Doc.record(), Growth: d.Growth}
+	}
+	return out, nil
+}
+
+// topFind runs Top's query, decoding each creator into a T.
+func topFind[T any](ctx context.Context, s *Store, q store.TopQuery) ([]T, error) {
 	field, ok := sortFields[q.SortBy]
 	if !ok {
 		return nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
@@ -577,15 +612,7 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) (_ []store.CreatorRec
 	if q.Offset > 0 {
 		opts.SetSkip(int64(q.Offset))
 	}
-	docs, err := findAll[creatorDoc](ctx, s.db.Collection(colCreators), "top creators", filter, opts)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]store.CreatorRecord, len(docs))
-	for i, d := range docs {
-		out[i] = d.record()
-	}
-	return out, nil
+	return findAll[T](ctx, s.db.Collection(colCreators), "top creators", filter, opts)
 }
 
 // CountTop counts the scored creators q's filters select.

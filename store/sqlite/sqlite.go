@@ -540,29 +540,74 @@ var sortColumns = map[string]string{
 
 // Top returns a page of scored creators, best first by q.SortBy, ties by key.
 func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecord, error) {
-	col, ok := sortColumns[q.SortBy]
-	if !ok {
-		return nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
+	query, args, err := topSQL(`json`, q)
+	if err != nil {
+		return nil, err
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	query, args := topWhere(`SELECT json FROM creators`, q, scoredBy(col))
-	query += ` ORDER BY ` + col + ` DESC, key LIMIT ? OFFSET ?`
-	args = append(args, limit, max(q.Offset, 0))
 	if !q.WithoutBreakdown {
 		return queryJSON[store.CreatorRecord](ctx, s.db, "top creators", query, args...)
 	}
 	sums, err := queryJSON[summaryRecord](ctx, s.db, "top creators", query, args...)
 	recs := make([]store.CreatorRecord, len(sums))
 	for i, r := range sums {
-		recs[i] = r.CreatorRecord
-		if r.Score != nil {
-			recs[i].Score = &r.Score.Score
-		}
+		recs[i] = r.record()
 	}
 	return recs, err
+}
+
+// TopWithGrowth is Top with each creator's growth column.
+func (s *Store) TopWithGrowth(ctx context.Context, q store.TopQuery) ([]store.ListRow, error) {
+	query, args, err := topSQL(`json, growth`, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("querying top creators: %w", fatal(err))
+	}
+	defer rows.Close()
+	out := make([]store.ListRow, 0, min(q.Limit, 1000))
+	var b sql.RawBytes // one buffer for every row: decoding copies what it keeps
+	for rows.Next() {
+		var g sql.NullFloat64
+		if err := rows.Scan(&b, &g); err != nil {
+			return nil, fmt.Errorf("reading top creators: %w", err)
+		}
+		var row store.ListRow
+		if q.WithoutBreakdown {
+			var r summaryRecord
+			err = json.Unmarshal(b, &r)
+			row.Record = r.record()
+		} else {
+			err = json.Unmarshal(b, &row.Record)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("decoding top creators: %w", err)
+		}
+		if g.Valid {
+			row.Growth = &g.Float64
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading top creators: %w", fatal(err))
+	}
+	return out, nil
+}
+
+// topSQL is Top's query selecting cols, and its arguments.
+func topSQL(cols string, q store.TopQuery) (string, []any, error) {
+	col, ok := sortColumns[q.SortBy]
+	if !ok {
+		return "", nil, fmt.Errorf("top creators: unknown sort %q", q.SortBy)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	query, args := topWhere(`SELECT `+cols+` FROM creators`, q, scoredBy(col))
+	query += ` ORDER BY ` + col + ` DESC, key LIMIT ? OFFSET ?`
+	return query, append(args, limit, max(q.Offset, 0)), nil
 }
 
 // summaryRecord decodes a stored creator without its score's breakdown
@@ -572,6 +617,14 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 type summaryRecord struct {
 	store.CreatorRecord
 	Score *summaryScore `json:"score,omitempty"`
+}
+
+func (r summaryRecord) record() store.CreatorRecord {
+	rec := r.CreatorRecord
+	if r.Score != nil {
+		rec.Score = &r.Score.Score
+	}
+	return rec
 }
 
 type summaryScore struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -493,6 +494,32 @@ func testGrowth(ctx context.Context, t *testing.T, s store.Store, sc store.Scout
 		must(t, "Top by growth, page", err)
 		if !slices.Equal(keysOf(page), order[1:3]) {
 			t.Errorf("%s: Top by growth, second page of 2 = %v, want %v", what, keysOf(page), order[1:3])
+		}
+		// TopWithGrowth: Top's records (full or summaries) with the same
+		// growth figures; none (nil, not 0) for creators without one.
+		for _, q := range []store.TopQuery{
+			{SortBy: "growth"}, {SortBy: "growth", Limit: 2, Offset: 1}, {}, {WithoutBreakdown: true, Limit: 5, Offset: 2},
+		} {
+			recs, err := s.Top(ctx, q)
+			must(t, "Top", err)
+			rows, err := sc.TopWithGrowth(ctx, q)
+			must(t, "TopWithGrowth", err)
+			if len(rows) != len(recs) {
+				t.Errorf("%s: TopWithGrowth(%+v): %d rows, Top %d", what, q, len(rows), len(recs))
+				continue
+			}
+			for i, r := range rows {
+				if !reflect.DeepEqual(r.Record, recs[i]) {
+					t.Errorf("%s: TopWithGrowth(%+v) row %d:\n got  %+v\n want %+v", what, q, i, r.Record, recs[i])
+				}
+				g, ok := want[r.Record.Key]
+				switch {
+				case !ok && r.Growth != nil:
+					t.Errorf("%s: %s has growth %v, want none", what, r.Record.Key, *r.Growth)
+				case ok && (r.Growth == nil || math.Abs(*r.Growth-g) > 1e-9):
+					t.Errorf("%s: %s has growth %v, want %v", what, r.Record.Key, r.Growth, g)
+				}
+			}
 		}
 	}
 	checkGrowth("seeded", want)
