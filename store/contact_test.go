@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -41,6 +42,12 @@ var contactBios = []string{
 	"a@b.c@d.ef",
 	"mail: ünï@exämple.de, web: ftp://files.example",
 	"wwww.example.com",
+	"@maya@mayagarcia.example",
+	"x@maya@mayagarcia.example and later bob@example.org",
+	"no mail @ here, but bob.smith+tag@example.co.uk.",
+	"maya@mayagarcia.example",
+	"%@x.io",
+	"bob@@example.org a@b.cd",
 	"://",
 	"www.",
 }
@@ -76,4 +83,34 @@ func FuzzPublicContactQuickChecks(f *testing.F) {
 			t.Errorf("%q: got %q %q, the patterns find %q %q", bio, e, w, we, ww)
 		}
 	})
+}
+
+// TestPublicContactRandomBios compares PublicContact with the patterns on
+// many random bios built from the characters that matter to them.
+func TestPublicContactRandomBios(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"a", "Z", "0", ".", "@", "me@", "@x", ".io", ".de", "ab", "-", "_", "%", "+", " ", "!", "co", "org", "://", "http", "HTTPS", "www.", "Ww", "W", "é", "<", "\""}
+	var emails, sites int
+	for range 50_000 {
+		var b strings.Builder
+		for range rng.IntN(24) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		c := model.Creator{Bio: b.String()}
+		e, w := PublicContact(c)
+		we, ww := contactByPatterns(c)
+		if e != we || w != ww {
+			t.Fatalf("%q: got %q %q, the patterns find %q %q", c.Bio, e, w, we, ww)
+		}
+		if e != "" {
+			emails++
+		}
+		if w != "" {
+			sites++
+		}
+	}
+	// Enough of them have an address of each kind to compare.
+	if emails < 1000 || sites < 1000 {
+		t.Errorf("only %d bios with an email address and %d with a web address", emails, sites)
+	}
 }

@@ -238,11 +238,12 @@ var (
 // website).
 //
 // A list page finds these for every row it sends, so the patterns run only
-// on bios that have what each needs: an '@' for an email address, "://" or
-// "www." (any case) for a web address.
+// on bios that have what each needs: an '@' for an email address (searched
+// from where a match can start, emailFrom), "://" or "www." (any case) for
+// a web address.
 func PublicContact(c model.Creator) (email, website string) {
-	if strings.IndexByte(c.Bio, '@') >= 0 {
-		if m := emailRe.FindStringSubmatch(c.Bio); m != nil {
+	if from := emailFrom(c.Bio); from >= 0 {
+		if m := emailRe.FindStringSubmatch(c.Bio[from:]); m != nil {
 			email = m[1]
 		}
 	}
@@ -256,6 +257,29 @@ func PublicContact(c model.Creator) (email, website string) {
 		website = strings.TrimRight(websiteRe.FindString(c.Bio), ".,;:!?)]}'")
 	}
 	return email, website
+}
+
+// emailFrom is where in s EmailPattern's leftmost match can start: -1
+// without an '@'; else the character before the run of local-part
+// characters that ends at the first '@' (a match's local part is such a run
+// before an '@', and no run crosses the first '@'). Searching from there
+// finds the same match, without trying every earlier position.
+func emailFrom(s string) int {
+	at := strings.IndexByte(s, '@')
+	if at < 0 {
+		return -1
+	}
+	r := at
+	for r > 0 && isLocalPart(s[r-1]) {
+		r--
+	}
+	return max(r-1, 0)
+}
+
+// isLocalPart reports whether b is in EmailPattern's local-part class
+// [A-Za-z0-9._%+-].
+func isLocalPart(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("._%+-", b) >= 0
 }
 
 // mayHaveWebAddress reports whether s has what every match of
