@@ -46,6 +46,8 @@ type Store struct {
 	// wlock serialises this process's write transactions; BEGIN IMMEDIATE
 	// and the busy timeout do the same across processes.
 	wlock chan struct{}
+	// tops holds Top's prepared statements by query text (stmtcache.go).
+	tops stmtCache
 }
 
 // Option configures Open.
@@ -194,6 +196,7 @@ func (s *Store) Path() string { return s.path }
 // Close lets SQLite refresh its planner statistics and closes the database.
 func (s *Store) Close() error {
 	_, _ = s.db.Exec(`PRAGMA optimize`)
+	s.tops.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("closing %q: %w", s.path, err)
 	}
@@ -561,7 +564,12 @@ func (s *Store) TopWithGrowth(ctx context.Context, q store.TopQuery) ([]store.Li
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	stmt, release, err := s.tops.get(ctx, s.db, query)
+	if err != nil {
+		return nil, fmt.Errorf("preparing top creators: %w", fatal(err))
+	}
+	defer release()
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("querying top creators: %w", fatal(err))
 	}
