@@ -46,7 +46,8 @@ type Store struct {
 	// wlock serialises this process's write transactions; BEGIN IMMEDIATE
 	// and the busy timeout do the same across processes.
 	wlock chan struct{}
-	// tops holds Top's prepared statements by query text (stmtcache.go).
+	// tops holds the prepared statements of list pages (TopWithGrowth) by
+	// query text (stmtcache.go).
 	tops stmtCache
 }
 
@@ -551,11 +552,14 @@ func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecor
 		return queryJSON[store.CreatorRecord](ctx, s.db, "top creators", query, args...)
 	}
 	sums, err := queryJSON[summaryRecord](ctx, s.db, "top creators", query, args...)
+	if err != nil {
+		return nil, err
+	}
 	recs := make([]store.CreatorRecord, len(sums))
 	for i, r := range sums {
 		recs[i] = r.record()
 	}
-	return recs, err
+	return recs, nil
 }
 
 // TopWithGrowth is Top with each creator's growth column.
@@ -619,9 +623,10 @@ func topSQL(cols string, q store.TopQuery) (string, []any, error) {
 }
 
 // summaryRecord decodes a stored creator without its score's breakdown
-// (TopQuery.WithoutBreakdown): the breakdown's text is scanned, not decoded,
-// which was most of a list page's decoding. Score shadows the embedded
-// record's, and the score's Breakdown shadows model.Score's.
+// (TopQuery.WithoutBreakdown): the breakdown's text, most of a stored
+// record's, is scanned, not decoded into components and strings. Score
+// shadows the embedded record's, and the score's Breakdown shadows
+// model.Score's.
 type summaryRecord struct {
 	store.CreatorRecord
 	Score *summaryScore `json:"score,omitempty"`
@@ -650,7 +655,7 @@ func (*skipped) UnmarshalJSON([]byte) error { return nil }
 // authenticity together from one score (all NULL while unscored), so when
 // the sort column is one of them, its own index already holds the answer:
 // testing composite instead would read every row the index walk passes,
-// including the ones an OFFSET skips (551 row reads for page 11 by ER).
+// including the ones an OFFSET skips (1,001 row reads for page 20 by ER).
 func scoredBy(col string) string {
 	switch col {
 	case "composite", "er", "reply_score", "authenticity":
