@@ -16,8 +16,16 @@ func testTopWithoutBreakdown(ctx context.Context, t *testing.T, s store.Store) {
 	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	for i, comp := range []float64{70, 50, 90} {
 		c := creator("bluesky", string(rune('a'+i)), 4000+int64(i))
-		save(ctx, t, s, update(c, 2, score(model.TierNano, comp, 4, 0.5, 0.9), at))
+		sc := score(model.TierNano, comp, 4, 0.5, 0.9)
+		if i == 0 { // every field of a score, the audience quality too
+			sc.Audience = &model.AudienceQuality{Source: model.AudienceFollowers, Sampled: 200, Judged: 180, Share: 0.7,
+				Low: 0.6, High: 0.8, Fake: 0.2, Inactive: 0.1, MassFollow: 3, SampledAt: at}
+		}
+		save(ctx, t, s, update(c, 2, sc, at))
 	}
+	// Later writes that leave the score in place: ranks, a status.
+	must(t, "Rerank", s.Rerank(ctx, "bluesky"))
+	must(t, "MarkStatus", s.MarkStatus(ctx, creator("bluesky", "b", 0).Key(), model.StatusStale, "timeout"))
 	full, err := s.Top(ctx, store.TopQuery{Platform: "bluesky", Tier: model.TierNano})
 	must(t, "Top", err)
 	sum, err := s.Top(ctx, store.TopQuery{Platform: "bluesky", Tier: model.TierNano, WithoutBreakdown: true})
