@@ -106,6 +106,9 @@ type Audience struct {
 type Log struct {
 	Level  string `yaml:"level"`  // debug, info, warn, error
 	Format string `yaml:"format"` // auto (text on a terminal, JSON otherwise), text, json
+	// ProgressInterval is how often a run or an export logs its progress
+	// when its output is not a terminal.
+	ProgressInterval time.Duration `yaml:"progress_interval"`
 }
 
 // Default returns the built-in default configuration (configs/default.yaml).
@@ -386,6 +389,7 @@ func (c Config) Validate() error {
 	default:
 		ck.errorf("log.format %q: want auto, text or json", c.Log.Format)
 	}
+	ck.durations("log.progress_interval", c.Log.ProgressInterval, 10*time.Millisecond, time.Hour, false)
 	ck.add(c.ValidateSchedule())
 	ck.add(c.LLM.Validate())
 	ck.add(c.Server.Validate())

@@ -443,8 +443,13 @@ func TestBudgetTooSmallForOneRequest(t *testing.T) {
 // TestBudgetSharedByConcurrentCalls: calls in flight together never reserve
 // more than the cap, so the tokens charged stay under it.
 func TestBudgetSharedByConcurrentCalls(t *testing.T) {
+	const n = 8
+	// Before the release each call makes one event: its request reaches the
+	// server (it reserved tokens) or it returns (it was refused).
+	events := make(chan struct{}, 2*n)
 	release := make(chan struct{})
 	slow := func(w http.ResponseWriter, r *http.Request) {
+		events <- struct{}{}
 		<-release
 		completion(goodAnswer, "", "stop", 300, 40)(w, r)
 	}
@@ -453,17 +458,19 @@ func TestBudgetSharedByConcurrentCalls(t *testing.T) {
 	cfg.MaxAnswerTokens = 200
 	cfg.MaxTokensPerRun = 2000 // room for three reservations of ~650
 	j, _ := newJudge(t, cfg, nil)
-	const n = 8
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
 			c, posts, comments := creatorData(100 + i)
 			_, errs[i] = j.Judge(t.Context(), c, posts, comments)
+			events <- struct{}{}
 		})
 	}
-	// Let the refused ones return, then answer the others.
-	time.Sleep(200 * time.Millisecond)
+	// Once every call is either waiting at the server or refused, answer.
+	for range n {
+		<-events
+	}
 	close(release)
 	wg.Wait()
 	ok, refused := 0, 0

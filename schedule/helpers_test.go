@@ -19,6 +19,7 @@ import (
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/internal/ferrettest"
 	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/schedule"
 	"github.com/nanoscout/nanoscout/simulator"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/mongo"
@@ -150,11 +151,22 @@ var errDead = errors.New("process killed")
 // more, as after SIGKILL.
 type mortal struct {
 	store.Store
-	l    store.Leaser
-	dead atomic.Bool
+	l            store.Leaser
+	dead         atomic.Bool
+	mu           sync.Mutex
+	onCheckpoint chan struct{} // see nextCheckpoint
 }
 
 func newMortal(s store.Store) *mortal { return &mortal{Store: s, l: s.(store.Leaser)} }
+
+// nextCheckpoint returns a channel closed once the next running run with an
+// owner and a checkpoint (what a takeover resumes from) is saved.
+func (m *mortal) nextCheckpoint() <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.onCheckpoint = make(chan struct{})
+	return m.onCheckpoint
+}
 
 func (m *mortal) kill() { m.dead.Store(true) }
 
@@ -211,7 +223,18 @@ func (m *mortal) SaveRun(ctx context.Context, r model.Run) error {
 	if err := m.err(); err != nil {
 		return err
 	}
-	return m.Store.SaveRun(ctx, r)
+	if err := m.Store.SaveRun(ctx, r); err != nil {
+		return err
+	}
+	if r.Status == model.RunRunning && r.Owner != "" && r.Checkpoint != nil {
+		m.mu.Lock()
+		if m.onCheckpoint != nil {
+			close(m.onCheckpoint)
+			m.onCheckpoint = nil
+		}
+		m.mu.Unlock()
+	}
+	return nil
 }
 
 func (m *mortal) Runs(ctx context.Context, limit int) ([]model.Run, error) {
@@ -265,15 +288,43 @@ func runsOf(t *testing.T, st store.Store, job string) []model.Run {
 	return out
 }
 
-// eventually polls cond every 20 ms until it holds or d passes.
-func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, d)
+// takeOver triggers job in d once the lease another daemon holds on it has
+// lapsed: it waits until the lease's expiry as the store has it (leases
+// lapse by the wall clock), then triggers. A holder's last heartbeat may
+// land after the expiry was read, so a trigger skipped for the lease waits
+// for the new expiry, a few times at most.
+func takeOver(ctx context.Context, d *schedule.Daemon, l store.Leaser, job string) (schedule.Outcome, error) {
+	for range 3 {
+		leases, err := l.Leases(ctx)
+		if err != nil {
+			return schedule.Outcome{}, err
 		}
-		time.Sleep(20 * time.Millisecond)
+		for _, le := range leases {
+			if le.Job == job && le.Held(time.Now()) {
+				t := time.NewTimer(time.Until(le.ExpiresAt) + time.Millisecond)
+				select {
+				case <-t.C:
+				case <-ctx.Done():
+					t.Stop()
+					return schedule.Outcome{}, ctx.Err()
+				}
+			}
+		}
+		out, err := d.Trigger(ctx, job)
+		if err != nil || out.Ran || out.Skipped != schedule.SkipLease {
+			return out, err
+		}
+	}
+	return schedule.Outcome{}, fmt.Errorf("%s: still skipped for the lease after its holder's expiry, three times", job)
+}
+
+// wait waits for ch to close, or fails the test when ctx ends first.
+func wait(t *testing.T, ctx context.Context, what string, ch <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+		t.Fatalf("%s: %v", what, ctx.Err())
 	}
 }
 

@@ -3,6 +3,7 @@ package schedule_test
 import (
 	"context"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,29 @@ func (m *mortalStream) ApplyStream(ctx context.Context, b store.StreamBatch) err
 		return err
 	}
 	return m.StreamStore.ApplyStream(ctx, b)
+}
+
+// cursorWatch is a stream store that closes reached once it has applied a
+// batch whose cursor is at or past target.
+type cursorWatch struct {
+	store.StreamStore
+	target  int64
+	once    sync.Once
+	reached chan struct{}
+}
+
+func watchCursor(ss store.StreamStore, target int64) *cursorWatch {
+	return &cursorWatch{StreamStore: ss, target: target, reached: make(chan struct{})}
+}
+
+func (w *cursorWatch) ApplyStream(ctx context.Context, b store.StreamBatch) error {
+	if err := w.StreamStore.ApplyStream(ctx, b); err != nil {
+		return err
+	}
+	if b.Cursor >= w.target {
+		w.once.Do(func() { close(w.reached) })
+	}
+	return nil
 }
 
 // TestStreamJobOneConsumerAndTakeover: two daemons share a store; the
@@ -54,7 +78,9 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 	cfg.Stream.Funnel.Every = time.Hour
 
 	stA, stB := sqlitePair(t)
-	mA := &mortalStream{mortal: newMortal(stA), StreamStore: stA.(store.StreamStore)}
+	wA := watchCursor(stA.(store.StreamStore), 1)
+	mA := &mortalStream{mortal: newMortal(stA), StreamStore: wA}
+	wB := watchCursor(stB.(store.StreamStore), want.LastUS)
 	ttl := time.Second
 	daemon := func(name string, st store.Store) *schedule.Daemon {
 		j := never(t)
@@ -67,7 +93,7 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 		}
 		return d
 	}
-	a, b := daemon("A", mA), daemon("B", stB)
+	a, b := daemon("A", mA), daemon("B", &mortalStream{mortal: newMortal(stB), StreamStore: wB})
 	ss := stB.(store.StreamStore)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -77,10 +103,7 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 		out, _ := a.Trigger(ctx, "firehose")
 		aDone <- out
 	}()
-	eventually(t, 30*time.Second, "A stores a cursor", func() bool {
-		c, _ := ss.StreamCursor(ctx, "bluesky")
-		return c > 0
-	})
+	wait(t, ctx, "A stores a cursor", wA.reached)
 	out, err := b.Trigger(ctx, "firehose")
 	if err != nil || out.Ran || out.Skipped != schedule.SkipLease || out.Holder != "A" {
 		t.Fatalf("B while A streams: %+v %v, want skipped for A's lease", out, err)
@@ -97,19 +120,13 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 	bCtx, bCancel := context.WithCancel(ctx)
 	bDone := make(chan schedule.Outcome, 1)
 	go func() {
-		for {
-			out, _ := b.Trigger(bCtx, "firehose")
-			if out.Ran || bCtx.Err() != nil {
-				bDone <- out
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
+		out, err := takeOver(bCtx, b, stB.(store.Leaser), "firehose")
+		if err != nil && bCtx.Err() == nil {
+			t.Errorf("B taking over: %v", err)
 		}
+		bDone <- out
 	}()
-	eventually(t, 90*time.Second, "B catches up to the simulator's last event", func() bool {
-		c, _ := ss.StreamCursor(ctx, "bluesky")
-		return c >= want.LastUS
-	})
+	wait(t, ctx, "B catches up to the simulator's last event", wB.reached)
 	bCancel()
 	if out := <-bDone; !out.Ran {
 		t.Errorf("B never ran the stream job: %+v", out)
@@ -129,15 +146,13 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 	ref := sqliteOne(t)
 	refCfg := cfg
 	refCfg.Stream.FlushEvents = 20_000
-	rd := daemonFor(t, ref, refCfg, now)
+	wRef := watchCursor(ref.(store.StreamStore), want.LastUS)
+	rd := daemonFor(t, &mortalStream{mortal: newMortal(ref), StreamStore: wRef}, refCfg, now)
 	rctx, rcancel := context.WithCancel(ctx)
 	rdone := make(chan struct{})
 	go func() { _, _ = rd.Trigger(rctx, "firehose"); close(rdone) }()
 	rs := ref.(store.StreamStore)
-	eventually(t, 90*time.Second, "the reference pass catches up", func() bool {
-		c, _ := rs.StreamCursor(ctx, "bluesky")
-		return c >= want.LastUS
-	})
+	wait(t, ctx, "the reference pass catches up", wRef.reached)
 	rcancel()
 	<-rdone
 	cs, _ := rs.StreamCreators(ctx, store.StreamCreatorQuery{})

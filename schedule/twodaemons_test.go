@@ -109,19 +109,17 @@ func testTwoDaemons(t *testing.T, open func(*testing.T) (store.Store, store.Stor
 	cfg.Store(&c2)
 	g.close()
 	aDone := make(chan schedule.Outcome, 1)
+	checkpointed := mA.nextCheckpoint()
 	go func() {
 		out, _ := a.Trigger(ctx, "crawl")
 		aDone <- out
 	}()
-	var dead model.Run
-	eventually(t, 10*time.Second, "A's run document", func() bool {
-		rs := runsOf(t, stB, "crawl")
-		if len(rs) == 2 && rs[0].Status == model.RunRunning && rs[0].Owner != "" {
-			dead = rs[0]
-			return true
-		}
-		return false
-	})
+	wait(t, ctx, "A's run document with a checkpoint", checkpointed)
+	rs := runsOf(t, stB, "crawl")
+	if len(rs) != 2 || rs[0].Status != model.RunRunning || rs[0].Owner == "" {
+		t.Fatalf("runs once A saved its run: %+v", rs)
+	}
+	dead := rs[0]
 	mA.kill()
 	killed := time.Now()
 	out, _ := b.Trigger(ctx, "crawl")
@@ -132,12 +130,12 @@ func testTwoDaemons(t *testing.T, open func(*testing.T) (store.Store, store.Stor
 		t.Fatalf("B while A's lease lasts: %+v, want skipped for A's lease", out)
 	}
 	g.open() // A's requests go on; its writes fail: it is dead
-	eventually(t, 10*ttl, "B taking over after A's lease lapsed", func() bool {
-		if !out.Ran {
-			out, _ = b.Trigger(ctx, "crawl")
+	if !out.Ran {
+		var err error
+		if out, err = takeOver(ctx, b, stB.(store.Leaser), "crawl"); err != nil || !out.Ran {
+			t.Fatalf("B after A's lease lapsed: %+v, %v", out, err)
 		}
-		return out.Ran
-	})
+	}
 	if out.Err != nil {
 		t.Fatalf("B's run: %v", out.Err)
 	}

@@ -128,7 +128,7 @@ configured outreach tool instead (signed, retried, logged).`,
 				w = file
 			}
 			bw := bufio.NewWriter(w)
-			counted, stopProgress := withExportProgress(src, cmd.ErrOrStderr(), newLogger(cmd.ErrOrStderr(), cfg), subject)
+			counted, stopProgress := withExportProgress(src, cmd.ErrOrStderr(), newLogger(cmd.ErrOrStderr(), cfg), subject, cfg.Log.ProgressInterval)
 			n, err := export.Write(ctx, bw, f, counted)
 			stopProgress()
 			if ferr := bw.Flush(); err == nil {

@@ -15,8 +15,8 @@ import (
 // withExportProgress wraps an export source so that the rows it yields are
 // counted: a spinner bar with count and rate on stderr when stderr is a
 // terminal (stdout may be the export itself), else a log line every
-// progressInterval. The returned stop ends the display.
-func withExportProgress(src export.Source, stderr io.Writer, log *slog.Logger, subject string) (export.Source, func()) {
+// interval (log.progress_interval). The returned stop ends the display.
+func withExportProgress(src export.Source, stderr io.Writer, log *slog.Logger, subject string, interval time.Duration) (export.Source, func()) {
 	var n atomic.Int64
 	var bar *progressbar.ProgressBar
 	if isTerminal(stderr) {
@@ -37,7 +37,7 @@ func withExportProgress(src export.Source, stderr io.Writer, log *slog.Logger, s
 			<-done
 			return
 		}
-		t := time.NewTicker(logInterval())
+		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
 			select {

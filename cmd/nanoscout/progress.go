@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -18,13 +17,9 @@ import (
 	"github.com/nanoscout/nanoscout/pipeline"
 )
 
-// progressInterval is how often a run's progress is logged when stdout is
-// not a terminal; NANOSCOUT_PROGRESS_INTERVAL overrides it.
-const progressInterval = 10 * time.Second
-
 // progress shows a long command's progress per platform: a bar each with
 // counts, rate and ETA when stdout is a terminal, else a log line per
-// platform every progressInterval. Pipeline commands (run, demo) start one
+// platform every log.progress_interval of the config. Pipeline commands (run, demo) start one
 // with startProgress and pass progress.option() to the pipeline; exports
 // have their own counter (export_progress.go).
 type progress struct {
@@ -69,7 +64,7 @@ func newProgress(out io.Writer, tty bool, cfg config.Config) *progress {
 	p := &progress{
 		out: out, tty: tty, max: map[string]int{}, bars: map[string]*progressbar.ProgressBar{},
 		stats: map[string]model.PlatformStats{}, first: map[string]time.Time{}, logged: map[string]int{},
-		stop: make(chan struct{}), done: make(chan struct{}), interval: logInterval(),
+		stop: make(chan struct{}), done: make(chan struct{}), interval: cfg.Log.ProgressInterval,
 		log: slog.New(slog.DiscardHandler),
 	}
 	for _, name := range cfg.Enabled() {
@@ -277,13 +272,4 @@ func (h runIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h runIDHandler) WithGroup(name string) slog.Handler {
 	return runIDHandler{Handler: h.Handler.WithGroup(name), set: h.set}
-}
-
-// logInterval is how often progress is logged off a terminal:
-// progressInterval, or NANOSCOUT_PROGRESS_INTERVAL when it is set.
-func logInterval() time.Duration {
-	if v, err := time.ParseDuration(os.Getenv("NANOSCOUT_PROGRESS_INTERVAL")); err == nil && v > 0 {
-		return v
-	}
-	return progressInterval
 }

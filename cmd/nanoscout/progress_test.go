@@ -45,13 +45,14 @@ func TestProgressBars(t *testing.T) {
 // TestRunLogsProgress runs `nanoscout run` with stdout not a terminal: it
 // logs a progress line per platform with the run id, counts, rate and ETA.
 func TestRunLogsProgress(t *testing.T) {
-	t.Setenv("NANOSCOUT_PROGRESS_INTERVAL", "20ms")
 	f, _ := simulator.ParseFaults("latency=20ms")
 	sim := simulator.New(simulator.Options{Seed: 3, Creators: 200, Faults: f})
 	srv := httptest.NewServer(sim.Handler())
 	defer srv.Close()
 	dir := t.TempDir()
 	yaml := fmt.Sprintf(`data_dir: %q
+log:
+  progress_interval: 20ms
 platforms:
   mastodon:
     enabled: true
