@@ -43,6 +43,7 @@ func column(t *testing.T, head []string, name string) int {
 }
 
 func TestWriteCSVOfAFilter(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 40)
 	ctx := t.Context()
 	q := store.TopQuery{Tier: model.TierNano, Platform: "bluesky"}
@@ -91,6 +92,7 @@ func TestWriteCSVOfAFilter(t *testing.T) {
 }
 
 func TestCSVInjectionIsNeutralised(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 3)
 	ctx := t.Context()
 	u, _ := exporttest.Creator(0)
@@ -139,6 +141,7 @@ func TestCSVInjectionIsNeutralised(t *testing.T) {
 }
 
 func TestCRMAndShortlistExport(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 12)
 	ctx := t.Context()
 	sl, err := st.CreateShortlist(ctx, "Spring")
@@ -240,6 +243,7 @@ func (p *pageRecorder) Top(ctx context.Context, q store.TopQuery) ([]store.Creat
 }
 
 func TestExportPagesThroughTheStore(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 5)
 	if err := exporttest.SeedLight(t.Context(), st, 5, 2*PageSize+15); err != nil {
 		t.Fatal(err)
@@ -299,6 +303,7 @@ func TestExportMemoryIsFlat(t *testing.T) {
 }
 
 func TestSplitNameAndProfileURL(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string][2]string{
 		"Maya de Vries":          {"Maya", "de Vries"},
 		"🌱 Lena Schmidt | vegan": {"Lena", "Schmidt"},
@@ -320,6 +325,7 @@ func TestSplitNameAndProfileURL(t *testing.T) {
 }
 
 func TestColumnsAreDocumented(t *testing.T) {
+	t.Parallel()
 	doc, err := os.ReadFile("../docs/dashboard.md")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 // TestPlanCreatorsOf: the three sources of a plan, resolved by the one
 // function the CLI and the Plan page call.
 func TestPlanCreatorsOf(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 40)
 	ctx := t.Context()
 	pc, err := PlanCreatorsOf(ctx, st, PlanSource{Kind: PlanHypothetical, N: 500, Followers: 2000, ER: 4})

@@ -24,6 +24,7 @@ var full = store.TopQuery{Platform: "bluesky", Tier: "nano", MinFollowers: 1000,
 // TestEveryFieldInEveryForm: each field of TopQuery that filters or sorts
 // is in the table, and survives the URL, the config map and the CLI flags.
 func TestEveryFieldInEveryForm(t *testing.T) {
+	t.Parallel()
 	// URL.
 	q, err := filter.Parse(filter.Values(full), 50, 200)
 	q.Limit = 0
@@ -70,6 +71,7 @@ func TestEveryFieldInEveryForm(t *testing.T) {
 }
 
 func TestAliasesAndErrors(t *testing.T) {
+	t.Parallel()
 	v, _ := url.ParseQuery("q=vegan&min_benchmark_index=2&Platform=x")
 	if _, err := filter.Parse(v, 10, 10); err == nil || !strings.Contains(err.Error(), `"Platform": unknown parameter`) {
 		t.Errorf("unknown: %v", err)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseQuery(t *testing.T) {
+	t.Parallel()
 	v, _ := url.ParseQuery("platform=Bluesky&tier=nano&min_followers=1,000&max_followers=9999&min_er=3.5&min_index=1.5&min_auth=0.8" +
 		"&min_reply=0.4&lang=EN&q=vegan+cooking&contact=1&sort=growth&limit=20&offset=40")
 	q, err := filter.Parse(v, 50, 200)
@@ -41,6 +42,7 @@ func TestParseQuery(t *testing.T) {
 }
 
 func TestParseQueryRefusesInjection(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ query, param string }{
 		{"platform[$ne]=x", "platform[$ne]"},
 		{"$where=sleep(1000)", "$where"},
@@ -81,6 +83,7 @@ func TestParseQueryRefusesInjection(t *testing.T) {
 }
 
 func TestParseQueryCapsLimit(t *testing.T) {
+	t.Parallel()
 	for _, lim := range []string{"201", "1000000", "9223372036854775807"} {
 		q, err := filter.Parse(url.Values{"limit": {lim}}, 50, 200)
 		if err != nil || q.Limit != 200 {
@@ -101,6 +104,7 @@ func TestParseQueryCapsLimit(t *testing.T) {
 }
 
 func TestFilterQueryAndDescribe(t *testing.T) {
+	t.Parallel()
 	q, err := (config.Filter{Tier: "nano", MinBenchmarkIndex: 1.5, MinAuthenticity: 0.8, MaxFollowers: 9999}).CheckedQuery()
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 )
 
 func TestValidVerdict(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, answer(goodAnswer))
 	cache := &memCache{}
 	j, _ := newJudge(t, cfgFor(f), cache, llm.WithClock(func() time.Time { return now0 }))
@@ -75,6 +76,7 @@ func TestValidVerdict(t *testing.T) {
 }
 
 func TestTemperatureSentWhenSet(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, answer(goodAnswer))
 	cfg := cfgFor(f)
 	cfg.Temperature = 0.2
@@ -91,6 +93,7 @@ func TestTemperatureSentWhenSet(t *testing.T) {
 // TestCachedSecondCallMakesNoRequest runs on the real SQLite store: the next
 // run (a new judge) gets the verdict without a request and spends nothing.
 func TestCachedSecondCallMakesNoRequest(t *testing.T) {
+	t.Parallel()
 	st, err := sqlite.Open(t.Context(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +143,7 @@ func TestCachedSecondCallMakesNoRequest(t *testing.T) {
 }
 
 func TestBadAnswers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		reply   http.HandlerFunc
@@ -201,6 +205,7 @@ func TestBadAnswers(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		reply http.HandlerFunc
@@ -228,6 +233,7 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestRetryAfter429ThenSuccess(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		header []string
@@ -261,6 +267,7 @@ func TestRetryAfter429ThenSuccess(t *testing.T) {
 }
 
 func Test429BeyondMaxWaitFailsFast(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, apiError(http.StatusTooManyRequests, "rate_limit_exceeded", "slow down", "Retry-After", "3600"))
 	j, s := newJudge(t, cfgFor(f), nil)
 	c, posts, comments := creatorData(1)
@@ -275,6 +282,7 @@ func Test429BeyondMaxWaitFailsFast(t *testing.T) {
 }
 
 func TestInsufficientQuotaIsNotRetried(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, apiError(http.StatusTooManyRequests, "insufficient_quota", "You exceeded your current quota."))
 	j, _ := newJudge(t, cfgFor(f), nil)
 	c, posts, comments := creatorData(1)
@@ -286,6 +294,7 @@ func TestInsufficientQuotaIsNotRetried(t *testing.T) {
 }
 
 func TestServerErrorsExhaustRetries(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, apiError(http.StatusInternalServerError, "server_error", "The server had an error while processing your request."))
 	cache := &memCache{}
 	j, s := newJudge(t, cfgFor(f), cache)
@@ -308,6 +317,7 @@ func TestServerErrorsExhaustRetries(t *testing.T) {
 }
 
 func TestServerErrorThenSuccess(t *testing.T) {
+	t.Parallel()
 	f := newFake(t,
 		func(w http.ResponseWriter, r *http.Request) { http.Error(w, "bad gateway", http.StatusBadGateway) }, // not JSON
 		answer(goodAnswer))
@@ -319,6 +329,7 @@ func TestServerErrorThenSuccess(t *testing.T) {
 }
 
 func TestClientErrorsAreNotRetried(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, apiError(http.StatusNotFound, "model_not_found", "The model `gpt-test` does not exist."))
 	j, _ := newJudge(t, cfgFor(f), nil)
 	c, posts, comments := creatorData(1)
@@ -330,6 +341,7 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 }
 
 func TestTimeoutIsRetriedThenReported(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, hang)
 	cfg := cfgFor(f)
 	cfg.Timeout = 100 * time.Millisecond
@@ -353,6 +365,7 @@ func TestTimeoutIsRetriedThenReported(t *testing.T) {
 }
 
 func TestTimeoutThenSuccess(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, hang, answer(goodAnswer))
 	cfg := cfgFor(f)
 	cfg.Timeout = 100 * time.Millisecond
@@ -365,6 +378,7 @@ func TestTimeoutThenSuccess(t *testing.T) {
 }
 
 func TestCancelStopsRetrying(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, apiError(http.StatusServiceUnavailable, "", "overloaded"))
 	cfg := cfgFor(f)
 	j, err := llm.New(cfg, nil, env, llm.WithBaseBackoff(time.Hour)) // real sleep
@@ -382,6 +396,7 @@ func TestCancelStopsRetrying(t *testing.T) {
 }
 
 func TestBudgetExhaustedMakesNoRequest(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, completion(goodAnswer, "", "stop", 300, 40))
 	cfg := cfgFor(f)
 	cfg.MaxAnswerTokens = 200
@@ -410,6 +425,7 @@ func TestBudgetExhaustedMakesNoRequest(t *testing.T) {
 // estimated prompt tokens makes the next reservations three times larger, so
 // the cap is not overrun.
 func TestBudgetLearnsFromReportedUsage(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, completion(goodAnswer, "", "stop", 1500, 100))
 	cfg := cfgFor(f)
 	cfg.MaxAnswerTokens = 200
@@ -429,6 +445,7 @@ func TestBudgetLearnsFromReportedUsage(t *testing.T) {
 }
 
 func TestBudgetTooSmallForOneRequest(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, answer(goodAnswer))
 	cfg := cfgFor(f)
 	cfg.MaxAnswerTokens = 100
@@ -443,6 +460,7 @@ func TestBudgetTooSmallForOneRequest(t *testing.T) {
 // TestBudgetSharedByConcurrentCalls: calls in flight together never reserve
 // more than the cap, so the tokens charged stay under it.
 func TestBudgetSharedByConcurrentCalls(t *testing.T) {
+	t.Parallel()
 	const n = 8
 	// Before the release each call makes one event: its request reaches the
 	// server (it reserved tokens) or it returns (it was refused).
@@ -493,6 +511,7 @@ func TestBudgetSharedByConcurrentCalls(t *testing.T) {
 }
 
 func TestUsageEstimatedWhenAbsent(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, completion(goodAnswer, "", "stop", 0, 0))
 	j, _ := newJudge(t, cfgFor(f), nil)
 	c, posts, comments := creatorData(1)
@@ -506,6 +525,7 @@ func TestUsageEstimatedWhenAbsent(t *testing.T) {
 }
 
 func TestJSONModeDroppedWhenUnsupported(t *testing.T) {
+	t.Parallel()
 	var f *fakeAPI
 	f = newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		reqs := f.requests()
@@ -536,6 +556,7 @@ func TestJSONModeDroppedWhenUnsupported(t *testing.T) {
 // TestKeyNeverInErrorsOrLogs: the key goes out as a Bearer token only; an
 // endpoint echoing it does not get it into errors or logs.
 func TestKeyNeverInErrorsOrLogs(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	echo := "Incorrect API key provided: " + testKey + ". You can find your API key at https://platform.openai.com/account/api-keys."
@@ -584,6 +605,7 @@ func TestKeyNeverInErrorsOrLogs(t *testing.T) {
 }
 
 func TestNoContentMakesNoRequest(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, answer(goodAnswer))
 	j, _ := newJudge(t, cfgFor(f), nil)
 	c := model.Creator{Platform: "bluesky", ID: "did:plc:quiet"}
@@ -595,6 +617,7 @@ func TestNoContentMakesNoRequest(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
+	t.Parallel()
 	cfg := config.LLM{Enabled: true, Model: "gpt-test", APIKeyEnv: "NANOSCOUT_TEST_LLM_KEY"}
 	if _, err := llm.New(config.LLM{}, nil, env); !errors.Is(err, llm.ErrDisabled) {
 		t.Errorf("disabled: %v", err)
@@ -620,6 +643,7 @@ func TestNew(t *testing.T) {
 // TestDefaultConfig: configs/default.yaml lists the llm section's defaults,
 // off.
 func TestDefaultConfig(t *testing.T) {
+	t.Parallel()
 	got := config.Default().LLM
 	want := config.LLM{}.WithDefaults()
 	if got != want {
@@ -643,6 +667,7 @@ func TestDefaultConfig(t *testing.T) {
 }
 
 func TestToComponent(t *testing.T) {
+	t.Parallel()
 	v := llm.Verdict{Label: llm.LabelBotLike, Confidence: 0.8, Reasons: []string{"Six accounts post the same text.", "Emoji-only praise"}, Model: "gpt-test"}
 	c := llm.ToComponent(v)
 	if c.Name != "llm_judge" || c.Weight != 0 || c.Raw != 0.8 || c.Value < 0.199 || c.Value > 0.201 {

@@ -43,6 +43,7 @@ func sampleInput() (model.Creator, []model.Post, []model.Comment) {
 }
 
 func TestSampleIsBoundedAndOrdered(t *testing.T) {
+	t.Parallel()
 	c, posts, comments := sampleInput()
 	s := buildSample(c, posts, comments, 10, 3)
 	if len(s.Captions) != 10 {
@@ -84,6 +85,7 @@ func TestSampleIsBoundedAndOrdered(t *testing.T) {
 // TestSampleIsDeterministic: the same content in any order, with other
 // follower counts, gives the same message and hash; other content does not.
 func TestSampleIsDeterministic(t *testing.T) {
+	t.Parallel()
 	c, posts, comments := sampleInput()
 	base := buildSample(c, posts, comments, 10, 5).message()
 	h := contentHash("m", base)
@@ -112,6 +114,7 @@ func TestSampleIsDeterministic(t *testing.T) {
 // PromptVersion: cached verdicts would otherwise answer a different question.
 // After bumping PromptVersion, update both constants below.
 func TestPromptVersionPinned(t *testing.T) {
+	t.Parallel()
 	const version, sum = "1", "39d9cd78dca19ab41352ed54cd3760caf360a1801b63dee74a11984d3b424860"
 	got := sha256.Sum256([]byte(systemPrompt))
 	if PromptVersion != version || hex.EncodeToString(got[:]) != sum {
@@ -120,6 +123,7 @@ func TestPromptVersionPinned(t *testing.T) {
 }
 
 func TestParseVerdictTrimsAndKeepsReasons(t *testing.T) {
+	t.Parallel()
 	a, err := parseVerdict(`{"reasons": ["  Varied\nreplies.  ", "` + strings.Repeat("r", 400) + `"], "confidence": 1, "label": "scripted"}`)
 	if err != nil {
 		t.Fatal(err)

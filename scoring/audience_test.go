@@ -11,6 +11,7 @@ import (
 )
 
 func TestWilson(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		p      float64
 		n      int
@@ -36,6 +37,7 @@ func TestWilson(t *testing.T) {
 }
 
 func TestJudgeAccount(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	n := model.N
 	for _, tc := range []struct {
@@ -75,6 +77,7 @@ func TestJudgeAccount(t *testing.T) {
 
 // More posts is never more fake, other things equal.
 func TestJudgeAccountMonotoneInPosts(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	for _, following := range []int64{10, 500, 800, 2000, 8000} {
 		for _, av := range []bool{true, false} {
@@ -111,6 +114,7 @@ func audienceVerdicts(real, fake, massFollow, inactive, unknown int) []AccountVe
 }
 
 func TestAudienceQualityAndSignal(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name                 string
@@ -152,6 +156,7 @@ func TestAudienceQualityAndSignal(t *testing.T) {
 
 // A bought audience costs authenticity and composite, and flags the creator.
 func TestScoreWithAudience(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	in := Input{Creator: model.Creator{Platform: "bluesky", ID: "did:plc:a", Followers: 5000, Following: 300}}
 	for i := range 20 {

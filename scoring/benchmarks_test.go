@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseBenchmarksRejects(t *testing.T) {
+	t.Parallel()
 	tier := func(extra string) string {
 		return "{low: 1, high: 2, mid: 1.5, kind: published, source: s" + extra + "}"
 	}
@@ -64,6 +65,7 @@ platforms:
 }
 
 func TestBenchmarkLookups(t *testing.T) {
+	t.Parallel()
 	bm := testBenchmarks(t)
 	if got, ok := bm.Benchmark("testgram", model.TierNano); !ok || got != 4 {
 		t.Errorf("Benchmark(testgram, nano) = %v, %v; want 4, true", got, ok)
@@ -101,6 +103,7 @@ func TestBenchmarkLookups(t *testing.T) {
 // TestEmbeddedBenchmarks checks that configs/benchmarks.yaml parses and holds
 // the published figures quoted in the scoring issue.
 func TestEmbeddedBenchmarks(t *testing.T) {
+	t.Parallel()
 	bm, err := ParseBenchmarks(configs.Benchmarks)
 	if err != nil {
 		t.Fatalf("configs.Benchmarks: %v", err)
@@ -151,6 +154,7 @@ func TestEmbeddedBenchmarks(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
+	t.Parallel()
 	if err := DefaultConfig().Validate(); err != nil {
 		t.Errorf("DefaultConfig().Validate() = %v", err)
 	}

@@ -26,6 +26,7 @@ func cohortCreator(i int, a, b float64, lpc int64, comments []model.Comment) Inp
 }
 
 func TestBuildCohort(t *testing.T) {
+	t.Parallel()
 	bm := testBenchmarks(t)
 	cfg := DefaultConfig()
 	cfg.PostsN = map[string]int{"testgram": 4}
@@ -79,6 +80,7 @@ func TestBuildCohort(t *testing.T) {
 }
 
 func TestRingNorm(t *testing.T) {
+	t.Parallel()
 	rings := map[string]RingScore{}
 	for i := range 40 {
 		rings[fmt.Sprintf("c%d", i)] = RingScore{Comments: 10, Share: 0.01 * float64(i%5)} // 0 … 0.04

@@ -9,6 +9,7 @@ import (
 )
 
 func TestCommentSignals(t *testing.T) {
+	t.Parallel()
 	creator := model.Creator{ID: "me"}
 	top := func(id, post, author, text string) model.Comment {
 		return model.Comment{ID: id, PostID: post, ParentID: post, AuthorID: author, Text: text, Depth: 1}
@@ -61,6 +62,7 @@ func TestCommentSignals(t *testing.T) {
 }
 
 func TestCommentRisks(t *testing.T) {
+	t.Parallel()
 	r := CommentResult{
 		Comments: 20, TopLevel: 20, Threads: 5, Spam: 0.25, Generic: 8, EmojiOnly: 2,
 		Duplicates: 5, CrossPost: 3, Commenters: 9, Diversity: 0.45,
@@ -92,6 +94,7 @@ func TestCommentRisks(t *testing.T) {
 }
 
 func TestRings(t *testing.T) {
+	t.Parallel()
 	in := map[string][]string{}
 	// 20 creators whose comments come from fans of their own: the
 	// platform's background, which sets how much overlap chance gives.
@@ -134,6 +137,7 @@ func TestRings(t *testing.T) {
 }
 
 func TestRingsChanceOverlap(t *testing.T) {
+	t.Parallel()
 	// Two big comment sections drawn from the same small pool of fans
 	// share many commenters by chance: that is not a ring.
 	in := map[string][]string{}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestReadCaption(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, text             string
 		tags                   []string
@@ -77,6 +78,7 @@ func TestReadCaption(t *testing.T) {
 }
 
 func TestContent(t *testing.T) {
+	t.Parallel()
 	post := func(text string) model.Post { return model.Post{Text: text} }
 	posts := []model.Post{
 		post("Thanks Feathr for sponsoring today's count! #ad"),               // sponsored, ER 1

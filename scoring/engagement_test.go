@@ -8,6 +8,7 @@ import (
 )
 
 func TestTier(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		followers int64
 		want      string
@@ -34,6 +35,7 @@ func TestTier(t *testing.T) {
 }
 
 func TestEngagement(t *testing.T) {
+	t.Parallel()
 	// With 1,000 followers, ER in % is interactions ÷ 10.
 	p := func(id string, ageH float64, likes, comments *int64) model.Post {
 		return model.Post{ID: id, CreatedAt: ago(ageH), Likes: likes, Comments: comments}
@@ -184,6 +186,7 @@ func fmtPtr(p *float64) any {
 // apart (no views, no followers, no post, measured) and each kind of
 // benchmark.
 func TestEngagementReason(t *testing.T) {
+	t.Parallel()
 	published := TierBenchmark{Low: 2, High: 6, Mid: 4, Kind: KindPublished}
 	const scale = "; 0.71× the benchmark or less scores 0, the benchmark 0.5, 1.4× or more 1"
 	tests := []struct {

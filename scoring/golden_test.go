@@ -24,6 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 //
 // and review the diff; never edit them by hand.
 func TestScoreGolden(t *testing.T) {
+	t.Parallel()
 	bm, err := ParseBenchmarks(configs.Benchmarks)
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ func history(followers []int64, ers []float64) []model.Snapshot {
 }
 
 func TestFollowerGrowth(t *testing.T) {
+	t.Parallel()
 	steady := []int64{10000, 10010, 10020, 10030, 10040, 10050, 10060, 10070, 10080}
 	spiked := []int64{10000, 10010, 10020, 10030, 10040, 10050, 10060, 11066, 11077}
 	purged := []int64{10000, 10010, 10020, 10030, 10040, 10050, 10060, 9055, 9064}
@@ -67,6 +68,7 @@ func TestFollowerGrowth(t *testing.T) {
 }
 
 func TestERJump(t *testing.T) {
+	t.Parallel()
 	h := history([]int64{1, 1, 1, 1, 1}, []float64{3, 3.2, 2.9, 3.1, 3.0})
 	// median 3, MAD 0.1 → spread max(0.148, 0.3) = 0.3
 	j := ERJump(h, 9, now)
@@ -87,6 +89,7 @@ func TestERJump(t *testing.T) {
 }
 
 func TestLikesPerCommentSignal(t *testing.T) {
+	t.Parallel()
 	bm := testBenchmarks(t) // testgram 5–20 likes per comment
 	// peers: typical 10 likes per comment (log10 1), spread between creators
 	// 0.1; z = (log10 ratio − 1) ÷ √(0.1² + (1/likes + 1/comments) ÷ ln(10)²)
@@ -166,6 +169,7 @@ func TestLikesPerCommentSignal(t *testing.T) {
 }
 
 func TestSmallSignals(t *testing.T) {
+	t.Parallel()
 	// ER for the tier: 4.5× after shrinking → ramp(4.5, 3, 6) = 0.5
 	s := erForTierSignal(erEstimate{mean: 18}, 4, true, "nano", "Testgram")
 	if !near(s.Multiplier(), 1-0.5*0.5) {
@@ -192,6 +196,7 @@ func TestSmallSignals(t *testing.T) {
 }
 
 func TestLikesPerShareSignal(t *testing.T) {
+	t.Parallel()
 	post := func(likes, shares, quotes int64) model.Post {
 		return model.Post{ID: "p", Likes: n(likes), Shares: n(shares), Quotes: n(quotes)}
 	}
@@ -218,6 +223,7 @@ func TestLikesPerShareSignal(t *testing.T) {
 }
 
 func TestReachSignal(t *testing.T) {
+	t.Parallel()
 	views := func(v int64) model.Post { return model.Post{ID: "v", Likes: n(1), Views: n(v)} }
 	posts := []model.Post{views(300), views(500), views(400)} // 400 a post
 	peers := &Cohort{Reach: map[string]Norm{model.TierNano: {Median: math.Log10(0.4), MAD: 0.1, Between: 0.15, N: 80}}}

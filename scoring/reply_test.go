@@ -8,6 +8,7 @@ import (
 )
 
 func TestReplyDepth(t *testing.T) {
+	t.Parallel()
 	creator := model.Creator{Platform: "testgram", ID: "me"}
 	t0 := ago(100)
 	at := func(h float64) time.Time { return t0.Add(time.Duration(h * float64(time.Hour))) }

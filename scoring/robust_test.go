@@ -6,6 +6,7 @@ import (
 )
 
 func TestRobustHelpers(t *testing.T) {
+	t.Parallel()
 	// 1, 2, 3, 4, 100: median 3; deviations 2, 1, 0, 1, 97 → MAD 1.
 	xs := []float64{100, 1, 3, 2, 4}
 	med, mad := medianMAD(xs)

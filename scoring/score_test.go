@@ -36,6 +36,7 @@ func handInput() Input {
 }
 
 func TestScore(t *testing.T) {
+	t.Parallel()
 	bm := testBenchmarks(t)
 	cfg := DefaultConfig()
 
@@ -210,6 +211,7 @@ func TestScore(t *testing.T) {
 }
 
 func TestERInterval(t *testing.T) {
+	t.Parallel()
 	// handInput: 2 posts, 5 % and 3 % (sd √2), benchmark 4 worth 4 posts,
 	// usual spread 0.6 × ER: σ² = (1 × 2 + 3 × 2.4²) ÷ 4 = 4.82;
 	// half-width 1.645 × √4.82 ÷ √6

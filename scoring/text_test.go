@@ -3,6 +3,7 @@ package scoring
 import "testing"
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text  string
 		class commentClass
@@ -41,6 +42,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"Where did you buy that JACKET!!", "where did you buy that jacket"},
 		{"where   did you\tbuy that jacket?\ufeff", "where did you buy that jacket"},

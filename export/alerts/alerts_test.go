@@ -45,6 +45,7 @@ func alertKeys(t *testing.T, rc *webhooktest.Receiver) []string {
 }
 
 func TestCheckAlertsFiresOncePerCreator(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 60)
 	ctx := t.Context()
 	q, _ := risingStars.CheckedQuery()
@@ -114,6 +115,7 @@ func TestCheckAlertsFiresOncePerCreator(t *testing.T) {
 }
 
 func TestCheckAlertsRetriesAfterAFailure(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 60)
 	ctx := t.Context()
 	down := true
@@ -144,6 +146,7 @@ func TestCheckAlertsRetriesAfterAFailure(t *testing.T) {
 }
 
 func TestCheckAlertsBaseline(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 60)
 	rc := &webhooktest.Receiver{}
 	srv := httptest.NewServer(rc)

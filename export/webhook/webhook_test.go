@@ -17,6 +17,7 @@ import (
 )
 
 func TestWebhookRetriesThenDelivers(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 0)
 	rc := &webhooktest.Receiver{Status: func(n int) (int, http.Header) {
 		switch n {
@@ -58,6 +59,7 @@ func TestWebhookRetriesThenDelivers(t *testing.T) {
 }
 
 func TestWebhookGivesUp(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 0)
 	for _, c := range []struct {
 		name     string
@@ -106,6 +108,7 @@ func TestWebhookGivesUp(t *testing.T) {
 }
 
 func TestWebhookPushBatches(t *testing.T) {
+	t.Parallel()
 	st := exporttest.Open(t, 5)
 	rc := &webhooktest.Receiver{}
 	srv := httptest.NewServer(rc)
