@@ -127,16 +127,12 @@ func PlanCreatorsOf(ctx context.Context, st store.Store, src PlanSource) (Planne
 // FindShortlist resolves a shortlist by id or by name (case-insensitive);
 // two lists of that name are an error asking for the id.
 func FindShortlist(ctx context.Context, st store.Store, idOrName string) (store.Shortlist, error) {
-	sc, ok := st.(store.Shortlists)
-	if !ok {
-		return store.Shortlist{}, errors.New("this store keeps no shortlists")
-	}
-	if l, err := sc.Shortlist(ctx, idOrName); err == nil {
+	if l, err := st.Shortlist(ctx, idOrName); err == nil {
 		return l, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return l, err
 	}
-	lists, err := sc.ListShortlists(ctx)
+	lists, err := st.ListShortlists(ctx)
 	if err != nil {
 		return store.Shortlist{}, err
 	}

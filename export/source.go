@@ -79,13 +79,9 @@ func Filtered(st store.Store, q store.TopQuery) Source {
 // creators. A creator no longer in the store is exported with its key alone.
 func Shortlisted(st store.Store, id string) Source {
 	return func(ctx context.Context, yield func([]Row) error) error {
-		sc, ok := st.(store.Shortlists)
-		if !ok {
-			return errors.New("this store keeps no shortlists")
-		}
 		after := ""
 		for {
-			items, err := sc.ShortlistItems(ctx, id, after, PageSize)
+			items, err := st.ShortlistItems(ctx, id, after, PageSize)
 			if err != nil {
 				return err
 			}
@@ -131,15 +127,14 @@ func ItemRows(ctx context.Context, st store.Store, items []store.ShortlistItem) 
 }
 
 func addGrowth(ctx context.Context, st store.Store, rows []Row) error {
-	gr, ok := st.(store.GrowthReader)
-	if !ok || len(rows) == 0 {
+	if len(rows) == 0 {
 		return nil
 	}
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.Record.Key
 	}
-	g, err := gr.Growth(ctx, keys)
+	g, err := st.Growth(ctx, keys)
 	if err != nil {
 		return fmt.Errorf("reading growth: %w", err)
 	}

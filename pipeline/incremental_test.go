@@ -163,7 +163,7 @@ func TestVelocitySnapshotsStored(t *testing.T) {
 	if _, err := p.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ps := st.(store.PostSnapshotter)
+	ps := st
 	top := mustTop(t, st, store.TopQuery{Limit: 100})
 	if len(top) == 0 {
 		t.Fatal("the run stored no scored creator")

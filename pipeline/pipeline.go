@@ -156,8 +156,7 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 		p.accounts = j
 	}
 	if cfg.LLM.Enabled {
-		cache, _ := st.(store.LLMCache)
-		j, err := llm.New(cfg.LLM, cache, p.getenv, llm.WithLogger(p.log.With("component", "llm")))
+		j, err := llm.New(cfg.LLM, st, p.getenv, llm.WithLogger(p.log.With("component", "llm")))
 		if err != nil {
 			return nil, fmt.Errorf("llm judge: %w", err)
 		}
@@ -541,10 +540,8 @@ func (r *platformRun) collectOne(ctx context.Context, handle string) {
 		r.fail(ctx, handle, key, "store", err)
 		return
 	}
-	if ps, ok := r.st.(store.PostSnapshotter); ok {
-		if err := ps.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil && !r.rec.storeFailed(err, r.now()) {
-			r.rec.addError(r.name, key, "store", err, r.now())
-		}
+	if err := r.st.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil && !r.rec.storeFailed(err, r.now()) {
+		r.rec.addError(r.name, key, "store", err, r.now())
 	}
 	r.fr.ok()
 	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Collected++; s.Scored++ })

@@ -157,7 +157,7 @@ type mortal struct {
 	onCheckpoint chan struct{} // see nextCheckpoint
 }
 
-func newMortal(s store.Store) *mortal { return &mortal{Store: s, l: s.(store.Leaser)} }
+func newMortal(s store.Store) *mortal { return &mortal{Store: s, l: s} }
 
 // nextCheckpoint returns a channel closed once the next running run with an
 // owner and a checkpoint (what a takeover resumes from) is saved.
@@ -210,6 +210,13 @@ func (m *mortal) Snapshots(ctx context.Context, key, since string) ([]model.Snap
 		return nil, err
 	}
 	return m.Store.Snapshots(ctx, key, since)
+}
+
+func (m *mortal) AddPostSnapshots(ctx context.Context, snaps []model.PostSnapshot) error {
+	if err := m.err(); err != nil {
+		return err
+	}
+	return m.Store.AddPostSnapshots(ctx, snaps)
 }
 
 func (m *mortal) Rerank(ctx context.Context, platform string) error {

@@ -202,7 +202,7 @@ func TestSkipWhileRunningAndLeaseHeld(t *testing.T) {
 	if n := b.count(); n != 2 {
 		t.Errorf("%d executions, want 2", n)
 	}
-	leases, err := stA.(store.Leaser).Leases(ctx)
+	leases, err := stA.Leases(ctx)
 	if err != nil || len(leases) != 1 || leases[0].Held(time.Now()) {
 		t.Errorf("leases after both runs: %+v, %v; want one, released", leases, err)
 	}
@@ -258,7 +258,7 @@ func TestLostLeaseStopsJob(t *testing.T) {
 		<-b.started
 		// Another daemon takes the lease by force, as if A had paused longer
 		// than the TTL: release A's lease under its name, take it as B.
-		l := other.(store.Leaser)
+		l := other
 		if err := l.Release(ctx, "taken", "A"); err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +278,7 @@ func TestLostLeaseStopsJob(t *testing.T) {
 		b := newBlockingJob()
 		j := never(t)
 		j.Name, j.Do = "unrenewable", b.fn("A")
-		fr := &failingRenew{Store: st, l: st.(store.Leaser), fail: make(chan struct{})}
+		fr := &failingRenew{Store: st, l: st, fail: make(chan struct{})}
 		close(fr.fail)
 		d, err := schedule.New(fr, []schedule.Job{j}, schedule.WithOwner("A"), schedule.WithLeaseTTL(ttl), schedule.WithLogger(testLogger(t, "A")))
 		if err != nil {
@@ -331,7 +331,7 @@ func TestShutdown(t *testing.T) {
 	if out, _ := d.Trigger(t.Context(), "j"); out.Ran || out.Skipped != schedule.SkipShutdown {
 		t.Errorf("trigger after shutdown: %+v", out)
 	}
-	leases, _ := st.(store.Leaser).Leases(t.Context())
+	leases, _ := st.Leases(t.Context())
 	if len(leases) != 1 || leases[0].Held(time.Now()) {
 		t.Errorf("lease after shutdown: %+v, want released", leases)
 	}

@@ -78,9 +78,9 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 	cfg.Stream.Funnel.Every = time.Hour
 
 	stA, stB := sqlitePair(t)
-	wA := watchCursor(stA.(store.StreamStore), 1)
+	wA := watchCursor(stA, 1)
 	mA := &mortalStream{mortal: newMortal(stA), StreamStore: wA}
-	wB := watchCursor(stB.(store.StreamStore), want.LastUS)
+	wB := watchCursor(stB, want.LastUS)
 	ttl := time.Second
 	daemon := func(name string, st store.Store) *schedule.Daemon {
 		j := never(t)
@@ -94,7 +94,7 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 		return d
 	}
 	a, b := daemon("A", mA), daemon("B", &mortalStream{mortal: newMortal(stB), StreamStore: wB})
-	ss := stB.(store.StreamStore)
+	ss := stB
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 
@@ -120,7 +120,7 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 	bCtx, bCancel := context.WithCancel(ctx)
 	bDone := make(chan schedule.Outcome, 1)
 	go func() {
-		out, err := takeOver(bCtx, b, stB.(store.Leaser), "firehose")
+		out, err := takeOver(bCtx, b, stB, "firehose")
 		if err != nil && bCtx.Err() == nil {
 			t.Errorf("B taking over: %v", err)
 		}
@@ -132,7 +132,7 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 		t.Errorf("B never ran the stream job: %+v", out)
 	}
 	runs := 0
-	leases, _ := stB.(store.Leaser).Leases(ctx)
+	leases, _ := stB.Leases(ctx)
 	for _, l := range leases {
 		if l.Job == "firehose" {
 			runs++
@@ -146,12 +146,12 @@ func TestStreamJobOneConsumerAndTakeover(t *testing.T) {
 	ref := sqliteOne(t)
 	refCfg := cfg
 	refCfg.Stream.FlushEvents = 20_000
-	wRef := watchCursor(ref.(store.StreamStore), want.LastUS)
+	wRef := watchCursor(ref, want.LastUS)
 	rd := daemonFor(t, &mortalStream{mortal: newMortal(ref), StreamStore: wRef}, refCfg, now)
 	rctx, rcancel := context.WithCancel(ctx)
 	rdone := make(chan struct{})
 	go func() { _, _ = rd.Trigger(rctx, "firehose"); close(rdone) }()
-	rs := ref.(store.StreamStore)
+	rs := ref
 	wait(t, ctx, "the reference pass catches up", wRef.reached)
 	rcancel()
 	<-rdone

@@ -132,7 +132,7 @@ func testTwoDaemons(t *testing.T, open func(*testing.T) (store.Store, store.Stor
 	g.open() // A's requests go on; its writes fail: it is dead
 	if !out.Ran {
 		var err error
-		if out, err = takeOver(ctx, b, stB.(store.Leaser), "crawl"); err != nil || !out.Ran {
+		if out, err = takeOver(ctx, b, stB, "crawl"); err != nil || !out.Ran {
 			t.Fatalf("B after A's lease lapsed: %+v, %v", out, err)
 		}
 	}

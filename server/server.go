@@ -102,10 +102,6 @@ func isLoopback(host string) bool {
 
 // New builds a server.
 func New(o Options) (*Server, error) {
-	sc, ok := o.Store.(store.Scout)
-	if !ok {
-		return nil, fmt.Errorf("server: the %T store keeps no shortlists", o.Store)
-	}
 	cfg := o.Config.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -124,7 +120,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{st: o.Store, sc: sc, cfg: cfg, token: o.Token, key: key, log: o.Logger, getenv: o.Getenv, ua: o.UserAgent,
+	s := &Server{st: o.Store, sc: o.Store, cfg: cfg, token: o.Token, key: key, log: o.Logger, getenv: o.Getenv, ua: o.UserAgent,
 		pages: p, opts: o}
 	run := o.Run
 	if !cfg.AllowRuns {

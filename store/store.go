@@ -155,6 +155,16 @@ type Store interface {
 	Stats(ctx context.Context) (Stats, error)
 	// AudienceStore keeps audience samples (store/audience.go).
 	AudienceStore
+	// Scout keeps shortlists, the outreach log, webhook deliveries, alert
+	// state and follower growth (store/scout.go).
+	Scout
+	// LLMCache keeps the LLM judge's verdicts (store/llmcache.go).
+	LLMCache
+	// PostSnapshotter keeps per-post metric snapshots (store/poststats.go).
+	PostSnapshotter
+	// StreamStore keeps what the Jetstream consumer aggregates
+	// (store/stream.go).
+	StreamStore
 	// Close releases the backend.
 	Close() error
 }

@@ -63,10 +63,8 @@ func newDBStatsCmd(g *globals) *cobra.Command {
 					}
 				}
 			}
-			if l, ok := st.(store.Leaser); ok {
-				if out.Leases, err = l.Leases(ctx); err != nil {
-					return err
-				}
+			if out.Leases, err = st.Leases(ctx); err != nil {
+				return err
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), out)
@@ -122,12 +120,8 @@ func newDBPruneCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			p, ok := st.(store.Pruner)
-			if !ok {
-				return fmt.Errorf("the store (%s) cannot prune", describeStore(cfg))
-			}
 			r := cfg.Schedule.Retention
-			got, err := p.Prune(ctx, schedule.Cutoffs(r, time.Now()))
+			got, err := st.Prune(ctx, schedule.Cutoffs(r, time.Now()))
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "retention: snapshots %s, runs %s, comments %s\n", keep(r.Snapshots), keep(r.Runs), keep(r.Comments))
 			for _, name := range slices.Sorted(maps.Keys(got)) {

@@ -101,10 +101,6 @@ func backfillHistory(ctx context.Context, st store.Store, truth map[string]strin
 // backfillVelocity writes the 1 h, 24 h and 7 d snapshots of a creator's
 // posts older than a week: a share of today's counts that grows with age.
 func backfillVelocity(ctx context.Context, st store.Store, key string, r *rand.Rand, now time.Time) error {
-	ps, ok := st.(store.PostSnapshotter)
-	if !ok {
-		return nil
-	}
 	posts, err := st.Posts(ctx, key, 0)
 	if err != nil {
 		return fmt.Errorf("reading posts of %s: %w", key, err)
@@ -131,7 +127,7 @@ func backfillVelocity(ctx context.Context, st store.Store, key string, r *rand.R
 	if len(snaps) == 0 {
 		return nil
 	}
-	if err := ps.AddPostSnapshots(ctx, snaps); err != nil {
+	if err := st.AddPostSnapshots(ctx, snaps); err != nil {
 		return fmt.Errorf("writing post velocity of %s: %w", key, err)
 	}
 	return nil

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -105,11 +104,7 @@ configured outreach tool instead (signed, retried, logged).`,
 				src, subject = export.Shortlisted(st, l.ID), "shortlist "+l.Name
 			}
 			if hookName != "" {
-				sc, ok := st.(store.Scout)
-				if !ok {
-					return errors.New("this store keeps no delivery log")
-				}
-				hook, err := webhook.New(cfg.Server, hookName, sc, os.Getenv,
+				hook, err := webhook.New(cfg.Server, hookName, st, os.Getenv,
 					webhook.WithLogger(newLogger(cmd.ErrOrStderr(), cfg)), webhook.WithUserAgent(cfg.UserAgent))
 				if err != nil {
 					return err
@@ -237,11 +232,7 @@ func newExportDeliveriesCmd(g *globals) *cobra.Command {
 		Short: "Show the webhook delivery log, newest first",
 		Args:  cobra.NoArgs,
 		RunE: g.withStore(func(cmd *cobra.Command, _ []string, st store.Store) error {
-			sc, ok := st.(store.Scout)
-			if !ok {
-				return errors.New("this store keeps no delivery log")
-			}
-			ds, err := sc.Deliveries(cmd.Context(), limit)
+			ds, err := st.Deliveries(cmd.Context(), limit)
 			if err != nil {
 				return err
 			}

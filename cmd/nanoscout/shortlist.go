@@ -37,17 +37,6 @@ given as arguments or one per line on stdin ("-" or no argument with stdin not a
 	return cmd
 }
 
-// scoutStore opens the store for a shortlist command.
-func (g *globals) withScout(f func(cmd *cobra.Command, args []string, st store.Store, sc store.Scout) error) func(*cobra.Command, []string) error {
-	return g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
-		sc, ok := st.(store.Scout)
-		if !ok {
-			return errors.New("this store keeps no shortlists")
-		}
-		return f(cmd, args, st, sc)
-	})
-}
-
 func newShortlistLsCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -55,11 +44,11 @@ func newShortlistLsCmd(g *globals) *cobra.Command {
 		Short:             "List the shortlists, or the creators on one with their status",
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: g.completeShortlists(0),
-		RunE: g.withScout(func(cmd *cobra.Command, args []string, st store.Store, sc store.Scout) error {
+		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
 			ctx := cmd.Context()
 			w := cmd.OutOrStdout()
 			if len(args) == 0 {
-				lists, err := sc.ListShortlists(ctx)
+				lists, err := st.ListShortlists(ctx)
 				if err != nil {
 					return err
 				}
@@ -80,7 +69,7 @@ func newShortlistLsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			items, err := allItems(ctx, sc, l.ID)
+			items, err := allItems(ctx, st, l.ID)
 			if err != nil {
 				return err
 			}
@@ -105,11 +94,11 @@ func newShortlistLsCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func allItems(ctx context.Context, sc store.Scout, id string) ([]store.ShortlistItem, error) {
+func allItems(ctx context.Context, st store.Shortlists, id string) ([]store.ShortlistItem, error) {
 	items := []store.ShortlistItem{}
 	after := ""
 	for {
-		page, err := sc.ShortlistItems(ctx, id, after, 500)
+		page, err := st.ShortlistItems(ctx, id, after, 500)
 		if err != nil {
 			return nil, err
 		}
@@ -126,8 +115,8 @@ func newShortlistCreateCmd(g *globals) *cobra.Command {
 		Use:   "create NAME",
 		Short: "Create an empty shortlist",
 		Args:  cobra.ExactArgs(1),
-		RunE: g.withScout(func(cmd *cobra.Command, args []string, _ store.Store, sc store.Scout) error {
-			l, err := sc.CreateShortlist(cmd.Context(), strings.TrimSpace(args[0]))
+		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
+			l, err := st.CreateShortlist(cmd.Context(), strings.TrimSpace(args[0]))
 			if err != nil {
 				return err
 			}
@@ -193,7 +182,7 @@ func newShortlistAddCmd(g *globals) *cobra.Command {
 		Short:             "Add creators (keys, handles or profile URLs; - reads them from stdin) to a shortlist",
 		Args:              cobra.MinimumNArgs(1),
 		ValidArgsFunction: g.completeShortlists(0),
-		RunE: g.withScout(func(cmd *cobra.Command, args []string, st store.Store, sc store.Scout) error {
+		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
 			ctx := cmd.Context()
 			l, err := findShortlist(ctx, st, args[0])
 			if err != nil {
@@ -211,10 +200,10 @@ func newShortlistAddCmd(g *globals) *cobra.Command {
 			for i, r := range recs {
 				keys[i] = r.Key
 			}
-			if err := sc.AddToShortlist(ctx, l.ID, keys...); err != nil {
+			if err := st.AddToShortlist(ctx, l.ID, keys...); err != nil {
 				return err
 			}
-			after, err := sc.Shortlist(ctx, l.ID)
+			after, err := st.Shortlist(ctx, l.ID)
 			if err != nil {
 				return err
 			}
@@ -231,7 +220,7 @@ func newShortlistRmCmd(g *globals) *cobra.Command {
 		Short:             "Remove creators from a shortlist, or (--list) delete the list",
 		Args:              cobra.MinimumNArgs(1),
 		ValidArgsFunction: g.completeShortlists(0),
-		RunE: g.withScout(func(cmd *cobra.Command, args []string, st store.Store, sc store.Scout) error {
+		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
 			ctx := cmd.Context()
 			l, err := findShortlist(ctx, st, args[0])
 			if err != nil {
@@ -241,7 +230,7 @@ func newShortlistRmCmd(g *globals) *cobra.Command {
 				if len(args) > 1 {
 					return usageErrorf("--list deletes the whole list: name no creators")
 				}
-				if err := sc.DeleteShortlist(ctx, l.ID); err != nil {
+				if err := st.DeleteShortlist(ctx, l.ID); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "deleted shortlist %q (%s creators)\n", l.Name, thousands(int64(l.Count)))
@@ -256,11 +245,11 @@ func newShortlistRmCmd(g *globals) *cobra.Command {
 				return err
 			}
 			for _, r := range recs {
-				if err := sc.RemoveFromShortlist(ctx, l.ID, r.Key); err != nil {
+				if err := st.RemoveFromShortlist(ctx, l.ID, r.Key); err != nil {
 					return err
 				}
 			}
-			after, err := sc.Shortlist(ctx, l.ID)
+			after, err := st.Shortlist(ctx, l.ID)
 			if err != nil {
 				return err
 			}
@@ -287,7 +276,7 @@ func newShortlistStatusCmd(g *globals) *cobra.Command {
 			}
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		},
-		RunE: g.withScout(func(cmd *cobra.Command, args []string, st store.Store, sc store.Scout) error {
+		RunE: g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
 			ctx := cmd.Context()
 			status := strings.ToLower(args[2])
 			if !store.ValidOutreach(status) {
@@ -305,7 +294,7 @@ func newShortlistStatusCmd(g *globals) *cobra.Command {
 			if cmd.Flags().Changed("notes") {
 				u.Notes = &notes
 			}
-			if err := sc.UpdateShortlistItem(ctx, l.ID, rec.Key, u); err != nil {
+			if err := st.UpdateShortlistItem(ctx, l.ID, rec.Key, u); err != nil {
 				if errors.Is(err, store.ErrNotFound) {
 					return fmt.Errorf("@%s is not on %q: `nanoscout shortlist add %q %s` first", rec.Creator.Handle, l.Name, l.Name, rec.Key)
 				}
@@ -331,11 +320,7 @@ func (g *globals) shortlistNames(cmd *cobra.Command) []string {
 		return nil
 	}
 	defer st.Close()
-	sc, ok := st.(store.Scout)
-	if !ok {
-		return nil
-	}
-	lists, err := sc.ListShortlists(cmd.Context())
+	lists, err := st.ListShortlists(cmd.Context())
 	if err != nil {
 		return nil
 	}

@@ -53,7 +53,7 @@ func DeliveryID(alert, creatorKey string) string {
 // state once delivered. A creator fires once per alert, ever. An alert whose
 // delivery fails stops there; the creators it did not reach fire at the next
 // check. Call it after a scoring run (the pipeline or daemon does; so does
-// `nanoscout export alerts --check`). The store must implement store.Scout.
+// `nanoscout export alerts --check`).
 // opts configure the webhooks (secrets are read with os.Getenv unless
 // webhook.WithGetenv says otherwise).
 func Check(ctx context.Context, st store.Store, srv config.Server, opts ...webhook.Option) ([]Result, error) {
@@ -68,10 +68,6 @@ func Baseline(ctx context.Context, st store.Store, srv config.Server, opts ...we
 }
 
 func check(ctx context.Context, st store.Store, srv config.Server, baseline bool, opts []webhook.Option) ([]Result, error) {
-	sc, ok := st.(store.Scout)
-	if !ok {
-		return nil, errors.New("checking alerts: this store keeps no alert state")
-	}
 	if err := srv.Validate(); err != nil {
 		return nil, err
 	}
@@ -79,7 +75,7 @@ func check(ctx context.Context, st store.Store, srv config.Server, baseline bool
 	var out []Result
 	var errs []error
 	for _, a := range srv.Alerts {
-		res, err := checkAlert(ctx, st, sc, srv, a, baseline, o, opts)
+		res, err := checkAlert(ctx, st, srv, a, baseline, o, opts)
 		if err != nil {
 			res.Error = err.Error()
 			errs = append(errs, fmt.Errorf("alert %s: %w", a.Name, err))
@@ -89,7 +85,7 @@ func check(ctx context.Context, st store.Store, srv config.Server, baseline bool
 	return out, errors.Join(errs...)
 }
 
-func checkAlert(ctx context.Context, st store.Store, sc store.Scout, srv config.Server, a config.Alert, baseline bool, o *webhook.Settings, opts []webhook.Option) (Result, error) {
+func checkAlert(ctx context.Context, st store.Store, srv config.Server, a config.Alert, baseline bool, o *webhook.Settings, opts []webhook.Option) (Result, error) {
 	res := Result{Alert: a.Name}
 	q, err := a.Filter.CheckedQuery()
 	if err != nil {
@@ -98,7 +94,7 @@ func checkAlert(ctx context.Context, st store.Store, sc store.Scout, srv config.
 	res.Filter = filter.Describe(q)
 	var hook *webhook.Webhook
 	if !baseline {
-		if hook, err = webhook.New(srv, a.Webhook, sc, o.Getenv, opts...); err != nil {
+		if hook, err = webhook.New(srv, a.Webhook, st, o.Getenv, opts...); err != nil {
 			return res, err
 		}
 	}
@@ -110,7 +106,7 @@ func checkAlert(ctx context.Context, st store.Store, sc store.Scout, srv config.
 		for i, r := range rows {
 			keys[i] = r.Record.Key
 		}
-		seen, err := sc.Alerted(ctx, a.Name, keys)
+		seen, err := st.Alerted(ctx, a.Name, keys)
 		if err != nil {
 			return err
 		}
@@ -124,7 +120,7 @@ func checkAlert(ctx context.Context, st store.Store, sc store.Scout, srv config.
 			}
 			id := DeliveryID(a.Name, r.Record.Key)
 			if baseline {
-				if err := sc.MarkAlerted(ctx, a.Name, r.Record.Key, "baseline", o.Now()); err != nil {
+				if err := st.MarkAlerted(ctx, a.Name, r.Record.Key, "baseline", o.Now()); err != nil {
 					return err
 				}
 				res.Fired++
@@ -138,7 +134,7 @@ func checkAlert(ctx context.Context, st store.Store, sc store.Scout, srv config.
 				failed = err
 				continue
 			}
-			if err := sc.MarkAlerted(ctx, a.Name, r.Record.Key, id, o.Now()); err != nil {
+			if err := st.MarkAlerted(ctx, a.Name, r.Record.Key, id, o.Now()); err != nil {
 				return err
 			}
 			res.Fired++
