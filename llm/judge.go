@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"strings"
@@ -33,6 +32,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/nanoscout/nanoscout/config"
+	"github.com/nanoscout/nanoscout/internal/backoff"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -320,10 +320,10 @@ func (j *Judge) complete(ctx context.Context, user string, log *slog.Logger) (op
 	}
 }
 
-// backoff is exponential with jitter: about base·2^attempt, capped.
+// backoff is exponential with jitter: about base·2^attempt, capped
+// (package backoff).
 func (j *Judge) backoff(attempt int) time.Duration {
-	d := min(j.baseBackoff<<min(attempt, 10), maxBackoff)
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return backoff.Jittered(j.baseBackoff, maxBackoff, attempt)
 }
 
 // redact removes the API key from s (endpoints may echo it in errors).

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/nanoscout/nanoscout/collectors"
+	"github.com/nanoscout/nanoscout/internal/backoff"
 )
 
 // MaxBody is the largest response body read; larger bodies are an error.
@@ -248,11 +248,9 @@ func (c *Client) count(f func(*collectors.RequestStats)) {
 	c.mu.Unlock()
 }
 
-// backoff is exponential with full jitter, capped at 10 s.
+// backoff is exponential with jitter, capped at 10 s (package backoff).
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.baseBackoff << min(attempt, 6)
-	d = min(d, 10*time.Second)
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return backoff.Jittered(c.baseBackoff, 10*time.Second, attempt)
 }
 
 // retryAfter reads how long to wait from a 429's headers. It understands

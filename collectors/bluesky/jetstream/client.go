@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/nanoscout/nanoscout/internal/backoff"
 )
 
 // Public Jetstream instances (bluesky-social/jetstream README).
@@ -147,14 +149,10 @@ func (c *Client) Run(ctx context.Context, resume func() int64, sink Sink) error 
 	}
 }
 
-// backoff is a full-jitter exponential delay for the attempt (0-based).
+// backoff is the reconnect delay for the attempt (0-based): exponential
+// from MinBackoff to MaxBackoff, half of it random (package backoff).
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.o.MinBackoff << min(attempt, 20)
-	if d <= 0 || d > c.o.MaxBackoff {
-		d = c.o.MaxBackoff
-	}
-	// Half fixed, half random: never zero, never a thundering herd.
-	return d/2 + time.Duration(c.rand()*float64(d/2))
+	return backoff.Delay(c.o.MinBackoff, c.o.MaxBackoff, attempt, c.rand())
 }
 
 type sinkError struct{ err error }
