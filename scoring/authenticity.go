@@ -243,27 +243,13 @@ func likesPerCommentSignal(l LikesRatioResult, co *Cohort, tier string, bm Bench
 // with the platform's peers; measured only once a cohort is, and only where
 // the platform shows shares.
 func likesPerShareSignal(l LikesRatioResult, co *Cohort, tier, name string) Signal {
-	s := newSignal(SignalLikesPerShare, FlagLikesPerShareOff)
-	norm, peers, ok := peerNorm(co.LikesPerShare, tier, name)
-	switch {
-	case l.Posts == 0:
-		s.Reason = "not measured: no post shows both its likes and its shares"
-		return s
-	case !ok:
-		s.Reason = "not measured: compared with the platform's peers only, once enough of them are measured"
-		return s
-	case l.Likes <= 0 || l.Other <= 0:
-		s.Reason = fmt.Sprintf("not measured: %d likes and %d shares on %s", l.Likes, l.Other, plural(l.Posts, "post"))
-		return s
-	}
-	z, factor, risk := ratioAgainstPeers(l, norm, false)
-	s.Measured, s.Raw, s.Risk = true, l.Ratio, risk
-	s.Reason = fmt.Sprintf("%s likes per share on %s (%d likes, %d shares and quotes), %s× the %s typical of %d %s (z %s, counting noise and the spread between creators allowed for)",
-		num(l.Ratio), plural(l.Posts, "post"), l.Likes, l.Other, num(factor), num(math.Pow(10, norm.Median)), norm.N, peers, num(z))
-	if risk > 0 {
-		s.Reason += ": likes that nobody passes on are often bought"
-	}
-	return s
+	return likesPerPeerSignal(l, co.LikesPerShare, tier, name, likesRatioSpec{
+		signal: SignalLikesPerShare, flag: FlagLikesPerShareOff, others: "shares", counted: "shares and quotes",
+		per: "share", scale: 1, risk: "likes that nobody passes on are often bought",
+		fewPosts: func(posts int) (string, bool) {
+			return "not measured: no post shows both its likes and its shares", posts == 0
+		},
+	})
 }
 
 // likesPerViewSignal compares likes per view with the platform's peers of
@@ -272,25 +258,50 @@ func likesPerShareSignal(l LikesRatioResult, co *Cohort, tier, name string) Sign
 // for likes per comment to tell. Measured once a cohort is, over at least
 // ReachMinPosts posts showing likes and views.
 func likesPerViewSignal(l LikesRatioResult, co *Cohort, tier, name string) Signal {
-	s := newSignal(SignalLikesPerView, FlagLikesPerViewOff)
-	norm, peers, ok := peerNorm(co.LikesPerView, tier, name)
-	switch {
-	case l.Posts < ReachMinPosts:
-		s.Reason = fmt.Sprintf("not measured: %s show likes and views, %d needed", plural(l.Posts, "post"), ReachMinPosts)
+	return likesPerPeerSignal(l, co.LikesPerView, tier, name, likesRatioSpec{
+		signal: SignalLikesPerView, flag: FlagLikesPerViewOff, others: "views", counted: "views",
+		per: "100 views", scale: 100, risk: "likes from accounts that never watched are bought",
+		fewPosts: func(posts int) (string, bool) {
+			return fmt.Sprintf("not measured: %s show likes and views, %d needed", plural(posts, "post"), ReachMinPosts), posts < ReachMinPosts
+		},
+	})
+}
+
+// likesRatioSpec is what tells the likes-per-share and likes-per-view
+// signals apart.
+type likesRatioSpec struct {
+	signal, flag string
+	fewPosts     func(posts int) (reason string, few bool) // too few posts to measure?
+	others       string                                    // the other count, plural ("shares")
+	counted      string                                    // what Other sums ("shares and quotes")
+	per          string                                    // the ratio's unit ("share", "100 views")
+	scale        float64                                   // the ratio's factor for that unit
+	risk         string                                    // why a high ratio is a risk
+}
+
+// likesPerPeerSignal judges likes per another count against the platform's
+// peers of the tier (high side only).
+func likesPerPeerSignal(l LikesRatioResult, norms map[string]Norm, tier, name string, sp likesRatioSpec) Signal {
+	s := newSignal(sp.signal, sp.flag)
+	norm, peers, ok := peerNorm(norms, tier, name)
+	if reason, few := sp.fewPosts(l.Posts); few {
+		s.Reason = reason
 		return s
+	}
+	switch {
 	case !ok:
 		s.Reason = "not measured: compared with the platform's peers only, once enough of them are measured"
 		return s
 	case l.Likes <= 0 || l.Other <= 0:
-		s.Reason = fmt.Sprintf("not measured: %d likes and %d views on %s", l.Likes, l.Other, plural(l.Posts, "post"))
+		s.Reason = fmt.Sprintf("not measured: %d likes and %d %s on %s", l.Likes, l.Other, sp.others, plural(l.Posts, "post"))
 		return s
 	}
 	z, factor, risk := ratioAgainstPeers(l, norm, false)
 	s.Measured, s.Raw, s.Risk = true, l.Ratio, risk
-	s.Reason = fmt.Sprintf("%s likes per 100 views on %s (%d likes, %d views), %s× the %s typical of %d %s (z %s, counting noise and the spread between creators allowed for)",
-		num(100*l.Ratio), plural(l.Posts, "post"), l.Likes, l.Other, num(factor), num(100*math.Pow(10, norm.Median)), norm.N, peers, num(z))
+	s.Reason = fmt.Sprintf("%s likes per %s on %s (%d likes, %d %s), %s× the %s typical of %d %s (z %s, counting noise and the spread between creators allowed for)",
+		num(sp.scale*l.Ratio), sp.per, plural(l.Posts, "post"), l.Likes, l.Other, sp.counted, num(factor), num(sp.scale*math.Pow(10, norm.Median)), norm.N, peers, num(z))
 	if risk > 0 {
-		s.Reason += ": likes from accounts that never watched are bought"
+		s.Reason += ": " + sp.risk
 	}
 	return s
 }
