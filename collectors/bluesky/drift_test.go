@@ -2,12 +2,10 @@ package bluesky
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
-	"strings"
 	"testing"
 
-	"github.com/nanoscout/nanoscout/collectors"
+	"github.com/nanoscout/nanoscout/collectors/internal/fixturetest"
 	"github.com/nanoscout/nanoscout/model"
 )
 
@@ -26,34 +24,10 @@ func mutated(t *testing.T, name string, mod func(v map[string]any)) []byte {
 	return b
 }
 
-func rename(m map[string]any, from, to string) {
-	m[to] = m[from]
-	delete(m, from)
-}
-
 func serve(body []byte) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
-	}
-}
-
-// wantDrift checks that err is a DriftError naming field (and alt, when
-// not empty) and still matches ErrMalformed.
-func wantDrift(t *testing.T, err error, field, alt string) {
-	t.Helper()
-	var d *collectors.DriftError
-	if !errors.As(err, &d) {
-		t.Fatalf("err = %v, want a *collectors.DriftError naming %s", err, field)
-	}
-	if d.Field != field || (alt != "" && d.Alt != alt) {
-		t.Errorf("drift error names %q (alt %q), want %q (alt %q): %v", d.Field, d.Alt, field, alt, err)
-	}
-	if !errors.Is(err, collectors.ErrMalformed) {
-		t.Errorf("drift error does not match ErrMalformed: %v", err)
-	}
-	if !strings.Contains(err.Error(), field) {
-		t.Errorf("message does not name %s: %v", field, err)
 	}
 }
 
@@ -65,13 +39,13 @@ func TestProfileSchemaDrift(t *testing.T) {
 		mod        func(p map[string]any)
 		field, alt string
 	}{
-		"followersCount renamed": {func(p map[string]any) { rename(p, "followersCount", "followers_count") }, "followersCount", "followers_count"},
+		"followersCount renamed": {func(p map[string]any) { fixturetest.Rename(p, "followersCount", "followers_count") }, "followersCount", "followers_count"},
 		"followsCount missing":   {func(p map[string]any) { delete(p, "followsCount") }, "followsCount", ""},
 		"postsCount a string":    {func(p map[string]any) { p["postsCount"] = "321" }, "postsCount", ""},
 		"followersCount null":    {func(p map[string]any) { p["followersCount"] = nil }, "followersCount", ""},
 		"followersCount float":   {func(p map[string]any) { p["followersCount"] = 12.5 }, "followersCount", ""},
 		"followersCount < 0":     {func(p map[string]any) { p["followersCount"] = -3 }, "followersCount", ""},
-		"createdAt renamed":      {func(p map[string]any) { rename(p, "createdAt", "created_at") }, "createdAt", "created_at"},
+		"createdAt renamed":      {func(p map[string]any) { fixturetest.Rename(p, "createdAt", "created_at") }, "createdAt", "created_at"},
 		"handle missing":         {func(p map[string]any) { delete(p, "handle") }, "handle", ""},
 	}
 	for name, tc := range cases {
@@ -81,7 +55,7 @@ func TestProfileSchemaDrift(t *testing.T) {
 			})
 			c := newTestClient(t, testEnv(srv.URL))
 			cr, err := c.Profile(t.Context(), creatorHndl)
-			wantDrift(t, err, tc.field, tc.alt)
+			fixturetest.WantDrift(t, err, tc.field, tc.alt)
 			if cr.ID != "" {
 				t.Errorf("a creator came back with the error: %+v", cr)
 			}
@@ -109,15 +83,15 @@ func TestPostsSchemaDrift(t *testing.T) {
 		mod        func(v map[string]any)
 		field, alt string
 	}{
-		"likeCount renamed":   {func(v map[string]any) { rename(post(v, 2), "likeCount", "like_count") }, "feed[2].post.likeCount", "like_count"},
-		"repostCount renamed": {func(v map[string]any) { rename(post(v, 0), "repostCount", "reposts") }, "feed[0].post.repostCount", ""},
+		"likeCount renamed":   {func(v map[string]any) { fixturetest.Rename(post(v, 2), "likeCount", "like_count") }, "feed[2].post.likeCount", "like_count"},
+		"repostCount renamed": {func(v map[string]any) { fixturetest.Rename(post(v, 0), "repostCount", "reposts") }, "feed[0].post.repostCount", ""},
 		"replyCount a string": {func(v map[string]any) { post(v, 1)["replyCount"] = "4" }, "feed[1].post.replyCount", ""},
-		"quoteCount renamed":  {func(v map[string]any) { rename(post(v, 0), "quoteCount", "quote_count") }, "feed[0].post.quoteCount", "quote_count"},
+		"quoteCount renamed":  {func(v map[string]any) { fixturetest.Rename(post(v, 0), "quoteCount", "quote_count") }, "feed[0].post.quoteCount", "quote_count"},
 		"record.createdAt renamed": {func(v map[string]any) {
-			rename(post(v, 3)["record"].(map[string]any), "createdAt", "created_at")
+			fixturetest.Rename(post(v, 3)["record"].(map[string]any), "createdAt", "created_at")
 		}, "feed[3].post.record.createdAt", "created_at"},
-		"cursor renamed":            {func(v map[string]any) { rename(v, "cursor", "Cursor") }, "cursor", "Cursor"},
-		"cursor renamed nextCursor": {func(v map[string]any) { rename(v, "cursor", "nextCursor") }, "cursor", "nextCursor"},
+		"cursor renamed":            {func(v map[string]any) { fixturetest.Rename(v, "cursor", "Cursor") }, "cursor", "Cursor"},
+		"cursor renamed nextCursor": {func(v map[string]any) { fixturetest.Rename(v, "cursor", "nextCursor") }, "cursor", "nextCursor"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -125,7 +99,7 @@ func TestPostsSchemaDrift(t *testing.T) {
 				"/xrpc/" + nsidGetAuthorFeed: serve(mutated(t, "getAuthorFeed.json", tc.mod)),
 			})
 			pg, err := newTestClient(t, testEnv(srv.URL)).Posts(t.Context(), testCreator, "")
-			wantDrift(t, err, tc.field, tc.alt)
+			fixturetest.WantDrift(t, err, tc.field, tc.alt)
 			if len(pg.Posts) != 0 {
 				t.Errorf("%d posts came back with the error", len(pg.Posts))
 			}
@@ -151,9 +125,9 @@ func TestPostsSchemaDrift(t *testing.T) {
 func TestThreadSchemaDrift(t *testing.T) {
 	body := mutated(t, "getPostThread.json", func(v map[string]any) {
 		reply := v["thread"].(map[string]any)["replies"].([]any)[0].(map[string]any)
-		rename(reply["post"].(map[string]any), "likeCount", "like_count")
+		fixturetest.Rename(reply["post"].(map[string]any), "likeCount", "like_count")
 	})
 	srv := newFakeServer(t, map[string]http.HandlerFunc{"/xrpc/" + nsidGetPostThread: serve(body)})
 	_, err := newTestClient(t, testEnv(srv.URL)).Thread(t.Context(), testCreator, model.Post{Platform: Platform, ID: threadRootID, CreatorID: creatorDID})
-	wantDrift(t, err, "thread.replies[0].post.likeCount", "like_count")
+	fixturetest.WantDrift(t, err, "thread.replies[0].post.likeCount", "like_count")
 }

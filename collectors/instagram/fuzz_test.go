@@ -36,12 +36,8 @@ func FuzzWebProfile(f *testing.F) {
 		}
 		fixturetest.CheckCreator(t, cr)
 		doc := fixturetest.Decode(body)
-		u := []string{"data", "user"}
-		for field, n := range map[string]int64{"edge_followed_by": cr.Followers, "edge_follow": cr.Following, "edge_owner_to_timeline_media": cr.PostsCount} {
-			if !fixturetest.CountAt(doc, n, append(u[:2:2], field, "count")...) {
-				t.Errorf("creator has %s %d, which the input does not hold", field, n)
-			}
-		}
+		fixturetest.CheckCreatorCounts(t, doc, map[string]int64{"edge_followed_by": cr.Followers, "edge_follow": cr.Following, "edge_owner_to_timeline_media": cr.PostsCount},
+			func(field string) []string { return []string{"data", "user", field, "count"} })
 		for _, p := range posts {
 			fixturetest.CheckPost(t, p)
 		}

@@ -171,3 +171,20 @@ func CountAt(doc any, n int64, path ...string) bool {
 	}
 	return false
 }
+
+// CheckCreatorCounts checks that each count a creator came back with (by
+// the input's field name) stands in doc at path(field) — the field at the
+// top when path is nil — so that a field the input lacks is never reported
+// as a count.
+func CheckCreatorCounts(t *testing.T, doc any, counts map[string]int64, path func(field string) []string) {
+	t.Helper()
+	for field, n := range counts {
+		at := []string{field}
+		if path != nil {
+			at = path(field)
+		}
+		if !CountAt(doc, n, at...) {
+			t.Errorf("creator has %s %d, which the input does not hold", field, n)
+		}
+	}
+}
