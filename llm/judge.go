@@ -151,7 +151,7 @@ func New(cfg config.LLM, cache store.LLMCache, getenv func(string) string, opts 
 		hc:          &http.Client{},
 		log:         slog.New(slog.DiscardHandler),
 		now:         time.Now,
-		sleep:       sleep,
+		sleep:       backoff.Sleep,
 		baseBackoff: defaultBackoff,
 		budget:      budget{limit: cfg.MaxTokensPerRun},
 	}
@@ -384,18 +384,4 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 type limitedBody struct {
 	io.Reader
 	io.Closer
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

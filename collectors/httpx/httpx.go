@@ -169,7 +169,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*R
 		}
 		c.count(func(s *collectors.RequestStats) { s.Retries++ })
 		c.log.Debug("retrying", "url", redact(rawURL), "attempt", attempt+1, "wait", wait, "err", lastErr)
-		if err := sleep(ctx, wait); err != nil {
+		if err := backoff.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
@@ -224,7 +224,7 @@ func (c *Client) waitTurn(ctx context.Context) error {
 	until := c.pausedUntil
 	c.mu.Unlock()
 	if d := until.Sub(c.now()); d > 0 {
-		if err := sleep(ctx, d); err != nil {
+		if err := backoff.Sleep(ctx, d); err != nil {
 			return err
 		}
 	}
@@ -334,20 +334,6 @@ func redact(raw string) string {
 
 // Redact is redact for callers outside the package.
 func Redact(raw string) string { return redact(raw) }
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // IsHTML reports whether a body looks like an HTML page (a login wall, an
 // error page) rather than the JSON an API promised.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/internal/backoff"
 	"github.com/nanoscout/nanoscout/sign"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -87,16 +88,7 @@ func Apply(getenv func(string) string, opts ...Option) *Settings {
 		Log:       slog.New(slog.DiscardHandler),
 		Now:       time.Now,
 		UserAgent: "nanoscout/0.1 (+https://github.com/nanoscout/nanoscout)",
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		},
+		Sleep:     backoff.Sleep,
 	}
 	for _, opt := range opts {
 		opt(o)

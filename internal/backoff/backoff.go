@@ -6,6 +6,7 @@
 package backoff
 
 import (
+	"context"
 	"math/rand/v2"
 	"time"
 )
@@ -34,4 +35,20 @@ func Delay(base, max time.Duration, attempt int, r float64) time.Duration {
 // Jittered is Delay with r from math/rand/v2.
 func Jittered(base, max time.Duration, attempt int) time.Duration {
 	return Delay(base, max, attempt, rand.Float64())
+}
+
+// Sleep waits d, or until ctx ends (it then returns ctx's error). A d of
+// zero or less returns at once, with ctx's error if it has one.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -1,7 +1,10 @@
 package backoff
 
 import (
+	"context"
+	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -16,7 +19,7 @@ func TestExponential(t *testing.T) {
 		{250 * time.Millisecond, 10 * time.Second, 3, 2 * time.Second},
 		{250 * time.Millisecond, 10 * time.Second, 6, 10 * time.Second}, // 16 s, capped
 		{time.Second, time.Minute, 5, 32 * time.Second},
-		{time.Second, time.Minute, 62, time.Minute},  // overflows
+		{time.Second, time.Minute, 62, time.Minute},   // overflows
 		{time.Second, time.Minute, 1000, time.Minute}, // far past the overflow
 		{time.Millisecond, time.Hour, 10, 1024 * time.Millisecond},
 		{0, time.Second, 3, time.Second},
@@ -43,4 +46,23 @@ func TestDelayIsHalfFixedHalfRandom(t *testing.T) {
 			t.Errorf("attempt %d: %v outside [%v, %v)", attempt, got, d/2, d)
 		}
 	}
+}
+
+func TestSleep(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		if err := Sleep(t.Context(), 3*time.Second); err != nil || time.Since(start) != 3*time.Second {
+			t.Errorf("Sleep(3s) = %v after %v", err, time.Since(start))
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start = time.Now()
+		if err := Sleep(ctx, time.Minute); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != time.Second {
+			t.Errorf("Sleep past the deadline = %v after %v", err, time.Since(start))
+		}
+		if err := Sleep(ctx, 0); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Sleep(0) on an ended context = %v", err)
+		}
+	})
 }

@@ -95,7 +95,7 @@ func New(o Options) (*Client, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Client{o: o, sleep: sleepCtx, rand: rand.Float64}, nil
+	return &Client{o: o, sleep: backoff.Sleep, rand: rand.Float64}, nil
 }
 
 // SubscribeURL is the URL a dial to host asks for, resuming at cursor (0 =
@@ -206,16 +206,5 @@ func (c *Client) session(ctx context.Context, host string, cursor int64, sink Si
 		if err := sink.Event(ctx, ev); err != nil {
 			return n, sinkError{err}
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
