@@ -852,6 +852,16 @@ func intParam(v url.Values, name string, def, hi int) (int, error) {
 	return min(n, hi), nil
 }
 
+// limitOnly reads the limit parameter (def when absent, at most hi) of a
+// request that takes no other parameter.
+func limitOnly(v url.Values, def, hi int) (int, error) {
+	limit, err := intParam(v, "limit", def, hi)
+	if err == nil {
+		err = onlyParams(v, "limit")
+	}
+	return limit, err
+}
+
 func onlyParams(v url.Values, names ...string) error {
 	for name := range v {
 		if !slices.Contains(names, name) {
@@ -862,11 +872,7 @@ func onlyParams(v url.Values, names ...string) error {
 }
 
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) error {
-	v := r.URL.Query()
-	limit, err := intParam(v, "limit", 20, 200)
-	if err == nil {
-		err = onlyParams(v, "limit")
-	}
+	limit, err := limitOnly(r.URL.Query(), 20, 200)
 	if err != nil {
 		return err
 	}
@@ -893,11 +899,7 @@ func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) error {
-	v := r.URL.Query()
-	limit, err := intParam(v, "limit", 50, 500)
-	if err == nil {
-		err = onlyParams(v, "limit")
-	}
+	limit, err := limitOnly(r.URL.Query(), 50, 500)
 	if err != nil {
 		return err
 	}

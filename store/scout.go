@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -320,3 +323,25 @@ func KeywordTokens(keyword string) []string {
 	}
 	return fields
 }
+
+// NewID returns a random id (16 hex digits) for a shortlist or an outreach
+// event; both backends use it.
+func NewID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ShortlistName is a shortlist's name as stored: trimmed; an empty one is
+// ErrInvalid.
+func ShortlistName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", fmt.Errorf("shortlist name is empty: %w", ErrInvalid)
+	}
+	return name, nil
+}
+
+// ScoutNow is the scout data's clock, in the milliseconds MongoDB keeps, so
+// that both backends return the same times.
+func ScoutNow() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }

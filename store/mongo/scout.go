@@ -2,8 +2,6 @@ package mongo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -371,34 +369,17 @@ func (d itemDoc) item() store.ShortlistItem {
 
 func itemID(listID, creatorKey string) string { return listID + "|" + creatorKey }
 
-func newID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// now is the scout data's clock, in the milliseconds MongoDB keeps.
-func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
-
-func checkName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return "", fmt.Errorf("shortlist name is empty: %w", store.ErrInvalid)
-	}
-	return name, nil
-}
-
 // CreateShortlist stores a new, empty list.
 func (s *Store) CreateShortlist(ctx context.Context, name string) (store.Shortlist, error) {
-	name, err := checkName(name)
+	name, err := store.ShortlistName(name)
 	if err != nil {
 		return store.Shortlist{}, err
 	}
 	if _, err := s.scoutState(ctx); err != nil {
 		return store.Shortlist{}, err
 	}
-	t := now()
-	d := shortlistDoc{ID: newID(), Name: name, CreatedAt: t, UpdatedAt: t}
+	t := store.ScoutNow()
+	d := shortlistDoc{ID: store.NewID(), Name: name, CreatedAt: t, UpdatedAt: t}
 	if _, err := s.db.Collection(colShortlists).InsertOne(ctx, d); err != nil {
 		return store.Shortlist{}, fmt.Errorf("creating shortlist %q: %w", name, err)
 	}
@@ -407,12 +388,12 @@ func (s *Store) CreateShortlist(ctx context.Context, name string) (store.Shortli
 
 // RenameShortlist renames a list.
 func (s *Store) RenameShortlist(ctx context.Context, id, name string) error {
-	name, err := checkName(name)
+	name, err := store.ShortlistName(name)
 	if err != nil {
 		return err
 	}
 	res, err := s.db.Collection(colShortlists).UpdateOne(ctx, byID(id),
-		bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: name}, {Key: "updatedAt", Value: now()}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: name}, {Key: "updatedAt", Value: store.ScoutNow()}}}})
 	if err == nil && res.MatchedCount == 0 {
 		err = store.ErrNotFound
 	}
@@ -481,7 +462,7 @@ func (s *Store) ListShortlists(ctx context.Context) ([]store.Shortlist, error) {
 
 // AddToShortlist adds creators with status new, keeping existing items.
 func (s *Store) AddToShortlist(ctx context.Context, id string, creatorKeys ...string) error {
-	t := now()
+	t := store.ScoutNow()
 	res, err := s.db.Collection(colShortlists).UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "updatedAt", Value: t}}}})
 	if err == nil && res.MatchedCount == 0 {
 		err = store.ErrNotFound
@@ -509,7 +490,7 @@ func (s *Store) UpdateShortlistItem(ctx context.Context, id, creatorKey string, 
 	if u.Status != nil && !store.ValidOutreach(*u.Status) {
 		return fmt.Errorf("updating %q on shortlist %q: outreach status %q: %w", creatorKey, id, *u.Status, store.ErrInvalid)
 	}
-	at := now()
+	at := store.ScoutNow()
 	set := bson.D{{Key: "updatedAt", Value: at}}
 	if u.Notes != nil {
 		set = append(set, bson.E{Key: "notes", Value: *u.Notes})
@@ -528,7 +509,7 @@ func (s *Store) UpdateShortlistItem(ctx context.Context, id, creatorKey string, 
 		// Insert-only, with a unique id that sorts by time: no transaction
 		// is needed (FerretDB has none), and no change overwrites another.
 		_, err = s.db.Collection(colOutreach).InsertOne(ctx, outreachDoc{
-			ID: fmt.Sprintf("%019d-%s", time.Now().UnixNano(), newID()), ListID: id, CreatorKey: creatorKey,
+			ID: fmt.Sprintf("%019d-%s", time.Now().UnixNano(), store.NewID()), ListID: id, CreatorKey: creatorKey,
 			From: old.Status, To: *u.Status, At: at,
 		})
 	}

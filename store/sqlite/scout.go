@@ -2,10 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,34 +154,16 @@ func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
 
 var _ store.Scout = (*Store)(nil)
 
-func newID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
-// scoutNow is the scout data's clock, in milliseconds as the MongoDB backend
-// keeps it, so both backends return the same times.
-func scoutNow() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
-
-func checkName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return "", fmt.Errorf("shortlist name is empty: %w", store.ErrInvalid)
-	}
-	return name, nil
-}
 
 // CreateShortlist stores a new, empty list.
 func (s *Store) CreateShortlist(ctx context.Context, name string) (store.Shortlist, error) {
-	name, err := checkName(name)
+	name, err := store.ShortlistName(name)
 	if err != nil {
 		return store.Shortlist{}, err
 	}
-	now := scoutNow()
-	l := store.Shortlist{ID: newID(), Name: name, CreatedAt: now, UpdatedAt: now}
+	now := store.ScoutNow()
+	l := store.Shortlist{ID: store.NewID(), Name: name, CreatedAt: now, UpdatedAt: now}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO shortlists(id, name, created_at, updated_at) VALUES(?, ?, ?, ?)`,
 			l.ID, l.Name, micros(now), micros(now))
@@ -219,11 +199,11 @@ func cmpErr(err, otherwise error) error {
 
 // RenameShortlist renames a list.
 func (s *Store) RenameShortlist(ctx context.Context, id, name string) error {
-	name, err := checkName(name)
+	name, err := store.ShortlistName(name)
 	if err != nil {
 		return err
 	}
-	if err := s.execOne(ctx, `UPDATE shortlists SET name = ?, updated_at = ? WHERE id = ?`, name, micros(scoutNow()), id); err != nil {
+	if err := s.execOne(ctx, `UPDATE shortlists SET name = ?, updated_at = ? WHERE id = ?`, name, micros(store.ScoutNow()), id); err != nil {
 		return fmt.Errorf("renaming shortlist %q: %w", id, err)
 	}
 	return nil
@@ -296,7 +276,7 @@ func (s *Store) ListShortlists(ctx context.Context) ([]store.Shortlist, error) {
 
 // AddToShortlist adds creators with status new, keeping existing items.
 func (s *Store) AddToShortlist(ctx context.Context, id string, creatorKeys ...string) error {
-	now := micros(scoutNow())
+	now := micros(store.ScoutNow())
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE shortlists SET updated_at = ? WHERE id = ?`, now, id)
 		if err != nil {
@@ -345,7 +325,7 @@ func (s *Store) UpdateShortlistItem(ctx context.Context, id, creatorKey string, 
 		if err != nil {
 			return err
 		}
-		at := micros(scoutNow())
+		at := micros(store.ScoutNow())
 		if _, err := tx.ExecContext(ctx, `UPDATE shortlist_items SET notes = coalesce(?, notes), status = coalesce(?, status), updated_at = ?
 			WHERE list_id = ? AND creator_key = ?`, notes, status, at, id, creatorKey); err != nil {
 			return err
