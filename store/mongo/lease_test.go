@@ -1,7 +1,6 @@
 package mongo
 
 import (
-	"os"
 	"testing"
 
 	"github.com/nanoscout/nanoscout/store"
@@ -10,17 +9,6 @@ import (
 
 func TestLeasesFerretDB(t *testing.T) {
 	storetest.RunLeases(t, func(t *testing.T) store.Store { return openDB(t, ferretURI) })
-}
-
-// TestLeasesMongoDB runs the lease suite against a real MongoDB when
-// NANOSCOUT_TEST_MONGO_URI is set.
-func TestLeasesMongoDB(t *testing.T) {
-	uri := os.Getenv("NANOSCOUT_TEST_MONGO_URI")
-	if uri == "" {
-		t.Skip("NANOSCOUT_TEST_MONGO_URI not set")
-	}
-	storetest.RunLeases(t, func(t *testing.T) store.Store { return openDB(t, uri) })
-	storetest.RunPrune(t, func(t *testing.T) store.Store { return openDB(t, uri) })
 }
 
 // TestClaimFireTwoClients races claimers on three clients of one database

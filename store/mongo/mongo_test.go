@@ -47,14 +47,14 @@ func TestConformanceFerretDB(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openDB(t, ferretURI) })
 }
 
-// TestConformanceMongoDB runs the suite against a real MongoDB when
-// NANOSCOUT_TEST_MONGO_URI is set, e.g. mongodb://localhost:27017.
+// TestConformanceMongoDB runs every conformance suite against a real MongoDB
+// when NANOSCOUT_TEST_MONGO_URI is set, e.g. mongodb://localhost:27017.
 func TestConformanceMongoDB(t *testing.T) {
 	uri := os.Getenv("NANOSCOUT_TEST_MONGO_URI")
 	if uri == "" {
 		t.Skip("NANOSCOUT_TEST_MONGO_URI not set")
 	}
-	storetest.Run(t, func(t *testing.T) store.Store { return openDB(t, uri) })
+	storetest.RunAll(t, func(t *testing.T) store.Store { return openDB(t, uri) })
 }
 
 func TestSchemaVersion(t *testing.T) {

@@ -1,7 +1,6 @@
 package mongo
 
 import (
-	"os"
 	"testing"
 
 	"github.com/nanoscout/nanoscout/store"
@@ -10,12 +9,4 @@ import (
 
 func TestPostSnapshotsFerretDB(t *testing.T) {
 	storetest.RunPostSnapshots(t, func(t *testing.T) store.Store { return openDB(t, ferretURI) })
-}
-
-func TestPostSnapshotsMongoDB(t *testing.T) {
-	uri := os.Getenv("NANOSCOUT_TEST_MONGO_URI")
-	if uri == "" {
-		t.Skip("NANOSCOUT_TEST_MONGO_URI not set")
-	}
-	storetest.RunPostSnapshots(t, func(t *testing.T) store.Store { return openDB(t, uri) })
 }
