@@ -121,18 +121,8 @@ func withSecrets(e *collectors.Env) {
 }
 
 func testEnv(base string, opts ...envOption) collectors.Env {
-	e := collectors.Env{
-		Config: collectors.PlatformConfig{
-			BaseURL:       base + "/", // trailing slash must be tolerated
-			RatePerSecond: 1000,
-			Burst:         100,
-			Timeout:       2 * time.Second,
-			MaxRetries:    2,
-			MaxRetryWait:  5 * time.Second,
-		},
-		UserAgent: testUA,
-		Getenv:    func(string) string { return "" },
-	}
+	e := fixturetest.Env(base+"/", testUA) // trailing slash must be tolerated
+	e.Config.MaxRetryWait = 5 * time.Second
 	for _, o := range opts {
 		o(&e)
 	}

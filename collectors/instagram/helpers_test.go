@@ -190,18 +190,7 @@ func withGraph(base string) envOption {
 
 // testEnv is a fast config pointed at the test server.
 func testEnv(base string, opts ...envOption) collectors.Env {
-	e := collectors.Env{
-		Config: collectors.PlatformConfig{
-			BaseURL:       base + prefix + "/", // trailing slash on purpose
-			RatePerSecond: 1000,
-			Burst:         100,
-			Timeout:       2 * time.Second,
-			MaxRetries:    2,
-			MaxRetryWait:  3 * time.Second,
-		},
-		UserAgent: testUA,
-		Getenv:    func(string) string { return "" },
-	}
+	e := fixturetest.Env(base+prefix+"/", testUA) // trailing slash on purpose
 	for _, o := range opts {
 		o(&e)
 	}

@@ -96,18 +96,7 @@ const testUA = "nanoscout-test/1.0 (+https://example.invalid)"
 
 // testEnv is a fast config pointed at base: no real rate limit, short waits.
 func testEnv(base string) collectors.Env {
-	return collectors.Env{
-		Config: collectors.PlatformConfig{
-			BaseURL:       base + "/", // trailing slash on purpose
-			RatePerSecond: 1000,
-			Burst:         100,
-			Timeout:       2 * time.Second,
-			MaxRetries:    2,
-			MaxRetryWait:  3 * time.Second,
-		},
-		UserAgent: testUA,
-		Getenv:    func(string) string { return "" },
-	}
+	return fixturetest.Env(base+"/", testUA) // trailing slash on purpose
 }
 
 // newTestCollector builds the collector through the registry, as the

@@ -133,17 +133,9 @@ func routes(t *testing.T, m map[string][]byte) func(http.ResponseWriter, *http.R
 }
 
 func testEnv(base string) collectors.Env {
-	return collectors.Env{
-		Config: collectors.PlatformConfig{
-			BaseURL:       base,
-			RatePerSecond: 1000,
-			Burst:         1000,
-			Timeout:       2 * time.Second,
-			MaxRetries:    2,
-			MaxRetryWait:  2 * time.Second,
-		},
-		UserAgent: testUA,
-	}
+	e := fixturetest.Env(base, testUA)
+	e.Config.Burst, e.Config.MaxRetryWait = 1000, 2*time.Second
+	return e
 }
 
 func newTestCollector(t *testing.T, env collectors.Env) *Collector {

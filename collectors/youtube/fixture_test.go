@@ -110,25 +110,15 @@ func testEnv(base, key string, options map[string]string) collectors.Env {
 	for k, v := range options {
 		opts[k] = v
 	}
-	return collectors.Env{
-		Config: collectors.PlatformConfig{
-			BaseURL:       base + "/", // trailing slash on purpose
-			RatePerSecond: 1000,
-			Burst:         100,
-			Timeout:       2 * time.Second,
-			MaxRetries:    2,
-			MaxRetryWait:  3 * time.Second,
-			Credentials:   map[string]string{"api_key": "YOUTUBE_API_KEY"},
-			Options:       opts,
-		},
-		UserAgent: testUA,
-		Getenv: func(name string) string {
-			if name == "YOUTUBE_API_KEY" {
-				return key
-			}
-			return ""
-		},
+	e := fixturetest.Env(base+"/", testUA) // trailing slash on purpose
+	e.Config.Credentials, e.Config.Options = map[string]string{"api_key": "YOUTUBE_API_KEY"}, opts
+	e.Getenv = func(name string) string {
+		if name == "YOUTUBE_API_KEY" {
+			return key
+		}
+		return ""
 	}
+	return e
 }
 
 var testNow = time.Date(2026, 8, 2, 12, 0, 0, 0, time.UTC)

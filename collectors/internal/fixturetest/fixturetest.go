@@ -14,6 +14,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/nanoscout/nanoscout/collectors"
 )
 
 // Read returns testdata/<name>, failing the test when it cannot be read.
@@ -105,4 +108,22 @@ func (s *Server) Requests() []*http.Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]*http.Request(nil), s.reqs...)
+}
+
+// Env is a collector environment for tests against a local server at
+// baseURL: fast rate limits, 2 s timeouts, two retries waiting at most 3 s,
+// no secrets. Tests adjust what they need.
+func Env(baseURL, userAgent string) collectors.Env {
+	return collectors.Env{
+		Config: collectors.PlatformConfig{
+			BaseURL:       baseURL,
+			RatePerSecond: 1000,
+			Burst:         100,
+			Timeout:       2 * time.Second,
+			MaxRetries:    2,
+			MaxRetryWait:  3 * time.Second,
+		},
+		UserAgent: userAgent,
+		Getenv:    func(string) string { return "" },
+	}
 }
