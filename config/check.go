@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -82,4 +83,12 @@ func fmtDur(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
+}
+
+// orDefault sets *p to def when it is unset: empty, zero or negative.
+func orDefault[T cmp.Ordered](p *T, def T) {
+	var zero T
+	if *p <= zero {
+		*p = def
+	}
 }

@@ -310,12 +310,8 @@ func mustMarshal(n *yaml.Node) []byte {
 // fill sets what the defaults file leaves empty (the data directory) and
 // the section defaults, so no caller has to apply them.
 func (c *Config) fill() {
-	if c.DataDir == "" {
-		c.DataDir = DefaultDataDir()
-	}
-	if c.Mongo.Database == "" {
-		c.Mongo.Database = "nanoscout"
-	}
+	orDefault(&c.DataDir, DefaultDataDir())
+	orDefault(&c.Mongo.Database, "nanoscout")
 	c.Schedule = c.Schedule.WithDefaults()
 	c.Server = c.Server.WithDefaults()
 	c.LLM = c.LLM.WithDefaults()

@@ -61,30 +61,14 @@ const (
 
 // WithDefaults returns l with every unset field at its default.
 func (l LLM) WithDefaults() LLM {
-	if l.BaseURL == "" {
-		l.BaseURL = DefaultLLMBaseURL
-	}
-	if l.APIKeyEnv == "" {
-		l.APIKeyEnv = DefaultLLMAPIKeyEnv
-	}
-	if l.Timeout <= 0 {
-		l.Timeout = DefaultLLMTimeout
-	}
-	if l.MaxRetries <= 0 {
-		l.MaxRetries = DefaultLLMMaxRetries
-	}
-	if l.MaxTokensPerRun <= 0 {
-		l.MaxTokensPerRun = DefaultLLMMaxTokensPerRun
-	}
-	if l.MaxAnswerTokens <= 0 {
-		l.MaxAnswerTokens = DefaultLLMMaxAnswerTokens
-	}
-	if l.SampleCaptions <= 0 {
-		l.SampleCaptions = DefaultLLMSampleCaptions
-	}
-	if l.SampleComments <= 0 {
-		l.SampleComments = DefaultLLMSampleComments
-	}
+	orDefault(&l.BaseURL, DefaultLLMBaseURL)
+	orDefault(&l.APIKeyEnv, DefaultLLMAPIKeyEnv)
+	orDefault(&l.Timeout, DefaultLLMTimeout)
+	orDefault(&l.MaxRetries, DefaultLLMMaxRetries)
+	orDefault(&l.MaxTokensPerRun, DefaultLLMMaxTokensPerRun)
+	orDefault(&l.MaxAnswerTokens, DefaultLLMMaxAnswerTokens)
+	orDefault(&l.SampleCaptions, DefaultLLMSampleCaptions)
+	orDefault(&l.SampleComments, DefaultLLMSampleComments)
 	return l
 }
 

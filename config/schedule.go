@@ -99,21 +99,11 @@ const (
 
 // WithDefaults returns s with its defaults filled in.
 func (s Schedule) WithDefaults() Schedule {
-	if s.MetricsAddr == "" {
-		s.MetricsAddr = DefaultMetricsAddr
-	}
-	if s.Timezone == "" {
-		s.Timezone = "Local"
-	}
-	if s.LeaseTTL <= 0 {
-		s.LeaseTTL = DefaultLeaseTTL
-	}
-	if s.ShutdownTimeout <= 0 {
-		s.ShutdownTimeout = DefaultShutdownTimeout
-	}
-	if s.Unfinished == "" {
-		s.Unfinished = "resume"
-	}
+	orDefault(&s.MetricsAddr, DefaultMetricsAddr)
+	orDefault(&s.Timezone, "Local")
+	orDefault(&s.LeaseTTL, DefaultLeaseTTL)
+	orDefault(&s.ShutdownTimeout, DefaultShutdownTimeout)
+	orDefault(&s.Unfinished, "resume")
 	return s
 }
 
@@ -130,12 +120,8 @@ func (s Schedule) JobNames() []string {
 // Location is the job's time zone: its own, else the schedule's.
 func (s Schedule) Location(j Job) (*time.Location, error) {
 	name := j.Timezone
-	if name == "" {
-		name = s.Timezone
-	}
-	if name == "" {
-		name = "Local"
-	}
+	orDefault(&name, s.Timezone)
+	orDefault(&name, "Local")
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("time zone %q: %w", name, err)

@@ -142,33 +142,17 @@ const (
 
 // WithDefaults returns s with every unset field at its default.
 func (s Server) WithDefaults() Server {
-	if s.Addr == "" {
-		s.Addr = DefaultServerAddr
-	}
-	if s.TokenEnv == "" {
-		s.TokenEnv = DefaultTokenEnv
-	}
-	if s.PageSize <= 0 {
-		s.PageSize = DefaultPageSize
-	}
-	if s.MaxPageSize <= 0 {
-		s.MaxPageSize = DefaultMaxPageSize
-	}
+	orDefault(&s.Addr, DefaultServerAddr)
+	orDefault(&s.TokenEnv, DefaultTokenEnv)
+	orDefault(&s.PageSize, DefaultPageSize)
+	orDefault(&s.MaxPageSize, DefaultMaxPageSize)
 	s.PageSize = min(s.PageSize, s.MaxPageSize)
 	hooks := make(map[string]Webhook, len(s.Webhooks))
 	for name, h := range s.Webhooks {
-		if h.Timeout <= 0 {
-			h.Timeout = defaultHookTimeout
-		}
-		if h.MaxAttempts <= 0 {
-			h.MaxAttempts = defaultHookAttempts
-		}
-		if h.Backoff <= 0 {
-			h.Backoff = defaultHookBackoff
-		}
-		if h.BatchSize <= 0 {
-			h.BatchSize = defaultHookBatchSize
-		}
+		orDefault(&h.Timeout, defaultHookTimeout)
+		orDefault(&h.MaxAttempts, defaultHookAttempts)
+		orDefault(&h.Backoff, defaultHookBackoff)
+		orDefault(&h.BatchSize, defaultHookBatchSize)
 		hooks[name] = h
 	}
 	s.Webhooks = hooks
