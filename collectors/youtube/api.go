@@ -17,6 +17,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/collectors/httpx"
+	"github.com/nanoscout/nanoscout/collectors/internal/fields"
 )
 
 // Data API resources and their names in errors.
@@ -448,7 +449,7 @@ type searchListResponse struct {
 func statCount(stats map[string]json.RawMessage, field, what, owner string) (*int64, error) {
 	raw, ok := stats[field]
 	if !ok || string(bytes.TrimSpace(raw)) == "null" {
-		if k := similarKey(stats, field); k != "" {
+		if k := fields.SimilarKey(stats, field); k != "" {
 			return nil, drift(what, owner, "statistics."+field, k, "")
 		}
 		return nil, nil
@@ -471,28 +472,6 @@ func statCount(stats map[string]json.RawMessage, field, what, owner string) (*in
 // not empty) or, when got is not empty, of the wrong type.
 func drift(what, owner, field, alt, got string) error {
 	return &collectors.DriftError{Where: "youtube " + what + ": " + owner, Field: field, Alt: alt, Got: got}
-}
-
-// similarKey returns a key of m, other than field itself, that names the
-// same thing in another spelling (case, '_' or '-'), or "".
-func similarKey(m map[string]json.RawMessage, field string) string {
-	want := normKey(field)
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if k != field && normKey(k) == want {
-			return k
-		}
-	}
-	return ""
-}
-
-func normKey(s string) string {
-	s = strings.ToLower(s)
-	return strings.NewReplacer("_", "", "-", "").Replace(s)
 }
 
 // statBool reads a boolean of a statistics object (hiddenSubscriberCount);
