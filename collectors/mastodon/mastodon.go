@@ -273,20 +273,7 @@ func contextComments(sc statusContext, cr model.Creator, p model.Post) []model.C
 			parent[s.ID] = *s.InReplyToID
 		}
 	}
-	depths := map[string]int{p.ID: 0}
-	var depth func(id string, seen int) int
-	depth = func(id string, seen int) int {
-		if d, ok := depths[id]; ok {
-			return d
-		}
-		par, ok := parent[id]
-		if !ok || seen > len(parent) { // unknown status, or a cycle
-			return 1
-		}
-		d := depth(par, seen+1) + 1
-		depths[id] = d
-		return d
-	}
+	depth := collectors.ReplyDepths(p.ID, 0, parent)
 	out := make([]model.Comment, 0, len(sc.Descendants))
 	for _, s := range sc.Descendants {
 		if s.isReblog() || s.ID == "" || s.ID == p.ID {
@@ -300,7 +287,7 @@ func contextComments(sc statusContext, cr model.Creator, p model.Post) []model.C
 			AuthorHandle: s.Account.Acct,
 			Text:         HTMLToText(s.Content),
 			CreatedAt:    s.CreatedAt,
-			Depth:        depth(s.ID, 0),
+			Depth:        depth(s.ID),
 			ByCreator:    cr.ID != "" && s.Account.ID == cr.ID,
 			Likes:        model.N(s.FavouritesCount),
 		}

@@ -90,20 +90,7 @@ func (c *Collector) replies(tc comment, rs []comment, postID string, cr model.Cr
 	for _, r := range rs {
 		parent[string(r.CID)] = replyParent(r, topID)
 	}
-	depths := map[string]int{topID: 1}
-	var depth func(id string, hops int) int
-	depth = func(id string, hops int) int {
-		if d, ok := depths[id]; ok {
-			return d
-		}
-		par, ok := parent[id]
-		if !ok || hops > len(parent) { // not read, or a cycle
-			return 2
-		}
-		d := depth(par, hops+1) + 1
-		depths[id] = d
-		return d
-	}
+	depth := collectors.ReplyDepths(topID, 1, parent)
 	var out []model.Comment
 	for _, r := range rs {
 		id := string(r.CID)
@@ -111,7 +98,7 @@ func (c *Collector) replies(tc comment, rs []comment, postID string, cr model.Cr
 			continue
 		}
 		seen[id] = true
-		out = append(out, c.toComment(r, postID, parent[id], depth(id, 0), cr))
+		out = append(out, c.toComment(r, postID, parent[id], depth(id), cr))
 	}
 	return out
 }
