@@ -53,7 +53,7 @@ func (m *CommentModel) Info() CommentModelInfo { return m.info }
 func (m *CommentModel) logit(author, text string) float64 {
 	sc := scratchPool.Get().(*scratch)
 	extract(sc, author, text)
-	z := m.bias + m.groupSum(sc.text, 1) + m.groupSum(sc.author, authorScale)
+	z := m.bias + m.groupSum(sc.text, 1) + m.groupSum(sc.chars, 1) + m.groupSum(sc.author, authorScale)
 	for _, b := range sc.meta {
 		z += float64(m.w[b])
 	}

@@ -60,6 +60,9 @@ func docOf(sc *scratch, c LabeledComment) doc {
 	if n := len(sc.text); n > 0 {
 		add(sc.text, 1/math.Sqrt(float64(n)))
 	}
+	if n := len(sc.chars); n > 0 {
+		add(sc.chars, 1/math.Sqrt(float64(n)))
+	}
 	if n := len(sc.author); n > 0 {
 		add(sc.author, authorScale/math.Sqrt(float64(n)))
 	}

@@ -23,11 +23,12 @@ func TestCommentLeaveOneVideoOutTarget(t *testing.T) {
 	if len(folds) != 3 {
 		t.Fatalf("%d folds, want one per video (3)", len(folds))
 	}
-	// Floors a little under what the shipped options reach (0.968, 0.948,
-	// 0.926; pooled 0.945): the goal is 0.95 on every video, which
-	// LMFAO misses (its labels count "like this comment" begging as spam,
-	// which the other two videos hardly contain).
-	floor := map[string]float64{"Youtube01-Psy": 0.96, "Youtube02-KatyPerry": 0.94, "Youtube03-LMFAO": 0.92}
+	// Floors a little under what the shipped options reach (0.968, 0.965,
+	// 0.933; pooled 0.953): the goal is 0.95 on every video, which
+	// LMFAO misses (its labels count "like this comment" begging and
+	// "check out this video on youtube:" share stubs as spam, which the
+	// other two videos hardly contain).
+	floor := map[string]float64{"Youtube01-Psy": 0.96, "Youtube02-KatyPerry": 0.955, "Youtube03-LMFAO": 0.925}
 	for _, f := range folds {
 		t.Logf("held out %-20s train %4d  λ=%-6g %v", f.Held, f.Train, f.Lambda, f.Metrics)
 		if f.Metrics.F1 < floor[f.Held] {
@@ -35,8 +36,8 @@ func TestCommentLeaveOneVideoOutTarget(t *testing.T) {
 		}
 	}
 	t.Logf("pooled %v", pooled)
-	if pooled.F1 < 0.94 {
-		t.Errorf("pooled F1 %.4f < 0.94", pooled.F1)
+	if pooled.F1 < 0.95 {
+		t.Errorf("pooled F1 %.4f < 0.95", pooled.F1)
 	}
 }
 

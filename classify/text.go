@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"math/bits"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,7 +16,7 @@ import (
 // model file, and a model built for another version is refused, so a change
 // here cannot silently pair with stale weights. Bump it with any change to
 // normalisation, tokenisation or hashing, then run make train.
-const featureVersion = 2
+const featureVersion = 3
 
 const (
 	hashBits   = 20
@@ -93,12 +94,14 @@ func metaBuckets(name string, n int) []uint32 {
 	return out
 }
 
-// features is the extracted feature set of one comment, in three groups
-// that are scaled differently: text (words, bigrams, character 3–5-grams,
-// URL hosts), each occurrence 1/√n; author-name tokens, each
-// authorScale/√n; meta features, 1 each.
+// features is the extracted feature set of one comment, in four groups
+// that are scaled differently: text (words, bigrams, URL hosts, the
+// call-to-action token), each occurrence 1/√n of the group; character
+// 3–5-grams, each 1/√n of theirs (a comment has about three times more of
+// them than words, so in one group they drowned the words); author-name
+// tokens, each authorScale/√n; meta features, 1 each.
 type features struct {
-	text, author, meta []uint32
+	text, chars, author, meta []uint32
 }
 
 // scratch holds the reusable buffers of one extraction.
@@ -109,7 +112,7 @@ type scratch struct {
 }
 
 func (s *scratch) reset() {
-	s.text, s.author, s.meta = s.text[:0], s.author[:0], s.meta[:0]
+	s.text, s.chars, s.author, s.meta = s.text[:0], s.chars[:0], s.author[:0], s.meta[:0]
 }
 
 type textStats struct {
@@ -658,7 +661,7 @@ func extract(sc *scratch, author, text string) {
 				for _, c := range win[5-k:] {
 					h = hashRune(h, c)
 				}
-				sc.text = append(sc.text, bucket(h))
+				sc.chars = append(sc.chars, bucket(h))
 			}
 		}
 		push(' ')
@@ -707,8 +710,12 @@ func extract(sc *scratch, author, text string) {
 		sc.meta = append(sc.meta, metaCaps[k])
 	}
 	sc.meta = append(sc.meta, metaDigits[min(bits.Len(uint(st.digits)), len(metaDigits)-1)])
-	if sc.isBait(t) {
+	bait := sc.isBait(t) // leaves t in sc.buf
+	if bait {
 		sc.meta = append(sc.meta, metaBait)
+	}
+	if bait || promoRe.Match(sc.buf) {
+		sc.text = append(sc.text, ctaToken)
 	}
 	switch {
 	case len(sc.runes) == 0:
@@ -735,6 +742,30 @@ var baitBytes = func() [][]byte {
 	return out
 }()
 
+// ctaToken is one text token for a call to action: a request for likes
+// (engagement bait) or to look at, subscribe to or follow something of the
+// writer's (self-promotion). Both are spam by YouTube's policy, and one
+// token lets what the training videos teach about the common one (channel
+// promotion) carry over to the other (like-begging), which is rare in some
+// videos and frequent in others. It is a text token, weighed 1/√n like the
+// words, not a meta feature, so it adds to the words around it instead of
+// replacing them.
+var ctaToken = bucket(hashString(hashStart(kindMeta), "promo-token"))
+
+// promoRe matches self-promotion in normalised, lower-cased text with every
+// URL replaced: a request to look at, subscribe to or follow something the
+// writer owns or points to ("check out my channel", "please visit our
+// page", "sub me", "take a look at this video on youtube:", which is what
+// YouTube's share button writes), or a first-person pointer to the writer's
+// own channel, videos, covers or profile ("my new channel"). Of "me", only
+// "follow me", "sub me", "subscribe to me" and "add me" count: "you're
+// gonna hear me roar" is a lyric.
+var promoRe = regexp.MustCompile(`\b(?:check(?:ing)? out|checkout|check|take a look|have a look|look at|look up|watch|visit|see|view|sub to|sub 2|subscribe(?: to)?|subscribing|follow|listen to|come to|go to|click|search|support|share)\W+(?:\w+\W+){0,3}?(?:my|our|this video on|this playlist|this channel)\b` +
+	`|\b(?:sub|subscribe to|subscribe|follow|add) me\b` +
+	`|\b(?:my|our) (?:(?:new|own|youtube) )*(?:channel|videos?|blog|tracks?|covers?|playlist|profile|website|site|vlogs?|mixtape|soundcloud|instagram|beats|album|page)\b`)
+
+// isBait reports whether t asks for likes. It leaves t, as UTF-8 with one
+// trailing space, in sc.buf for promoRe.
 func (sc *scratch) isBait(t []rune) bool {
 	sc.buf = sc.buf[:0]
 	for _, r := range t {

@@ -63,21 +63,24 @@ func TestExtractDeterministicAndBounded(t *testing.T) {
 	}
 	sc := &scratch{}
 	extract(sc, "Author 1", string(long))
-	n := len(sc.text)
-	first := append([]uint32(nil), sc.text...)
+	n, nc := len(sc.text), len(sc.chars)
+	first := append(append([]uint32(nil), sc.text...), sc.chars...)
 	extract(sc, "Author 1", string(long))
-	if len(sc.text) != n {
+	if len(sc.text) != n || len(sc.chars) != nc {
 		t.Fatal("extract is not deterministic")
 	}
-	for i := range first {
-		if first[i] != sc.text[i] {
+	for i, b := range append(append([]uint32(nil), sc.text...), sc.chars...) {
+		if first[i] != b {
 			t.Fatal("extract is not deterministic")
 		}
 	}
 	// maxRunes runes plus two boundary spaces: one word and (L−2)+(L−3)+(L−4)
 	// character n-grams.
-	if want := 1 + 3*(maxRunes+2) - 9; n != want {
-		t.Errorf("%d text features for a %d-rune word, want %d", n, maxRunes, want)
+	if n != 1 {
+		t.Errorf("%d word features for a %d-rune word, want 1", n, maxRunes)
+	}
+	if want := 3*(maxRunes+2) - 9; nc != want {
+		t.Errorf("%d character n-grams for a %d-rune word, want %d", nc, maxRunes, want)
 	}
 }
 
@@ -112,6 +115,40 @@ func TestNormalizeObfuscation(t *testing.T) {
 	} {
 		if got := NormalizeText(c.in); got != c.want {
 			t.Errorf("NormalizeText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestCallToAction: like-begging and self-promotion add the call-to-action
+// token; lyrics and ordinary remarks that share words with them do not.
+func TestCallToAction(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"Check out my channel!", true},
+		{"please come and WATCH my new video", true},
+		{"check out this video on YouTube:", true},
+		{"take a look at this video on youtub", true},
+		{"sub me if you like the song", true},
+		{"subscribe to me!", true},
+		{"visit our page www . shop . com", true},
+		{"my new channel is about minecraft", true},
+		{"like this comment if you are watching in 2015", true},
+		{"You're gonna hear me ROAR", false},
+		{"I love this song, my favourite", false},
+		{"i watched it again with my sister", false},
+		{"this video is so good", false},
+		{"who else is watching in 2015?", false},
+	} {
+		sc := &scratch{}
+		extract(sc, "", c.text)
+		got := false
+		for _, b := range sc.text {
+			got = got || b == ctaToken
+		}
+		if got != c.want {
+			t.Errorf("%q: call to action %v, want %v (normalised %q)", c.text, got, c.want, NormalizeText(c.text))
 		}
 	}
 }

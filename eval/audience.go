@@ -17,7 +17,12 @@ import (
 type AudienceEval struct {
 	Source   string `json:"source"`   // followers or commenters
 	Creators int    `json:"creators"` // with at least scoring.AudienceMinJudged judged accounts
-	Accounts int    `json:"accounts"` // sampled accounts over those creators
+	// Unjudged counts the creators with a stored sample of which fewer than
+	// scoring.AudienceMinJudged accounts could be judged (TikTok, Instagram
+	// and YouTube commenters show no post counts for the rules judge): the
+	// platform is sampled but has no estimate to compare.
+	Unjudged int `json:"unjudged,omitempty"`
+	Accounts int `json:"accounts"` // sampled accounts over those creators
 	// MAE is the mean absolute error, in points, of the estimated real,
 	// active share against the true share of the very accounts sampled (the
 	// judge's error).
@@ -55,7 +60,16 @@ func newAudienceAcc() *audienceAcc {
 
 func (a *audienceAcc) add(ctx context.Context, st store.Store, pop *simulator.Population, platform string, r store.CreatorRecord, t simulator.Truth) error {
 	q := r.Score.Audience
-	if q == nil || q.Judged < scoring.AudienceMinJudged {
+	if q == nil {
+		return nil
+	}
+	if q.Judged < scoring.AudienceMinJudged {
+		if q.Sampled > 0 {
+			a.ev.Unjudged++
+			if a.ev.Source == "" {
+				a.ev.Source = q.Source
+			}
+		}
 		return nil
 	}
 	samples, err := st.AudienceSamples(ctx, r.Key, 1)
@@ -104,16 +118,19 @@ func (a *audienceAcc) add(ctx context.Context, st store.Store, pop *simulator.Po
 }
 
 func (a *audienceAcc) result() *AudienceEval {
-	if a.ev.Creators == 0 {
+	if a.ev.Creators == 0 && a.ev.Unjudged == 0 {
 		return nil
 	}
 	ev := a.ev
+	ev.ByArchetype = map[string]ArchetypeAudience{}
+	if ev.Creators == 0 {
+		return &ev
+	}
 	ev.MAE = 100 * a.absSum / float64(ev.Creators)
 	if a.listN > 0 {
 		ev.MAEList = 100 * a.listSum / float64(a.listN)
 		ev.Coverage = float64(a.covered) / float64(a.listN)
 	}
-	ev.ByArchetype = map[string]ArchetypeAudience{}
 	archs := make([]string, 0, len(a.byArchN))
 	for k := range a.byArchN {
 		archs = append(archs, k)

@@ -174,3 +174,22 @@ func TestWorst(t *testing.T) {
 		t.Errorf("table: %v\n%s", err, out.String())
 	}
 }
+
+// A platform whose samples could not be judged is in the audience table as
+// sampled but not judged, not left out and not shown with a 0-point error.
+func TestAudienceTableUnjudged(t *testing.T) {
+	var b strings.Builder
+	writeAudience(&b, Result{Platforms: []PlatformResult{
+		{Platform: "tiktok", Audience: &AudienceEval{Source: model.AudienceCommenters, Unjudged: 87, ByArchetype: map[string]ArchetypeAudience{}}},
+		{Platform: "youtube"},
+	}})
+	out := b.String()
+	for _, want := range []string{"tiktok", "commenters", "87 sampled, too few judged", "youtube"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "0.0 pts") {
+		t.Errorf("an unjudged platform shows an error figure:\n%s", out)
+	}
+}

@@ -114,7 +114,7 @@ func definitions(topK int) []string {
 		"REQUESTS / MIN: requests the simulator received / the minimum needed, i.e. requests answered cleanly (not refused by the rate limit, not hit by an injected fault); every other request was a retry. ×MIN = REQUESTS ÷ MIN.",
 		"REJECTED: requests the simulator's rate limits (or YouTube's daily quota) refused.",
 		"POS: positives the pipeline scored / positives in the population; SCORED: creators with a stored score / simulated.",
-		"AUDIENCE: per creator with a judged sample, the estimated share of real, active accounts against the truth. MAE SAMPLE: mean absolute error against the true share of the very accounts sampled (the judge's error); MAE LIST: against the true share of the whole follower list (plus the sampling error), and 90% COVER the share of 90 % intervals that hold it (follower lists only); est/true are means per archetype; flagged: low_audience_quality.",
+		"AUDIENCE: per creator with a judged sample, the estimated share of real, active accounts against the truth. MAE SAMPLE: mean absolute error against the true share of the very accounts sampled (the judge's error); MAE LIST: against the true share of the whole follower list (plus the sampling error), and 90% COVER the share of 90 % intervals that hold it (follower lists only); est/true are means per archetype; flagged: low_audience_quality. \"too few judged\": creators sampled whose sample had fewer than 20 accounts the judge could read (commenter profiles without post counts, with the rules judge).",
 	}
 }
 

@@ -129,6 +129,10 @@ func writeAudience(b *strings.Builder, r Result) {
 			fmt.Fprintf(tw, "%s\t—\t0\t\t\t\t\t\t\t\t\n", p.Platform)
 			continue
 		}
+		if a.Creators == 0 {
+			fmt.Fprintf(tw, "%s\t%s\t0 (%s sampled, too few judged)\t\t—\t\t\t\t\t\t\n", p.Platform, a.Source, thousands(int64(a.Unjudged)))
+			continue
+		}
 		list, cover := "—", "—"
 		if a.Source == "followers" {
 			list, cover = fmt.Sprintf("%.1f pts", a.MAEList), fmt.Sprintf("%.0f%%", 100*a.Coverage)

@@ -144,6 +144,12 @@ type Comment struct {
 	Depth        int       `json:"depth" bson:"depth"` // 1 = direct reply to the post
 	ByCreator    bool      `json:"byCreator,omitempty" bson:"byCreator,omitempty"`
 	Likes        *int64    `json:"likes,omitempty" bson:"likes,omitempty"`
+	// Author is the commenter's profile as the comment payload shows it
+	// (TikTok, Instagram: handle, display name, avatar, private; never
+	// counts), with a field the payload does not show left nil (unknown).
+	// nil when the payload shows no profile. It is what the audience
+	// sample of those platforms reads, without another request.
+	Author *AudienceAccount `json:"author,omitempty" bson:"author,omitempty"`
 }
 
 // Key is the store id of the comment.

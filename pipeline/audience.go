@@ -125,9 +125,12 @@ func ModelJudge() AccountJudge { return modelJudge{classify.DefaultAccounts()} }
 
 // Judge maps the sampled account to the model's input and its verdict to
 // scoring's. An account is judged when the model knows something about its
-// activity or its follow graph: its post count, the date of its last post,
-// or both its follower and following counts; otherwise the verdict would be
-// little more than the prior.
+// activity or its follow graph (its post count, the date of its last post,
+// or both its follower and following counts), or, for the commenters that
+// TikTok, Instagram and YouTube show without counts, something about its
+// profile besides the handle (avatar, display name, bio, follower count):
+// the submodel of exactly those fields judges it. With only a handle the
+// verdict would be little more than the prior.
 func (j modelJudge) Judge(a model.AudienceAccount, now time.Time) scoring.AccountVerdict {
 	acc := classify.Account{
 		Followers: a.Followers, Following: a.Following, Posts: a.Posts,
@@ -139,7 +142,8 @@ func (j modelJudge) Judge(a model.AudienceAccount, now time.Time) scoring.Accoun
 	}
 	v := j.m.Predict(acc)
 	known := v.Known.Has(classify.FieldPosts) || v.Known.Has(classify.FieldLastPost) ||
-		v.Known.Has(classify.FieldFollowers|classify.FieldFollowing) || (a.Bot != nil && *a.Bot)
+		v.Known.Has(classify.FieldFollowers|classify.FieldFollowing) || (a.Bot != nil && *a.Bot) ||
+		v.Known&(classify.FieldAvatar|classify.FieldDisplayName|classify.FieldBio|classify.FieldFollowers) != 0
 	out := scoring.AccountVerdict{Known: known, Real: v.PReal, Fake: v.PFake, Inactive: v.PInactive}
 	if !known {
 		out.Why = "too little shown to judge"

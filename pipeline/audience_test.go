@@ -146,13 +146,25 @@ func TestAudienceSampling(t *testing.T) {
 }
 
 // The model judge reads unknown fields as unknown: an account that shows
-// only a handle and an avatar is not judged; a declared bot is fake; a
-// judged account's probabilities sum to 1; more posts never make it more fake.
+// only a handle is not judged; one that shows what a comment carries
+// (handle, avatar, display name) is, by the submodel of those fields; a
+// declared bot is fake; a judged account's probabilities sum to 1; more
+// posts never make it more fake.
 func TestModelJudge(t *testing.T) {
 	j := pipeline.ModelJudge()
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	if v := j.Judge(model.AudienceAccount{Handle: "someone", HasAvatar: model.B(true)}, now); v.Known {
-		t.Errorf("handle and avatar only: judged %+v", v)
+	if v := j.Judge(model.AudienceAccount{Handle: "someone"}, now); v.Known {
+		t.Errorf("handle only: judged %+v", v)
+	}
+	real := j.Judge(model.AudienceAccount{Handle: "someone", HasAvatar: model.B(true), DisplayName: model.S("Some One")}, now)
+	bare := j.Judge(model.AudienceAccount{Handle: "someone", HasAvatar: model.B(false), DisplayName: model.S("Some One")}, now)
+	if !real.Known || !bare.Known || !(bare.Fake > real.Fake) || math.Abs(real.Real+real.Fake+real.Inactive-1) > 1e-9 {
+		t.Errorf("comment profile: with avatar %+v, without %+v (want both judged, more fake without)", real, bare)
+	}
+	// The same profile with unknown fields filled with values is another
+	// verdict: unknown is not read as empty.
+	if v := j.Judge(model.AudienceAccount{Handle: "someone", HasAvatar: model.B(true), DisplayName: model.S("Some One"), Bio: model.S("")}, now); v.Fake == real.Fake {
+		t.Errorf("an empty bio gives the same verdict as an unknown one: %+v", v)
 	}
 	if v := j.Judge(model.AudienceAccount{Handle: "b@bots.example", Bot: model.B(true)}, now); !v.Known || v.Fake != 1 {
 		t.Errorf("declared bot: %+v", v)

@@ -384,9 +384,12 @@ type apiComment struct {
 	PreviewChildComments []apiComment `json:"preview_child_comments"`
 	ParentCommentID      flexID       `json:"parent_comment_id"`
 	User                 *struct {
-		PK       flexID `json:"pk"`
-		ID       flexID `json:"id"`
-		Username string `json:"username"`
+		PK            flexID  `json:"pk"`
+		ID            flexID  `json:"id"`
+		Username      string  `json:"username"`
+		FullName      *string `json:"full_name"`       // nil when absent: unknown
+		IsPrivate     *bool   `json:"is_private"`      // nil when absent: unknown
+		ProfilePicURL *string `json:"profile_pic_url"` // nil when absent: unknown
 	} `json:"user"`
 }
 
@@ -563,9 +566,12 @@ func (t *thread) add(endpoint, field string, a apiComment, parent string, depth 
 	id := string(a.PK)
 	author := a.UserID
 	handle := ""
+	var profile *model.AudienceAccount
 	if a.User != nil {
 		author = firstFlex(a.User.PK, a.User.ID, a.UserID)
 		handle = a.User.Username
+		profile = &model.AudienceAccount{ID: string(author), Handle: handle, DisplayName: a.User.FullName,
+			Private: a.User.IsPrivate, HasAvatar: hasProfilePic(a.User.ProfilePicURL)}
 	}
 	if author == "" {
 		return "", missing(endpoint, field+".user.pk")
@@ -595,6 +601,7 @@ func (t *thread) add(endpoint, field string, a apiComment, parent string, depth 
 		CreatedAt:    time.Unix(*created, 0).UTC(),
 		Depth:        depth,
 		ByCreator:    t.creatorID != "" && string(author) == t.creatorID,
+		Author:       profile,
 	}
 	if t.likesOn {
 		cm.Likes = nonNegative(a.CommentLikeCount)
@@ -648,4 +655,36 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// Instagram serves one picture to every account that has not uploaded one:
+// the file 44884218_345707102882519_2446069589734326272_n.jpg, whose URL
+// also carries ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj (base64 of
+// "anonymous_profile_pic"), on whatever CDN host.
+const (
+	defaultPicFile = "44884218_345707102882519_2446069589734326272_n."
+	defaultPicKey  = "YW5vbnltb3VzX3Byb2ZpbGVfcGlj"
+)
+
+// hasProfilePic reads a profile_pic_url: nil (not in the payload) is
+// unknown; empty or Instagram's default picture is no avatar; any other
+// URL is an uploaded one.
+func hasProfilePic(u *string) *bool {
+	if u == nil {
+		return nil
+	}
+	s := strings.TrimSpace(*u)
+	return model.B(s != "" && !strings.Contains(s, defaultPicFile) && !strings.Contains(s, defaultPicKey))
+}
+
+var _ collectors.AudienceSampler = (*Collector)(nil)
+
+// Audience samples the creator's audience from its commenters (Instagram's
+// follower list needs a login): the distinct authors of the newest comments
+// already collected, with the profile fields their comments carried
+// (username, full name, private, whether the picture is the default one).
+// It makes no request; the graph source, which reads no comments, samples
+// nobody.
+func (c *Collector) Audience(_ context.Context, cr model.Creator, n int, comments []model.Comment) (model.AudienceSample, error) {
+	return collectors.CommenterSample(cr, n, comments, c.now()), nil
 }

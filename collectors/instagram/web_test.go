@@ -592,6 +592,15 @@ func TestThreadFixtures(t *testing.T) {
 			t.Errorf("comment %s: %+v", cm.ID, cm)
 		}
 	}
+	// The commenter's profile as the comment shows it; no counts.
+	if a := cs[0].Author; a == nil || a.Handle != "commenter_1" || a.DisplayName == nil || *a.DisplayName != "Commenter 1" ||
+		a.Private == nil || *a.Private || a.HasAvatar == nil || !*a.HasAvatar || a.Followers != nil || a.Posts != nil || a.Bio != nil {
+		t.Errorf("first comment's author = %+v", a)
+	}
+	s, err := c.Audience(context.Background(), creator, 2, cs)
+	if err != nil || s.Requests != 0 || len(s.Accounts) != 2 || s.Accounts[0].ID == s.Accounts[1].ID {
+		t.Errorf("Audience(n=2) = %+v, %v", s, err)
+	}
 	// Page 1, page 2 (the fixture again: same next_min_id, so the end), and
 	// the replies of the one comment with more replies than previewed.
 	reqs := srv.requests()
@@ -841,4 +850,22 @@ func equalJSON(t *testing.T, a, b any) bool {
 		t.Fatal(err)
 	}
 	return string(ja) == string(jb)
+}
+
+func TestHasProfilePic(t *testing.T) {
+	for _, c := range []struct {
+		url  *string
+		want *bool
+	}{
+		{nil, nil},
+		{model.S(""), model.B(false)},
+		{model.S("https://scontent-iad3-1.cdninstagram.com/v/t51.2885-19/44884218_345707102882519_2446069589734326272_n.jpg?_nc_ht=x"), model.B(false)},
+		{model.S("https://instagram.fxyz1-1.fna.fbcdn.net/v/t51.2885-19/s150x150/abc.jpg?ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj.2"), model.B(false)},
+		{model.S("https://scontent-iad3-1.cdninstagram.com/v/t51.2885-19/placeholder_commenter1_n.jpg"), model.B(true)},
+	} {
+		got := hasProfilePic(c.url)
+		if (got == nil) != (c.want == nil) || got != nil && *got != *c.want {
+			t.Errorf("hasProfilePic(%v) = %v, want %v", c.url, got, c.want)
+		}
+	}
 }

@@ -23,6 +23,7 @@ type comment struct {
 	User              struct {
 		UID      flexString `json:"uid"`
 		UniqueID string     `json:"unique_id"`
+		Nickname *string    `json:"nickname"` // nil when absent: unknown
 	} `json:"user"`
 }
 
@@ -128,7 +129,20 @@ func (c *Collector) toComment(cm comment, postID, parentID string, depth int, cr
 		Depth:        depth,
 		ByCreator:    cr.ID != "" && uid == cr.ID,
 		Likes:        model.N(cm.DiggCount.n),
+		Author:       commentAuthor(cm),
 	}
+}
+
+// commentAuthor is the commenter's profile as the comment shows it: the
+// handle and the display name (nickname). TikTok's comment user carries no
+// counts, no bio and no private flag, and its avatar is a CDN URL whether
+// or not the person uploaded one, so those fields stay unknown.
+func commentAuthor(cm comment) *model.AudienceAccount {
+	a := &model.AudienceAccount{ID: string(cm.User.UID), Handle: cm.User.UniqueID}
+	if cm.User.Nickname != nil {
+		a.DisplayName = model.S(*cm.User.Nickname)
+	}
+	return a
 }
 
 // readComments reads up to comment_pages pages of a comment list: the
@@ -209,4 +223,14 @@ func checkComment(at string, cm comment) error {
 		return missingField(at, missing, "", false)
 	}
 	return nil
+}
+
+var _ collectors.AudienceSampler = (*Collector)(nil)
+
+// Audience samples the creator's audience from its commenters (TikTok's
+// follower list is not public to the web API): the distinct authors of the
+// newest comments already collected, with the profile fields their comments
+// carried (handle, display name). It makes no request.
+func (c *Collector) Audience(_ context.Context, cr model.Creator, n int, comments []model.Comment) (model.AudienceSample, error) {
+	return collectors.CommenterSample(cr, n, comments, c.now()), nil
 }

@@ -382,6 +382,29 @@ func TestThread(t *testing.T) {
 	if cs[2].AuthorID != creatorID || cs[2].Text != "reply to a reply" {
 		t.Errorf("creator's reply = %+v", cs[2])
 	}
+	// The commenter's profile as the comment shows it: handle and nickname;
+	// TikTok shows no counts, bio or private flag, and an avatar URL either
+	// way, so those stay unknown.
+	if a := first.Author; a == nil || a.ID != first.AuthorID || a.Handle != "commenter_1" || a.DisplayName == nil || *a.DisplayName != "Commenter 1" ||
+		a.HasAvatar != nil || a.Followers != nil || a.Following != nil || a.Posts != nil || a.Bio != nil || a.Private != nil {
+		t.Errorf("first comment's author = %+v", a)
+	}
+	// The audience sample: the distinct commenters, newest first, without
+	// the creator, no request made.
+	s, err := c.Audience(context.Background(), creator, 10, cs)
+	if err != nil || s.Requests != 0 || s.Source != model.AudienceCommenters {
+		t.Fatalf("Audience = %+v, %v", s, err)
+	}
+	var handles []string
+	for _, a := range s.Accounts {
+		handles = append(handles, a.Handle)
+		if a.ID == creatorID {
+			t.Errorf("the creator is in its own audience sample")
+		}
+	}
+	if len(handles) != 3 || !slices.Contains(handles, "commenter_1") || !slices.Contains(handles, "commenter_2") || !slices.Contains(handles, "commenter_3") {
+		t.Errorf("sampled %v, want commenters 1–3", handles)
+	}
 	// comment 2 has no replies: only comment 1's were fetched, one page each
 	// (comment_pages 1) although both lists say has_more.
 	if n, m := srv.count(prefix+endpointComments), srv.count(prefix+endpointReplies); n != 1 || m != 1 {

@@ -687,6 +687,11 @@ func testComments(ctx context.Context, t *testing.T, s store.Store) {
 		if i == 2 {
 			cm.ParentID, cm.Depth, cm.ByCreator, cm.AuthorID = "c1", 2, true, c.ID
 		}
+		if i == 0 {
+			// The commenter's profile as a comment payload shows it: known
+			// fields (an empty display name included) kept, unknown ones nil.
+			cm.Author = &model.AudienceAccount{ID: cm.AuthorID, Handle: "ann_1", DisplayName: model.S(""), HasAvatar: model.B(false), Private: model.B(true)}
+		}
 		cs = append(cs, cm)
 	}
 	elsewhere := comment(c.Platform, "other-post", "z", t0)
@@ -703,6 +708,10 @@ func testComments(ctx context.Context, t *testing.T, s store.Store) {
 		t.Fatalf("Comments = %v, want %v (oldest first)", ids, want)
 	}
 	sameJSON(t, "reply by creator round trip", got[3], cs[2])
+	sameJSON(t, "comment with its author's profile round trip", got[2], cs[0])
+	if a := got[2].Author; a == nil || a.DisplayName == nil || *a.DisplayName != "" || a.Bio != nil || a.Followers != nil {
+		t.Errorf("author profile after the round trip = %+v (shown-empty and unknown must stay apart)", a)
+	}
 	got, err = s.Comments(ctx, "mastodon:no-such-post")
 	must(t, "Comments of unknown post", err)
 	if len(got) != 0 {
