@@ -41,6 +41,18 @@ type Snowballer interface {
 	Related(ctx context.Context, c model.Creator, limit int) ([]string, error)
 }
 
+// BatchProfiler is implemented by collectors that read several profiles in
+// one request (Bluesky's getProfiles: 25 per call).
+type BatchProfiler interface {
+	// BatchSize is the most names one ProfileBatch request takes.
+	BatchSize() int
+	// ProfileBatch fetches the profiles named by handles or native ids and
+	// maps each name asked for to its profile. A name missing from the
+	// result was not returned (unknown, gone, or not resolvable): ask for it
+	// with Profile to learn why.
+	ProfileBatch(ctx context.Context, names []string) (map[string]model.Creator, error)
+}
+
 // StatsReporter is implemented by collectors that count their requests.
 type StatsReporter interface {
 	Stats() RequestStats

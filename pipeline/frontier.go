@@ -82,6 +82,23 @@ func (f *frontier) next(ctx context.Context) (string, bool) {
 	return id, true
 }
 
+// peek returns up to n ids from the head of the queue that keep accepts,
+// leaving them queued.
+func (f *frontier) peek(n int, keep func(id string) bool) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, id := range f.queue {
+		if len(out) >= n {
+			break
+		}
+		if keep(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // done marks one id handed out by next as finished.
 func (f *frontier) done() {
 	f.mu.Lock()

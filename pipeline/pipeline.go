@@ -331,6 +331,7 @@ type platformRun struct {
 	col  collectors.Collector
 	pc   collectors.PlatformConfig
 	fr   *frontier
+	pb   *profileBatcher
 	rec  *recorder
 	log  *slog.Logger
 }
@@ -358,7 +359,7 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 	fr := newFrontier(pc.MaxCreators)
 	fr.onAccept = func(id string) { rec.accepted(name, id) }
 	fr.push(pc.Seeds...)
-	r := &platformRun{Pipeline: p, name: name, col: col, pc: pc, fr: fr, rec: rec, log: log}
+	r := &platformRun{Pipeline: p, name: name, col: col, pc: pc, fr: fr, pb: newProfileBatcher(col, fr), rec: rec, log: log}
 	if prev != nil && prev.Checkpoint != nil && len(prev.Checkpoint.Frontier[name]) > 0 {
 		// Continue the interrupted run's frontier instead of discovering
 		// again; the creators it finished are skipped by fresh().
@@ -449,13 +450,14 @@ func (r *platformRun) collectOne(ctx context.Context, handle string) {
 	if fresh, err := r.fresh(ctx, r.name, handle, now); r.rec.storeFailed(err, r.now()) {
 		return
 	} else if fresh {
+		r.pb.forget(handle)
 		r.rec.platform(r.name, func(s *model.PlatformStats) { s.Skipped++ })
 		r.fr.ok()
 		return
 	}
 	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Seen++ })
 
-	cr, err := r.col.Profile(cctx, handle)
+	cr, err := r.pb.profile(cctx, handle)
 	if err != nil {
 		r.fail(ctx, handle, model.Key(r.name, handle), "profile", err)
 		return

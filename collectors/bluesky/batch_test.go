@@ -2,9 +2,13 @@ package bluesky
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/nanoscout/nanoscout/collectors"
 )
 
 func TestProfilesBatchesOf25(t *testing.T) {
@@ -65,5 +69,68 @@ func TestPostsByURIExactCounts(t *testing.T) {
 	reqs := srv.requests()
 	if len(reqs) != 2 || len(reqs[0].Query["uris"]) != 25 || len(reqs[1].Query["uris"]) != 1 {
 		t.Errorf("requests: %d, sizes %d", len(reqs), len(reqs[0].Query["uris"]))
+	}
+}
+
+func TestProfileBatchMapsEveryNameAskedFor(t *testing.T) {
+	srv := newFakeServer(t, map[string]http.HandlerFunc{
+		"/xrpc/" + nsidGetProfiles: file(t, "getProfiles.json", 200, ""),
+	})
+	c := newTestClient(t, testEnv(srv.URL))
+	names := []string{"@" + strings.ToUpper(creatorHndl), creatorDID, "did:plc:gone", "https://bsky.app/profile/" + creatorHndl}
+	got, err := c.ProfileBatch(context.Background(), names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d names mapped, want 3 (the gone DID missing): %v", len(got), got)
+	}
+	for _, n := range []string{names[0], names[1], names[3]} {
+		if cr, ok := got[n]; !ok || cr.ID != creatorDID || cr.Followers != 554 {
+			t.Errorf("%q → %+v, %v", n, cr, ok)
+		}
+	}
+	if _, ok := got["did:plc:gone"]; ok {
+		t.Error("an actor the AppView did not return is mapped")
+	}
+	if reqs := srv.requests(); len(reqs) != 1 || len(reqs[0].Query["actors"]) != 4 {
+		t.Errorf("requests: %+v", reqs)
+	}
+	if _, err := c.ProfileBatch(context.Background(), make([]string, BatchSize+1)); err == nil {
+		t.Error("26 names in one call: no error")
+	}
+}
+
+// TestBatchReadsCheckFields: a renamed count in one profile of a getProfiles
+// answer (or one post of getPosts) never reads as 0: Profiles and PostsByURI
+// fail with a DriftError naming it, ProfileBatch leaves that name out (the
+// pipeline then asks for it alone) and keeps the others.
+func TestBatchReadsCheckFields(t *testing.T) {
+	good := `{"did":"did:plc:good","handle":"good.bsky.social","followersCount":10,"followsCount":2,"postsCount":3}`
+	renamed := `{"did":"did:plc:moved","handle":"moved.bsky.social","followers_count":10,"followsCount":2,"postsCount":3}`
+	post := `{"uri":"at://did:plc:good/app.bsky.feed.post/1","cid":"x","author":{"did":"did:plc:good","handle":"good.bsky.social"},"record":{"text":"hi","createdAt":"2026-11-01T00:00:00Z"},"replyCount":1,"repostCount":0,"likes":4,"quoteCount":0,"indexedAt":"2026-11-01T00:00:00Z"}`
+	srv := newFakeServer(t, map[string]http.HandlerFunc{
+		"/xrpc/" + nsidGetProfiles: func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintf(w, `{"profiles":[%s,%s]}`, good, renamed)
+		},
+		"/xrpc/" + nsidGetPosts: func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintf(w, `{"posts":[%s]}`, post)
+		},
+	})
+	c := newTestClient(t, testEnv(srv.URL))
+	ctx := context.Background()
+	var drift *collectors.DriftError
+	if _, err := c.Profiles(ctx, []string{"did:plc:good", "did:plc:moved"}); !errors.As(err, &drift) || drift.Field != "profiles[1].followersCount" {
+		t.Errorf("Profiles with a renamed count: %v", err)
+	}
+	got, err := c.ProfileBatch(ctx, []string{"did:plc:good", "did:plc:moved"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["did:plc:moved"]; ok || got["did:plc:good"].Followers != 10 || len(got) != 1 {
+		t.Errorf("ProfileBatch with a renamed count: %+v", got)
+	}
+	if _, err := c.PostsByURI(ctx, []string{"at://did:plc:good/app.bsky.feed.post/1"}); !errors.As(err, &drift) || drift.Field != "posts[0].likeCount" {
+		t.Errorf("PostsByURI with a renamed likeCount: %v", err)
 	}
 }

@@ -79,6 +79,7 @@ var (
 	_ collectors.Discoverer    = (*Client)(nil)
 	_ collectors.Snowballer    = (*Client)(nil)
 	_ collectors.StatsReporter = (*Client)(nil)
+	_ collectors.BatchProfiler = (*Client)(nil)
 )
 
 // Client is the Bluesky collector. It is safe for concurrent use.
