@@ -107,7 +107,12 @@ func RunStream(ctx context.Context, o StreamOptions) (StreamResult, error) {
 	}
 	now := time.Now().UTC().Truncate(time.Second)
 	clock := func() time.Time { return now }
-	sim := simulator.New(simulator.Options{Seed: o.Seed, Creators: o.Creators, Faults: faults, Now: clock})
+	// The clock is frozen, so the simulator's rate window never ends: its
+	// limit is off (the collector still keeps to the platform's rate, set
+	// from the default limit); at 3,000 requests a window every request
+	// after the first ~430 creators was refused.
+	sim := simulator.New(simulator.Options{Seed: o.Seed, Creators: o.Creators, Faults: faults, Now: clock,
+		Limits: map[string]simulator.Limit{stream.Platform: {}}})
 	pop := sim.Population()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

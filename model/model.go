@@ -366,6 +366,23 @@ type Run struct {
 	Checkpoint  *Checkpoint `json:"checkpoint,omitempty" bson:"checkpoint,omitempty"`
 	ResumedFrom string      `json:"resumedFrom,omitempty" bson:"resumedFrom,omitempty"`
 	ResumedBy   string      `json:"resumedBy,omitempty" bson:"resumedBy,omitempty"`
+	// Gaps are the stretches of a stream the service could not replay that
+	// a round of job "stream" handled, each with the creators polled instead.
+	Gaps []StreamGap `json:"gaps,omitempty" bson:"gaps,omitempty"`
+}
+
+// StreamGap is a stretch of the Jetstream the service could not replay (the
+// stored cursor was older than its retention): the events between From and
+// To are lost. The creators the stream was following (Affected) are
+// collected by the polling pipeline instead (PollRun, Polled of them
+// scored); Error says why that failed, and the gap is tried again next round.
+type StreamGap struct {
+	From     time.Time `json:"from" bson:"from"`
+	To       time.Time `json:"to" bson:"to"`
+	Affected int       `json:"affected" bson:"affected"`
+	Polled   int       `json:"polled" bson:"polled"`
+	PollRun  string    `json:"pollRun,omitempty" bson:"pollRun,omitempty"`
+	Error    string    `json:"error,omitempty" bson:"error,omitempty"`
 }
 
 // Checkpoint is a run's progress: per platform, the creators it set out to

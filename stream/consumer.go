@@ -49,6 +49,7 @@ type Consumer struct {
 	skipped    map[string]int64 // by reason: malformed, unknown, oversized
 	reconnects int64
 	gaps       []Gap
+	unhandled  []Gap // gaps no round has polled for yet (TakeGaps)
 	host       string
 	started    bool
 	lastEvent  time.Time // wall time of the last event
@@ -204,16 +205,33 @@ func (c *Consumer) Disconnected(host string, err error) {
 }
 
 // Gap implements jetstream.Sink: the events between requested and first
-// are lost. The gap is recorded; the funnel re-reads the affected
-// candidates' counts with getPosts, which is where exact counts come from
-// anyway.
+// are lost. The gap is recorded, and the next funnel round (Service.Round)
+// falls back to polling for the creators the stream was following.
 func (c *Consumer) Gap(requested, first int64) {
 	g := Gap{From: time.UnixMicro(requested).UTC(), To: time.UnixMicro(first).UTC()}
 	c.m.gaps.Inc()
 	c.mu.Lock()
 	c.gaps = append(c.gaps, g)
+	c.unhandled = append(c.unhandled, g)
 	c.mu.Unlock()
 	c.log.Warn("jetstream could not replay from the cursor: events lost", "from", g.From, "to", g.To)
+}
+
+// TakeGaps returns the gaps found since the last call and forgets them;
+// ReturnGaps puts back those a round could not handle.
+func (c *Consumer) TakeGaps() []Gap {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	gs := c.unhandled
+	c.unhandled = nil
+	return gs
+}
+
+// ReturnGaps queues gaps again for the next round.
+func (c *Consumer) ReturnGaps(gs []Gap) {
+	c.mu.Lock()
+	c.unhandled = append(gs, c.unhandled...)
+	c.mu.Unlock()
 }
 
 // Progress is what `nanoscout stream` prints.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -27,6 +28,7 @@ type Service struct {
 	pipe     *pipeline.Pipeline
 	log      *slog.Logger
 	now      func() time.Time
+	getenv   func(string) string
 	owner    string
 
 	mu     sync.Mutex
@@ -106,7 +108,7 @@ func NewService(ctx context.Context, cfg config.Config, st store.Store, opts ...
 		return nil, err
 	}
 	host, _ := os.Hostname()
-	return &Service{cfg: cfg, st: st, consumer: consumer, funnel: f, pipe: p, log: o.log, now: o.now,
+	return &Service{cfg: cfg, st: st, consumer: consumer, funnel: f, pipe: p, log: o.log, now: o.now, getenv: o.getenv,
 		owner: fmt.Sprintf("%s:%d", host, os.Getpid())}, nil
 }
 
@@ -150,6 +152,9 @@ func (s *Service) Round(ctx context.Context) (model.Run, error) {
 	started := s.now().UTC()
 	run := model.Run{ID: "stream-" + started.Format("20060102T150405.000000000Z"), Job: "stream", Status: model.RunRunning,
 		StartedAt: started, Owner: s.owner, Platforms: map[string]*model.PlatformStats{}}
+	// A gap first: the creators it spoils are polled and marked scored, so
+	// the funnel below does not score them from the incomplete stream.
+	run.Gaps = s.fillGaps(ctx, started)
 	rs, err := s.funnel.Round(ctx, started)
 	if err == nil && rs.Scored > 0 {
 		// The peer comparisons (cohort norms, commenter rings) over every
@@ -172,7 +177,7 @@ func (s *Service) Round(ctx context.Context) (model.Run, error) {
 	case err != nil:
 		run.Status = model.RunFailed
 		run.Errors = append(run.Errors, model.RunError{Platform: Platform, Stage: "stream", Reason: err.Error(), At: run.FinishedAt})
-	case len(rs.Errors) > 0:
+	case len(rs.Errors) > 0 || slices.ContainsFunc(run.Gaps, func(g model.StreamGap) bool { return g.Error != "" }):
 		run.Status = model.RunPartial
 	default:
 		run.Status = model.RunSucceeded

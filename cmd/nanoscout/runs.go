@@ -64,6 +64,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 			if r.ResumedBy != "" {
 				fmt.Fprintf(cmd.OutOrStdout(), "resumed by run %s\n", r.ResumedBy)
 			}
+			printGaps(cmd.OutOrStdout(), r.Gaps)
 			for _, e := range r.Errors {
 				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s %s [%s] %s\n", model.FormatTime(e.At, nil), e.Platform, errorCreator(cmd.Context(), st, e), e.Stage, e.Reason)
 			}

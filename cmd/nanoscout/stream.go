@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/stream"
 )
 
@@ -92,6 +93,7 @@ printed every --progress-every. The daemon runs the same as job kind "stream".`,
 						ps := run.Platforms[stream.Platform]
 						fmt.Fprintf(out, "round %s: %s, %d candidates, %d scored, %d requests (%.2f per scored creator)\n",
 							run.ID, run.Status, ps.Discovered, ps.Scored, ps.Requests, ps.RequestsPerScored)
+						printGaps(out, run.Gaps)
 						return nil
 					}
 				}
@@ -130,4 +132,16 @@ func printStreamStatus(w io.Writer, s, prev stream.Status, el time.Duration) {
 	}
 	fmt.Fprintf(w, "events %d (%.0f/s)  lag %s  cursor %s  candidates %d (pending %d)  scored %d  skipped %d  reconnects %d  gaps %d\n",
 		n, rate, s.Lag.Round(time.Second), cur, s.Tracked, s.Pending, s.Scored, skipped, s.Reconnects, len(s.Gaps))
+}
+
+// printGaps says what a round did about the stream's gaps.
+func printGaps(w io.Writer, gaps []model.StreamGap) {
+	for _, g := range gaps {
+		fmt.Fprintf(w, "gap %s → %s (older than the service's retention): %d creators affected, %d polled instead (run %s)",
+			model.FormatTime(g.From, nil), model.FormatTime(g.To, nil), g.Affected, g.Polled, g.PollRun)
+		if g.Error != "" {
+			fmt.Fprintf(w, "; failed, tried again next round: %s", g.Error)
+		}
+		fmt.Fprintln(w)
+	}
 }
