@@ -824,6 +824,7 @@ func testRuns(ctx context.Context, t *testing.T, s store.Store) {
 	r1.Platforms["mastodon"] = &model.PlatformStats{Paused: "rate limited"}
 	r1.Errors = []model.RunError{{Platform: "bluesky", Creator: "bluesky:x", Stage: "posts", Reason: "HTTP 500", At: t0.Add(time.Minute)}}
 	r1.Done = []string{"bluesky:a", "bluesky:b"}
+	r1.Gaps = []model.StreamGap{{From: t0.Add(-10 * time.Hour), To: t0.Add(-72 * time.Hour / 100), Affected: 40, Polled: 38, PollRun: "run-gap", Error: "x"}}
 	must(t, "SaveRun update", s.SaveRun(ctx, r1))
 
 	got, err := s.Run(ctx, "run-1")
