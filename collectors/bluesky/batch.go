@@ -16,12 +16,6 @@ import (
 // take in one call.
 const BatchSize = 25
 
-// detailedProfilesResponse is getProfiles' output with the full
-// profileViewDetailed (audience.go reads the same call more narrowly).
-type detailedProfilesResponse struct {
-	Profiles []profileViewDetailed `json:"profiles"`
-}
-
 type postsResponse struct {
 	Posts []postView `json:"posts"`
 }
