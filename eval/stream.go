@@ -173,7 +173,11 @@ func RunStream(ctx context.Context, o StreamOptions) (StreamResult, error) {
 	}
 	defer stS.Close()
 	svc, err := stream.NewService(ctx, scfg, stS, stream.WithServiceClock(clock), stream.WithServiceLogger(o.Logger),
-		stream.WithGetenv(placeholderSecrets(scfg)))
+		stream.WithGetenv(placeholderSecrets(scfg)),
+		// The simulator's dropped connections come back at once: a second's
+		// backoff each (every ~5,000 events with jsdrop) made a 2,000-creator
+		// replay mostly sleep.
+		stream.WithReconnectBackoff(5*time.Millisecond, 50*time.Millisecond))
 	if err != nil {
 		return res, err
 	}

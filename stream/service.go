@@ -46,6 +46,8 @@ type serviceOpts struct {
 	metrics     *Metrics
 	getenv      func(string) string
 	startCursor int64
+	minBackoff  time.Duration
+	maxBackoff  time.Duration
 }
 
 // WithServiceLogger sets the logger.
@@ -61,6 +63,13 @@ func WithMetrics(m *Metrics) ServiceOption { return func(o *serviceOpts) { o.met
 
 // WithGetenv sets how credentials are read.
 func WithGetenv(f func(string) string) ServiceOption { return func(o *serviceOpts) { o.getenv = f } }
+
+// WithReconnectBackoff sets the consumer's reconnect delays (default 1 s
+// doubling to 1 min): a local simulator that drops connections on purpose
+// needs no politeness.
+func WithReconnectBackoff(minDelay, maxDelay time.Duration) ServiceOption {
+	return func(o *serviceOpts) { o.minBackoff, o.maxBackoff = minDelay, maxDelay }
+}
 
 // WithStartCursor starts at an explicit cursor (time_us), whatever is stored.
 func WithStartCursor(c int64) ServiceOption { return func(o *serviceOpts) { o.startCursor = c } }
@@ -78,7 +87,8 @@ func NewService(ctx context.Context, cfg config.Config, st store.Store, opts ...
 	}
 	sc := cfg.Stream
 	consumer, err := NewConsumer(ctx, st, ConsumerConfig{
-		Jetstream: jetstream.Options{Hosts: sc.Hosts, Collections: sc.Collections, Logger: o.log},
+		Jetstream: jetstream.Options{Hosts: sc.Hosts, Collections: sc.Collections, Logger: o.log,
+			MinBackoff: o.minBackoff, MaxBackoff: o.maxBackoff},
 		Aggregator: AggregatorConfig{FlushEvents: sc.FlushEvents, PendingWindow: sc.PendingWindow,
 			MinEngagement: sc.MinEngagement, Retention: sc.Retention},
 		FlushInterval: sc.FlushInterval, CursorMargin: sc.CursorMargin, Since: sc.Since,
