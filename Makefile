@@ -80,7 +80,7 @@ bench:
 ## eval: ranking and audience quality vs the simulator's ground truth (2,000 creators per platform, faults on, 3 fault seeds, the worst run reported), then the two labelled datasets.
 eval:
 	$(GO) run ./cmd/nanoscout eval truth
-	$(GO) run ./cmd/nanoscout eval stream
+	$(GO) run ./cmd/nanoscout eval stream --creators 2000 --window 24h
 	$(GO) run ./cmd/nanoscout eval comments --cv
 	$(GO) run ./cmd/nanoscout eval accounts --cv
 
