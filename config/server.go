@@ -36,6 +36,11 @@ type Server struct {
 	// Alerts are saved filters; each fires its webhook once per creator that
 	// newly matches after a scoring run.
 	Alerts []Alert `yaml:"alerts"`
+	// ConversionsSecretEnv names the environment variable holding the
+	// HMAC-SHA256 secret that signs POST /api/conversions (the shop's sales
+	// webhook), default NANOSCOUT_CONVERSIONS_SECRET. Unset or empty: the
+	// route answers 503 and takes nothing.
+	ConversionsSecretEnv string `yaml:"conversions_secret_env"`
 }
 
 // Webhook is one outreach tool's endpoint.
@@ -130,20 +135,23 @@ func (f Filter) MarshalYAML() (any, error) { return filter.ToMap(f.Query()), nil
 
 // Server defaults.
 const (
-	DefaultServerAddr    = "127.0.0.1:8080"
-	DefaultTokenEnv      = "NANOSCOUT_TOKEN"
-	DefaultPageSize      = 50
-	DefaultMaxPageSize   = 200
-	defaultHookTimeout   = 10 * time.Second
-	defaultHookAttempts  = 5
-	defaultHookBackoff   = time.Second
-	defaultHookBatchSize = 500
+	DefaultServerAddr = "127.0.0.1:8080"
+	DefaultTokenEnv   = "NANOSCOUT_TOKEN"
+	// DefaultConversionsSecretEnv holds the secret of POST /api/conversions.
+	DefaultConversionsSecretEnv = "NANOSCOUT_CONVERSIONS_SECRET"
+	DefaultPageSize             = 50
+	DefaultMaxPageSize          = 200
+	defaultHookTimeout          = 10 * time.Second
+	defaultHookAttempts         = 5
+	defaultHookBackoff          = time.Second
+	defaultHookBatchSize        = 500
 )
 
 // WithDefaults returns s with every unset field at its default.
 func (s Server) WithDefaults() Server {
 	orDefault(&s.Addr, DefaultServerAddr)
 	orDefault(&s.TokenEnv, DefaultTokenEnv)
+	orDefault(&s.ConversionsSecretEnv, DefaultConversionsSecretEnv)
 	orDefault(&s.PageSize, DefaultPageSize)
 	orDefault(&s.MaxPageSize, DefaultMaxPageSize)
 	s.PageSize = min(s.PageSize, s.MaxPageSize)
@@ -177,6 +185,9 @@ func (s Server) Validate() error {
 	}
 	if s.TokenEnv != "" && !envName.MatchString(s.TokenEnv) {
 		ck.errorf("server.token_env %q is not an environment variable name", s.TokenEnv)
+	}
+	if s.ConversionsSecretEnv != "" && !envName.MatchString(s.ConversionsSecretEnv) {
+		ck.errorf("server.conversions_secret_env %q is not an environment variable name", s.ConversionsSecretEnv)
 	}
 	ck.ints("server.max_page_size", int64(s.MaxPageSize), 1, 10_000, true)
 	ck.ints("server.page_size", int64(s.PageSize), 1, 10_000, true)

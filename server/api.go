@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/deliveries", s.h(s.apiDeliveries))
 	m.HandleFunc("POST /api/alerts/check", s.h(s.apiCheckAlerts))
 	m.HandleFunc("GET /api/plan", s.h(s.apiPlan))
+	s.campaignRoutes(m)
 	m.HandleFunc("/api/", s.h(func(http.ResponseWriter, *http.Request) error {
 		return &httpError{http.StatusNotFound, "no such API route"}
 	}))
@@ -101,6 +102,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrInvalid), errors.As(err, &pe):
 		return http.StatusBadRequest
+	case errors.Is(err, store.ErrExists), errors.Is(err, store.ErrCodeTaken):
+		return http.StatusConflict
 	case errors.Is(err, errRunning):
 		return http.StatusConflict
 	case errors.Is(err, errRunsDisabled):
@@ -124,7 +127,8 @@ func badRequest(format string, args ...any) error {
 // are logged and answered without their detail.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, err error) {
 	msg := err.Error()
-	if code >= 500 {
+	// 503 answers say what is not set up (a missing secret), nothing internal.
+	if code >= 500 && code != http.StatusServiceUnavailable {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		msg = "internal error (see the server log)"
 	}

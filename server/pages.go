@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -336,10 +337,20 @@ func init() {
 
 // --- forms ---
 
-// form parses a form body (bounded) and checks its CSRF token.
+// form parses a form body (bounded: maxBody, maxUpload for a
+// multipart/form-data upload) and checks its CSRF token.
 func (s *Server) form(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	parse := r.ParseForm
+	limit := int64(maxBody)
+	if mt == "multipart/form-data" {
+		limit = maxUpload
+		// Files over 8 MiB are spooled to a temp file, removed when the
+		// request ends.
+		parse = func() error { return r.ParseMultipartForm(8 << 20) }
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := parse(); err != nil {
 		code := http.StatusBadRequest
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			code = http.StatusRequestEntityTooLarge

@@ -41,7 +41,7 @@ type pages struct {
 	sets map[string]*template.Template
 }
 
-var pageNames = []string{"discover", "creator", "shortlists", "shortlist", "plan", "runs", "login", "error"}
+var pageNames = []string{"discover", "creator", "shortlists", "shortlist", "plan", "runs", "login", "error", "campaigns", "campaign"}
 
 func loadPages() (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
@@ -77,6 +77,7 @@ var notices = map[string]string{
 	"started":  "Run started. Reload to follow it.",
 	"alerts":   "Alerts checked.",
 	"signedin": "Signed in.",
+	"campaign": "Campaign created: every creator has a code and a tracked link.",
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, data any) {
@@ -96,6 +97,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 		nav = "discover"
 	case "shortlist":
 		nav = "shortlists"
+	case "campaign":
+		nav = "campaigns"
 	}
 	v := view{Title: title, Nav: nav, CSRF: s.csrfToken(w, r), Notice: notices[r.URL.Query().Get("done")], Auth: s.token != "", D: data}
 	var buf bytes.Buffer

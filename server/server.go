@@ -209,10 +209,13 @@ func (s *Server) secure(next http.Handler) http.Handler {
 }
 
 // public are the paths served without a token: the login form, static
-// assets (no data in them) and the health check.
+// assets (no data in them), the health check, and the sales webhook POST
+// /api/conversions, which the shop authenticates with its HMAC signature
+// instead (a shop cannot hold the scouts' token).
 func (s *Server) public(r *http.Request) bool {
 	p := r.URL.Path
-	return p == "/login" || p == "/healthz" || strings.HasPrefix(p, "/static/")
+	return p == "/login" || p == "/healthz" || strings.HasPrefix(p, "/static/") ||
+		(p == "/api/conversions" && r.Method == http.MethodPost)
 }
 
 func (s *Server) authenticated(r *http.Request) bool {

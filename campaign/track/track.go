@@ -37,6 +37,13 @@ func AsStore(st store.Store) (Store, error) {
 	return s, nil
 }
 
+// invalid marks bad input (a campaign's settings, a sales file) as
+// store.ErrInvalid for callers that map errors to answers (the API's 400),
+// keeping the message as it is.
+type invalid struct{ error }
+
+func (e invalid) Unwrap() []error { return []error{e.error, store.ErrInvalid} }
+
 // Spec is what a scout gives to create a campaign.
 type Spec struct {
 	Name        string
@@ -77,7 +84,7 @@ func Create(ctx context.Context, st Store, spec Spec, now time.Time) (campaign.C
 		c.Name = id
 	}
 	if err := c.Validate(); err != nil {
-		return c, err
+		return c, invalid{err}
 	}
 	l, err := st.Shortlist(ctx, spec.ShortlistID)
 	if err != nil {
@@ -118,14 +125,14 @@ func Create(ctx context.Context, st Store, spec Spec, now time.Time) (campaign.C
 		after = items[len(items)-1].CreatorKey
 	}
 	if len(creators) == 0 {
-		return c, fmt.Errorf("shortlist %q has no stored creators", l.Name)
+		return c, invalid{fmt.Errorf("shortlist %q has no stored creators", l.Name)}
 	}
 	if len(creators) > maxMembers {
-		return c, fmt.Errorf("shortlist %q has %d creators; a campaign takes at most %d", l.Name, len(creators), maxMembers)
+		return c, invalid{fmt.Errorf("shortlist %q has %d creators; a campaign takes at most %d", l.Name, len(creators), maxMembers)}
 	}
 	for k := range spec.FeeOverrides {
 		if !slices.ContainsFunc(creators, func(cr campaign.Creator) bool { return cr.Key == k }) {
-			return c, fmt.Errorf("fee override for %s: not on shortlist %q", k, l.Name)
+			return c, invalid{fmt.Errorf("fee override for %s: not on shortlist %q", k, l.Name)}
 		}
 	}
 	taken := func(code string) bool {
@@ -171,11 +178,12 @@ type ImportSummary struct {
 }
 
 // Import reads a sales file and merges it into the stored conversions. A
-// file with any bad row imports nothing.
+// file with any bad row imports nothing (the error, naming the row and
+// column, is store.ErrInvalid).
 func Import(ctx context.Context, st Store, r io.Reader, format string) (ImportSummary, error) {
 	im, err := campaign.Read(r, format)
 	if err != nil {
-		return ImportSummary{}, err
+		return ImportSummary{}, invalid{err}
 	}
 	sum := ImportSummary{Format: im.Format, Rows: len(im.Conversions), Skipped: im.Skipped}
 	// Fold the file's own repeats (a sale and its refund) before storing.

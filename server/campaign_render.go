@@ -1,0 +1,186 @@
+package server
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nanoscout/nanoscout/campaign"
+)
+
+// Server-rendered SVG for the campaign page (no script, no CDN): spend vs
+// sales per creator, CPA by tier, and the audience-overlap heat map. Every
+// text is escaped; numbers are formatted here.
+
+func init() {
+	funcs["opt2"] = func(p *float64) string {
+		if p == nil {
+			return "—"
+		}
+		return strconv.FormatFloat(*p, 'f', 2, 64)
+	}
+	funcs["amount"] = func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	funcs["engagements"] = func(v float64) string {
+		if v < 0 {
+			return "unknown"
+		}
+		return thousands(int64(math.Round(v)))
+	}
+	funcs["spendChart"] = spendChart
+	funcs["cpaChart"] = cpaChart
+}
+
+// spendChart plots each creator's fee (x) against its sales (y); a hover
+// title names the creator with its CPA.
+func spendChart(rs []campaign.CreatorResult, currency string) template.HTML {
+	if len(rs) == 0 {
+		return ""
+	}
+	const w, h, left, right, top, bottom = 560.0, 220.0, 56.0, 16.0, 12.0, 34.0
+	maxFee, maxSales := 0.0, 0
+	for _, r := range rs {
+		maxFee = math.Max(maxFee, r.Fee)
+		maxSales = max(maxSales, r.Sales)
+	}
+	if maxFee == 0 {
+		maxFee = 1
+	}
+	if maxSales == 0 {
+		maxSales = 1
+	}
+	x := func(fee float64) float64 { return left + fee/maxFee*(w-left-right) }
+	y := func(sales int) float64 { return top + (1-float64(sales)/float64(maxSales))*(h-top-bottom) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" id="spend-chart" viewBox="0 0 %g %g" role="img" aria-label="spend vs sales per creator">`, w, h)
+	for i := range 3 {
+		s := int(math.Round(float64(maxSales) * float64(i) / 2))
+		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" class="grid"/><text x="%g" y="%.1f" class="axis" text-anchor="end">%d</text>`,
+			left, w-right, y(s), y(s), left-8, y(s)+4, s)
+	}
+	fmt.Fprintf(&b, `<text x="%g" y="%g" class="axis" text-anchor="start">0</text>`, left, h-18)
+	fmt.Fprintf(&b, `<text x="%g" y="%g" class="axis" text-anchor="end">fee %s</text>`, w-right, h-18, html.EscapeString(currency+" "+strconv.FormatFloat(maxFee, 'f', 0, 64)))
+	fmt.Fprintf(&b, `<text x="%g" y="%g" class="axis" text-anchor="middle">spend per creator → · sales ↑</text>`, (left+w-right)/2, h-4)
+	for _, r := range rs {
+		cpa := "no sale"
+		if r.CPA != nil {
+			cpa = "CPA " + strconv.FormatFloat(*r.CPA, 'f', 2, 64)
+		}
+		class := "dot"
+		if r.Sales == 0 {
+			class = "dot none"
+		}
+		t := fmt.Sprintf("@%s (%s): fee %.2f, %d sales, %s", r.Handle, r.Tier, r.Fee, r.Sales, cpa)
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" class="%s" data-creator="%s"><title>%s</title></circle>`,
+			x(r.Fee), y(r.Sales), class, html.EscapeString(r.CreatorKey), html.EscapeString(t))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// cpaChart draws the measured CPA of each tier as a bar, with the planner's
+// forecast as a dashed line across.
+func cpaChart(ts []campaign.TierResult, forecast float64) template.HTML {
+	const w, h, left, right, top, bottom = 560.0, 200.0, 56.0, 16.0, 12.0, 30.0
+	hi := forecast
+	n := 0
+	for _, t := range ts {
+		if t.CPA != nil {
+			hi = math.Max(hi, *t.CPA)
+			n++
+		}
+	}
+	if n == 0 {
+		return template.HTML(`<p class="muted">No tier has a sale yet: the CPA chart fills in as sales come in.</p>`)
+	}
+	hi *= 1.1
+	y := func(v float64) float64 { return top + (1-v/hi)*(h-top-bottom) }
+	slot := (w - left - right) / float64(len(ts))
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" id="cpa-chart" viewBox="0 0 %g %g" role="img" aria-label="CPA by tier">`, w, h)
+	for i := range 3 {
+		v := hi * float64(i) / 2
+		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" class="grid"/><text x="%g" y="%.1f" class="axis" text-anchor="end">%s</text>`,
+			left, w-right, y(v), y(v), left-8, y(v)+4, strconv.FormatFloat(v, 'f', 0, 64))
+	}
+	for i, t := range ts {
+		cx := left + slot*(float64(i)+0.5)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="axis" text-anchor="middle">%s</text>`, cx, h-10, html.EscapeString(t.Tier))
+		if t.CPA == nil {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="axis" text-anchor="middle">no sale</text>`, cx, y(0)-4)
+			continue
+		}
+		bw := math.Min(slot*0.5, 60)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar-cpa" data-tier="%s"><title>%s: CPA %.2f (%d creators, %d sales)</title></rect>`,
+			cx-bw/2, y(*t.CPA), bw, y(0)-y(*t.CPA), html.EscapeString(t.Tier), html.EscapeString(t.Tier), *t.CPA, t.Creators, t.Sales)
+	}
+	if forecast > 0 {
+		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" class="forecast"><title>forecast CPA %.2f</title></line>`,
+			left, w-right, y(forecast), y(forecast), forecast)
+		fmt.Fprintf(&b, `<text x="%g" y="%.1f" class="axis" text-anchor="end">forecast %.0f</text>`, w-right, y(forecast)-4, forecast)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// heatmapData is the overlap heat map: the creators with the largest
+// audiences (at most maxHeatmap) and their pairwise overlap.
+type heatmapData struct {
+	SVG     template.HTML
+	Shown   int
+	Total   int
+	Omitted int
+}
+
+// heatmap draws the OfSmaller overlap of each pair as a cell whose opacity
+// is the overlap (the diagonal is left blank).
+func heatmap(ov overlapView, limit int) heatmapData {
+	n := len(ov.Creators)
+	d := heatmapData{Total: n}
+	if n < 2 {
+		return d
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return ov.Sizes[b] - ov.Sizes[a] })
+	idx = idx[:min(n, limit)]
+	d.Shown, d.Omitted = len(idx), n-len(idx)
+	const cell, label = 14.0, 120.0
+	size := label + cell*float64(len(idx))
+	name := func(i int) string {
+		h := ov.Handles[ov.Creators[i]]
+		if h == "" {
+			h = ov.Creators[i]
+		}
+		return trunc("@"+h, 18)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="heatmap" id="overlap-heatmap" viewBox="0 0 %g %g" role="img" aria-label="audience overlap heat map">`, size, size)
+	for k, i := range idx {
+		p := label + cell*float64(k)
+		fmt.Fprintf(&b, `<text x="%g" y="%.1f" class="axis" text-anchor="end">%s</text>`, label-4, p+cell-3, html.EscapeString(name(i)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" class="axis" text-anchor="start" transform="rotate(-90 %.1f %g)">%s</text>`,
+			p+cell-3, label-4, p+cell-3, label-4, html.EscapeString(name(i)))
+	}
+	for a, i := range idx {
+		for c, j := range idx {
+			x, y := label+cell*float64(c), label+cell*float64(a)
+			if i == j {
+				fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%g" height="%g" class="cell self"/>`, x, y, cell-1, cell-1)
+				continue
+			}
+			v := ov.Matrix[i][j]
+			t := fmt.Sprintf("%s × %s: %.0f%% of the smaller audience shared", name(i), name(j), 100*v)
+			fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%g" height="%g" class="cell" fill-opacity="%.2f" data-overlap="%.3f"><title>%s</title></rect>`,
+				x, y, cell-1, cell-1, 0.06+0.94*v, v, html.EscapeString(t))
+		}
+	}
+	b.WriteString(`</svg>`)
+	d.SVG = template.HTML(b.String())
+	return d
+}
