@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +18,9 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"github.com/nanoscout/nanoscout/campaign"
 	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/simulator"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -274,6 +278,9 @@ func TestBrowserScoutFlow(t *testing.T) {
 		}
 	}
 
+	// 7–9. Campaign → import → results.
+	browserCampaign(ctx, t, e, dir, "Spring launch", do, text, shot)
+
 	if os.Getenv("NANOSCOUT_DOCS_SCREENSHOT") != "" {
 		img, err := os.ReadFile(discover)
 		if err == nil {
@@ -293,4 +300,125 @@ func evalJS[T any](ctx context.Context, t *testing.T, js string) T {
 		t.Fatalf("evaluating %s: %v", js, err)
 	}
 	return v
+}
+
+// browserCampaign continues the scout flow: a campaign from the shortlist
+// (the form on /campaigns), a Shopify orders export written by the
+// simulator for the campaign's codes imported through the campaign page's
+// upload form, and the results: each creator's sales, pending and refunded
+// orders add up to the orders the file holds for its code, CPA is fee ÷
+// sales, the charts and the overlap heat map are drawn.
+func browserCampaign(ctx context.Context, t *testing.T, e *env, dir, list string,
+	do func(string, ...chromedp.Action[chromedp.Void]), text func(string) string, shot func(string) string) {
+	t.Helper()
+	do("open campaigns", chromedp.Navigate(e.ts.URL+"/campaigns"), chromedp.WaitVisible(chromedp.ID("create-campaign")))
+	lists, err := e.st.ListShortlists(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listID string
+	for _, l := range lists {
+		if l.Name == list {
+			listID = l.ID
+		}
+	}
+	do("create campaign",
+		chromedp.SendKeys(chromedp.ID("c-name"), "Spring glow"),
+		chromedp.SetValue(chromedp.ID("c-shortlist"), listID),
+		chromedp.SendKeys(chromedp.ID("c-url"), "https://shop.example/serum"),
+		chromedp.SetValue(chromedp.ID("c-start"), "2026-03-01"),
+		chromedp.SetValue(chromedp.ID("c-end"), "2026-03-31"),
+		chromedp.SetValue(chromedp.ID("c-budget"), "1000"),
+		chromedp.SetValue(chromedp.ID("c-fee"), "150"),
+		chromedp.Click(chromedp.ID("c-create")),
+		chromedp.WaitVisible(chromedp.ID("import-form")),
+	)
+	if n := text(".notice"); !strings.Contains(n, "Campaign created") {
+		t.Errorf("notice %q", n)
+	}
+	c, err := e.st.Campaign(t.Context(), "spring-glow")
+	if err != nil || len(c.Members) != 3 {
+		t.Fatalf("stored campaign %+v, %v", c, err)
+	}
+	shot("08-campaign.png")
+
+	// The shop's orders export for these codes, following the simulator's
+	// ground truth (every creator here organic, 5,000 followers, 8 % ER:
+	// about 5 orders each), plus orders with no or unknown codes.
+	var creators []simulator.SaleCreator
+	for _, m := range c.Members {
+		creators = append(creators, simulator.SaleCreator{Code: m.Code, Truth: simulator.Truth{Tier: m.Tier,
+			Archetype: simulator.ArchOrganic, Followers: 5000, ERByFollowers: 8}})
+	}
+	var buf bytes.Buffer
+	counts, err := simulator.WriteShopifyOrders(&buf, creators, simulator.SalesOptions{Seed: 7,
+		Start: c.Start, End: c.End.Add(24 * time.Hour), Untracked: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "09-orders.csv")
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do("import orders",
+		chromedp.SetUploadFiles(chromedp.ID("import-file"), []string{file}),
+		chromedp.SetValue(chromedp.ID("import-format"), "shopify"),
+		chromedp.Click(chromedp.ID("import-submit")),
+		chromedp.WaitVisible(chromedp.ID("import-summary")),
+	)
+	total := 4
+	for _, n := range counts {
+		total += n
+	}
+	if s := text("#import-summary"); !strings.Contains(s, fmt.Sprintf("Imported %d orders (shopify)", total)) {
+		t.Errorf("import summary %q, want %d orders", s, total)
+	}
+	type row struct{ Key, Sales, Pending, Refunded, CPA string }
+	rows := evalJS[[]row](ctx, t, `[...document.querySelectorAll("#results tbody tr")].map(r => ({Key: r.dataset.creator, Sales: r.cells[3].innerText, Pending: r.cells[4].innerText, Refunded: r.cells[5].innerText, CPA: r.cells[8].innerText}))`)
+	if len(rows) != 3 {
+		t.Fatalf("%d result rows, want 3", len(rows))
+	}
+	sales := 0
+	for _, r := range rows {
+		i := slices.IndexFunc(c.Members, func(m campaign.Member) bool { return m.CreatorKey == r.Key })
+		if i < 0 {
+			t.Fatalf("row for %s, not a member", r.Key)
+		}
+		m := c.Members[i]
+		n, p, f := atoi(r.Sales), atoi(r.Pending), atoi(r.Refunded)
+		if n+p+f != counts[m.Code] {
+			t.Errorf("%s: page shows %d sales + %d pending + %d refunded, the file has %d orders for %s", r.Key, n, p, f, counts[m.Code], m.Code)
+		}
+		wantCPA := "—"
+		if n > 0 {
+			wantCPA = strconv.FormatFloat(m.Fee/float64(n), 'f', 2, 64)
+		}
+		if r.CPA != wantCPA {
+			t.Errorf("%s: CPA %q, want %s (fee %.2f, %d sales)", r.Key, r.CPA, wantCPA, m.Fee, n)
+		}
+		sales += n
+	}
+	if got := text("#t-sales"); got != strconv.Itoa(sales) {
+		t.Errorf("total sales %s, rows add to %d", got, sales)
+	}
+	if sales == 0 {
+		t.Fatal("no sale measured: the orders file should carry about 15")
+	}
+	for _, sel := range []string{"#spend-chart rect.bar-revenue", "#cpa-chart rect.bar-cpa", "#overlap-heatmap rect.cell", "#tiers tbody tr"} {
+		if n := evalJS[int](ctx, t, `document.querySelectorAll(`+strconv.Quote(sel)+`).length`); n == 0 {
+			t.Errorf("nothing drawn at %s", sel)
+		}
+	}
+	if u := text("#unattributed"); !strings.Contains(u, campaign.ReasonNoTracking) && !strings.Contains(u, campaign.ReasonUnknownCode) {
+		t.Errorf("untracked orders are not listed: %s", u)
+	}
+	shot("09-campaign-results.png")
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return -1
+	}
+	return n
 }

@@ -34,50 +34,58 @@ func init() {
 	funcs["cpaChart"] = cpaChart
 }
 
-// spendChart plots each creator's fee (x) against its sales (y); a hover
-// title names the creator with its CPA.
+// maxSpendRows bounds the creators the spend chart draws (the most revenue
+// first); the table below it has them all.
+const maxSpendRows = 30
+
+// spendChart draws, per creator, what it cost (fee) against what it sold
+// (revenue, with the number of sales), on one money axis: a revenue bar
+// longer than the fee bar paid for itself.
 func spendChart(rs []campaign.CreatorResult, currency string) template.HTML {
 	if len(rs) == 0 {
 		return ""
 	}
-	const w, h, left, right, top, bottom = 560.0, 220.0, 56.0, 16.0, 12.0, 34.0
-	maxFee, maxSales := 0.0, 0
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b campaign.CreatorResult) int {
+		if a.Revenue != b.Revenue {
+			return int(b.Revenue - a.Revenue)
+		}
+		return strings.Compare(a.Handle, b.Handle)
+	})
+	omitted := max(0, len(rs)-maxSpendRows)
+	rs = rs[:len(rs)-omitted]
+	const w, left, right, top, rowH = 560.0, 130.0, 40.0, 22.0, 22.0
+	h := top + rowH*float64(len(rs)) + 8
+	hi := 0.0
 	for _, r := range rs {
-		maxFee = math.Max(maxFee, r.Fee)
-		maxSales = max(maxSales, r.Sales)
+		hi = math.Max(hi, math.Max(r.Fee, r.Revenue.Float()))
 	}
-	if maxFee == 0 {
-		maxFee = 1
+	if hi == 0 {
+		hi = 1
 	}
-	if maxSales == 0 {
-		maxSales = 1
-	}
-	x := func(fee float64) float64 { return left + fee/maxFee*(w-left-right) }
-	y := func(sales int) float64 { return top + (1-float64(sales)/float64(maxSales))*(h-top-bottom) }
+	x := func(v float64) float64 { return left + v/hi*(w-left-right) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" id="spend-chart" viewBox="0 0 %g %g" role="img" aria-label="spend vs sales per creator">`, w, h)
-	for i := range 3 {
-		s := int(math.Round(float64(maxSales) * float64(i) / 2))
-		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" class="grid"/><text x="%g" y="%.1f" class="axis" text-anchor="end">%d</text>`,
-			left, w-right, y(s), y(s), left-8, y(s)+4, s)
-	}
-	fmt.Fprintf(&b, `<text x="%g" y="%g" class="axis" text-anchor="start">0</text>`, left, h-18)
-	fmt.Fprintf(&b, `<text x="%g" y="%g" class="axis" text-anchor="end">fee %s</text>`, w-right, h-18, html.EscapeString(currency+" "+strconv.FormatFloat(maxFee, 'f', 0, 64)))
-	fmt.Fprintf(&b, `<text x="%g" y="%g" class="axis" text-anchor="middle">spend per creator → · sales ↑</text>`, (left+w-right)/2, h-4)
-	for _, r := range rs {
+	fmt.Fprintf(&b, `<rect x="%g" y="4" width="10" height="8" class="bar-fee"/><text x="%g" y="12" class="axis">fee</text>`, left, left+14)
+	fmt.Fprintf(&b, `<rect x="%g" y="4" width="10" height="8" class="bar-revenue"/><text x="%g" y="12" class="axis">revenue (%s), sales at the end</text>`,
+		left+50, left+64, html.EscapeString(currency))
+	for i, r := range rs {
+		y := top + rowH*float64(i)
 		cpa := "no sale"
 		if r.CPA != nil {
 			cpa = "CPA " + strconv.FormatFloat(*r.CPA, 'f', 2, 64)
 		}
-		class := "dot"
-		if r.Sales == 0 {
-			class = "dot none"
-		}
-		t := fmt.Sprintf("@%s (%s): fee %.2f, %d sales, %s", r.Handle, r.Tier, r.Fee, r.Sales, cpa)
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" class="%s" data-creator="%s"><title>%s</title></circle>`,
-			x(r.Fee), y(r.Sales), class, html.EscapeString(r.CreatorKey), html.EscapeString(t))
+		t := fmt.Sprintf("@%s (%s): fee %.2f, revenue %s, %d sales, %s", r.Handle, r.Tier, r.Fee, r.Revenue, r.Sales, cpa)
+		fmt.Fprintf(&b, `<g data-creator="%s"><title>%s</title>`, html.EscapeString(r.CreatorKey), html.EscapeString(t))
+		fmt.Fprintf(&b, `<text x="%g" y="%.1f" class="axis" text-anchor="end">%s</text>`, left-6, y+13, html.EscapeString(trunc("@"+r.Handle, 16)))
+		fmt.Fprintf(&b, `<rect x="%g" y="%.1f" width="%.1f" height="7" class="bar-fee"/>`, left, y+2, x(r.Fee)-left)
+		fmt.Fprintf(&b, `<rect x="%g" y="%.1f" width="%.1f" height="7" class="bar-revenue"/>`, left, y+10, x(r.Revenue.Float())-left)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="axis">%d</text></g>`, math.Max(x(r.Fee), x(r.Revenue.Float()))+6, y+13, r.Sales)
 	}
 	b.WriteString(`</svg>`)
+	if omitted > 0 {
+		fmt.Fprintf(&b, `<p class="muted small">The %d creators with the most revenue; %d more in the table.</p>`, len(rs), omitted)
+	}
 	return template.HTML(b.String())
 }
 
