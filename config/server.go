@@ -88,6 +88,7 @@ type Filter struct {
 	MinGrowth         *float64 // follower growth in % over 30 days
 	Hide              string   // "shortlisted" or "contacted": leave out creators scouts already have
 	MinAudience       float64  // audience quality, 0..1
+	ProvenConverter   bool     // only proven converters (measured campaign CPA)
 }
 
 // Query is the filter as a store query.
@@ -96,6 +97,7 @@ func (f Filter) Query() store.TopQuery {
 		Platform: f.Platform, Tier: f.Tier, MinFollowers: f.MinFollowers, MaxFollowers: f.MaxFollowers,
 		MinER: f.MinER, MinBenchmarkIndex: f.MinBenchmarkIndex, MinAuthenticity: f.MinAuthenticity, MinReply: f.MinReply,
 		Language: f.Language, Keyword: f.Keyword, HasContact: f.HasContact, MinGrowth: f.MinGrowth, Hide: f.Hide, MinAudience: f.MinAudience,
+		ProvenConverter: f.ProvenConverter,
 	}
 }
 
@@ -111,6 +113,7 @@ func filterOf(q store.TopQuery) Filter {
 		Platform: q.Platform, Tier: q.Tier, MinFollowers: q.MinFollowers, MaxFollowers: q.MaxFollowers,
 		MinER: q.MinER, MinBenchmarkIndex: q.MinBenchmarkIndex, MinAuthenticity: q.MinAuthenticity, MinReply: q.MinReply,
 		Language: q.Language, Keyword: q.Keyword, HasContact: q.HasContact, MinGrowth: q.MinGrowth, Hide: q.Hide, MinAudience: q.MinAudience,
+		ProvenConverter: q.ProvenConverter,
 	}
 }
 

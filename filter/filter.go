@@ -81,7 +81,7 @@ const (
 )
 
 // Sorts are the sort orders a query may ask for, the default first.
-var Sorts = []string{"composite", "er", "reply", "growth", "followers", "authenticity", "audience"}
+var Sorts = []string{"composite", "er", "reply", "growth", "followers", "authenticity", "audience", "cpa"}
 
 // Tiers are the tiers a query may ask for.
 var Tiers = []string{model.TierNano, model.TierMicro, model.TierMid, model.TierMacro, model.TierMega, model.TierBelow}
@@ -148,10 +148,18 @@ var Fields = []Field{
 			}
 			return ""
 		}},
+	{Name: "proven_converter", Kind: Flag, Help: "only proven converters: a measured CPA at or under their campaign's median over at least 3 sales (imported campaign sales; not part of the score)",
+		set: func(q *store.TopQuery, v parsed) { q.ProvenConverter = v.b },
+		get: func(q store.TopQuery) string {
+			if q.ProvenConverter {
+				return "1"
+			}
+			return ""
+		}},
 	{Name: "hide", Kind: Choice, Values: func() []string { return []string{store.HideShortlisted, store.HideContacted} },
 		Help: "leave out creators already on a shortlist (shortlisted) or already contacted (contacted)",
 		set:  func(q *store.TopQuery, v parsed) { q.Hide = v.s }, get: func(q store.TopQuery) string { return q.Hide }},
-	{Name: "sort", Kind: Choice, Values: func() []string { return Sorts }, Help: "the order: composite (default), er, reply, growth, followers, authenticity or audience",
+	{Name: "sort", Kind: Choice, Values: func() []string { return Sorts }, Help: "the order: composite (default), er, reply, growth, followers, authenticity, audience or cpa (lowest measured CPA first)",
 		set: func(q *store.TopQuery, v parsed) { q.SortBy = v.s },
 		get: func(q store.TopQuery) string {
 			if q.SortBy == "composite" {

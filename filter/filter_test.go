@@ -19,7 +19,7 @@ func ptr(f float64) *float64 { return &f }
 // full sets every field of the vocabulary.
 var full = store.TopQuery{Platform: "bluesky", Tier: "nano", MinFollowers: 1000, MaxFollowers: 9999, MinER: 3.5,
 	MinBenchmarkIndex: 1.5, MinAuthenticity: 0.8, MinReply: 0.4, MinAudience: 0.6, MinGrowth: ptr(-2.5), Language: "pt-br", Keyword: "vegan cooking",
-	HasContact: true, Hide: store.HideContacted, SortBy: "growth"}
+	HasContact: true, Hide: store.HideContacted, ProvenConverter: true, SortBy: "growth"}
 
 // TestEveryFieldInEveryForm: each field of TopQuery that filters or sorts
 // is in the table, and survives the URL, the config map and the CLI flags.

@@ -149,6 +149,7 @@ func Describe(q store.TopQuery) string {
 	add(q.Language != "", "language %s", q.Language)
 	add(q.Keyword != "", "%q", q.Keyword)
 	add(q.HasContact, "with public contact")
+	add(q.ProvenConverter, "proven converters")
 	add(q.Hide == store.HideShortlisted, "not shortlisted")
 	add(q.Hide == store.HideContacted, "not contacted")
 	if len(parts) == 0 {

@@ -801,6 +801,7 @@ type jsonFilter struct {
 	MinGrowth         *float64 `json:"min_growth"`
 	Hide              string   `json:"hide"`
 	MinAudience       float64  `json:"min_audience"`
+	ProvenConverter   bool     `json:"proven_converter"`
 }
 
 func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) error {

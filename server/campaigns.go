@@ -460,6 +460,11 @@ func (s *Server) apiConversion(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ans := conversionAnswer{OrderID: cv.OrderID, Stored: changed > 0, Duplicate: dups > 0}
+	if ans.Stored {
+		if _, err := track.RefreshConverters(r.Context(), st); err != nil {
+			return err
+		}
+	}
 	// Say where it went: attribute this one order against every campaign.
 	all, err := st.ListCampaigns(r.Context())
 	if err != nil {

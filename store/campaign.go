@@ -39,6 +39,15 @@ type Campaigns interface {
 	PutConversions(ctx context.Context, cs []campaign.Conversion) (changed, duplicates int, err error)
 	// Conversions returns every stored conversion, by order id.
 	Conversions(ctx context.Context) ([]campaign.Conversion, error)
+	// SetConverters replaces every creator's proven_converter signal with
+	// cs (one per creator; a creator not stored is skipped). The signal is
+	// kept apart from the score: Top filters on it (TopQuery.ProvenConverter)
+	// and sorts by it (SortBy "cpa": lowest measured CPA first, creators
+	// without a measurement last).
+	SetConverters(ctx context.Context, cs []campaign.Converter) error
+	// Converter returns a creator's signal, or ErrNotFound when none is
+	// measured.
+	Converter(ctx context.Context, creatorKey string) (campaign.Converter, error)
 }
 
 // CodeKey is the reservation key of a promo code or affiliate id: codes are

@@ -90,10 +90,14 @@ type TopQuery struct {
 	// Hide leaves out creators a scout already has: HideShortlisted (on any
 	// shortlist) or HideContacted (on a list with an outreach status past
 	// new). "" hides nothing.
-	Hide   string
-	SortBy string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last), "audience" (creators without a sample last)
-	Limit  int    // default 50
-	Offset int
+	Hide string
+	// ProvenConverter keeps creators whose measured CPA on a campaign is at
+	// or under the campaign's median over at least campaign.MinSales sales
+	// (store.Campaigns.SetConverters); kept apart from the score.
+	ProvenConverter bool
+	SortBy          string // "composite" (default), "er", "followers", "reply", "authenticity", "growth" (creators without growth last), "audience" (creators without a sample last), "cpa" (lowest measured CPA first, creators without one last)
+	Limit           int    // default 50
+	Offset          int
 	// WithoutBreakdown leaves each score's breakdown out of the records
 	// (Score.Breakdown nil), for list pages that send summaries; MongoDB
 	// does not even send it (a projection).

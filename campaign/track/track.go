@@ -194,7 +194,46 @@ func Import(ctx context.Context, st Store, r io.Reader, format string) (ImportSu
 		return sum, err
 	}
 	sum.Changed, sum.Duplicates = changed, sum.Duplicates+dups
+	if changed > 0 {
+		if _, err := RefreshConverters(ctx, st); err != nil {
+			return sum, err
+		}
+	}
 	return sum, nil
+}
+
+// RefreshConverters measures every creator's proven_converter signal over
+// all campaigns and stores it (store.Campaigns.SetConverters). A creator on
+// several campaigns keeps the one with the most sales (then the lower CPA):
+// the largest sample. Call it whenever conversions or campaigns change.
+func RefreshConverters(ctx context.Context, st Store) ([]campaign.Converter, error) {
+	all, err := st.ListCampaigns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	convs, err := st.Conversions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := campaign.Attribute(all, convs)
+	best := map[string]campaign.Converter{}
+	for _, r := range a.Campaigns {
+		for _, c := range campaign.Converters(r) {
+			b, ok := best[c.CreatorKey]
+			if !ok || c.Sales > b.Sales || (c.Sales == b.Sales && c.CPA < b.CPA) {
+				best[c.CreatorKey] = c
+			}
+		}
+	}
+	out := make([]campaign.Converter, 0, len(best))
+	for _, c := range best {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b campaign.Converter) int { return strings.Compare(a.CreatorKey, b.CreatorKey) })
+	if err := st.SetConverters(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Report is a campaign's measured results.

@@ -198,3 +198,47 @@ func (s *Store) Conversions(ctx context.Context) ([]campaign.Conversion, error) 
 	}
 	return out, nil
 }
+
+// The proven_converter signal lives on the creator document, apart from the
+// score: converter (the signal), converterProven (the filter) and
+// converterRank (−CPA, so Top's descending sort puts the lowest CPA first and
+// creators without one, missing, last). Not atomic across creators (FerretDB
+// has no transactions): a concurrent Top may see a half-replaced set.
+
+// SetConverters replaces every creator's signal.
+func (s *Store) SetConverters(ctx context.Context, cs []campaign.Converter) error {
+	col := s.db.Collection(colCreators)
+	_, err := col.UpdateMany(ctx, bson.D{{Key: "converter", Value: bson.D{{Key: "$exists", Value: true}}}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "converter", Value: ""}, {Key: "converterProven", Value: ""}, {Key: "converterRank", Value: ""}}}})
+	if err != nil {
+		return fmt.Errorf("clearing converter signals: %w", err)
+	}
+	for _, c := range cs {
+		cpa := c.CPA
+		if cpa != cpa || cpa > 1e300 || cpa < -1e300 {
+			cpa = 1e300
+		}
+		_, err := col.UpdateOne(ctx, byID(c.CreatorKey), bson.D{{Key: "$set", Value: bson.D{
+			{Key: "converter", Value: c}, {Key: "converterProven", Value: c.Proven}, {Key: "converterRank", Value: -cpa},
+		}}})
+		if err != nil {
+			return fmt.Errorf("storing the converter signal of %q: %w", c.CreatorKey, err)
+		}
+	}
+	return nil
+}
+
+// Converter returns a creator's signal.
+func (s *Store) Converter(ctx context.Context, creatorKey string) (campaign.Converter, error) {
+	var d struct {
+		Converter *campaign.Converter `bson:"converter"`
+	}
+	err := s.db.Collection(colCreators).FindOne(ctx, byID(creatorKey), options.FindOne().SetProjection(bson.D{{Key: "converter", Value: 1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) || err == nil && d.Converter == nil {
+		return campaign.Converter{}, fmt.Errorf("converter signal of %q: %w", creatorKey, store.ErrNotFound)
+	}
+	if err != nil {
+		return campaign.Converter{}, fmt.Errorf("reading the converter signal of %q: %w", creatorKey, err)
+	}
+	return *d.Converter, nil
+}

@@ -553,6 +553,7 @@ var sortFields = map[string]string{
 	"reply":        "replyScore",
 	"authenticity": "authenticity",
 	"audience":     "audienceQuality",
+	"cpa":          "converterRank",
 }
 
 // Top returns a page of scored creators, best first by q.SortBy, ties by key.

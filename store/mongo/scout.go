@@ -118,6 +118,9 @@ func (s *Store) scoutFilter(ctx context.Context, filter bson.D, q store.TopQuery
 	if q.Language != "" {
 		filter = append(filter, bson.E{Key: "creator.language", Value: q.Language})
 	}
+	if q.ProvenConverter {
+		filter = append(filter, bson.E{Key: "converterProven", Value: true})
+	}
 	var and bson.A
 	if q.HasContact {
 		and = append(and, bson.D{{Key: "$or", Value: bson.A{

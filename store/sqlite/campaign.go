@@ -199,3 +199,62 @@ func (s *Store) Conversions(ctx context.Context) ([]campaign.Conversion, error) 
 	}
 	return out, rows.Err()
 }
+
+// The proven_converter signal (schema version 12): one row per creator, the
+// signal's JSON with what Top filters (proven) and sorts (cpa) on.
+func init() {
+	// Negated so that Top's one "DESC, key" order puts the lowest CPA first;
+	// creators without a row (NULL) sort last.
+	sortColumns["cpa"] = "(SELECT -cpa FROM converters WHERE converters.creator_key = creators.key)"
+}
+
+// SetConverters replaces every creator's signal in one transaction.
+func (s *Store) SetConverters(ctx context.Context, cs []campaign.Converter) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM converters`); err != nil {
+			return err
+		}
+		for _, c := range cs {
+			b, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO converters(creator_key, proven, cpa, json)
+				SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM creators WHERE key = ?)
+				ON CONFLICT(creator_key) DO UPDATE SET proven = excluded.proven, cpa = excluded.cpa, json = excluded.json`,
+				c.CreatorKey, c.Proven, finiteCPA(c.CPA), string(b), c.CreatorKey); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storing %d converter signals: %w", len(cs), err)
+	}
+	return nil
+}
+
+// finiteCPA keeps NaN and ±Inf out of the sort column.
+func finiteCPA(v float64) float64 {
+	if v != v || v > 1e300 || v < -1e300 {
+		return 1e300
+	}
+	return v
+}
+
+// Converter returns a creator's signal.
+func (s *Store) Converter(ctx context.Context, creatorKey string) (campaign.Converter, error) {
+	var js string
+	err := s.db.QueryRowContext(ctx, `SELECT json FROM converters WHERE creator_key = ?`, creatorKey).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return campaign.Converter{}, fmt.Errorf("converter signal of %q: %w", creatorKey, store.ErrNotFound)
+	}
+	if err != nil {
+		return campaign.Converter{}, fmt.Errorf("reading the converter signal of %q: %w", creatorKey, err)
+	}
+	var c campaign.Converter
+	if err := json.Unmarshal([]byte(js), &c); err != nil {
+		return c, fmt.Errorf("decoding the converter signal of %q: %w", creatorKey, err)
+	}
+	return c, nil
+}

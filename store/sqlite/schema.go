@@ -306,6 +306,15 @@ var migrations = [][]string{
 		) WITHOUT ROWID`,
 		`CREATE INDEX stream_records_creator ON stream_records(creator_did, at)`,
 	},
+	{ // 12: the proven_converter signal per creator (campaign.go), for Top's filter and sort
+		`CREATE TABLE converters (
+			creator_key TEXT PRIMARY KEY,
+			proven      INTEGER NOT NULL,
+			cpa         REAL NOT NULL,
+			json        TEXT NOT NULL
+		) WITHOUT ROWID`,
+		`CREATE INDEX converters_proven ON converters(proven, creator_key)`,
+	},
 }
 
 // latestVersion is the highest schema version this build knows.

@@ -130,6 +130,9 @@ func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
 	if q.HasContact {
 		query += ` AND has_contact = 1`
 	}
+	if q.ProvenConverter {
+		query += ` AND key IN (SELECT creator_key FROM converters WHERE proven = 1)`
+	}
 	if q.MinGrowth != nil {
 		query += ` AND growth >= ?`
 		args = append(args, *q.MinGrowth)

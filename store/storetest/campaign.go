@@ -19,6 +19,7 @@ func RunCampaigns(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CodesUniqueAcrossCampaigns", testCampaignCodes},
 		{"CodeRace", testCampaignCodeRace},
 		{"Conversions", testConversions},
+		{"ConverterSignal", testConverters},
 	})
 }
 
@@ -177,4 +178,67 @@ func testConversions(ctx context.Context, t *testing.T, cs store.Campaigns) {
 	if c := got[1]; c.Currency != "EUR" || c.Status != campaign.StatusPending || c.AffiliateID != "ns-x" {
 		t.Errorf("#1002 = %+v", c)
 	}
+}
+
+// testConverters: the proven_converter signal is stored per creator apart
+// from the score, replaced whole, kept across a re-collection, and Top
+// filters on it and sorts by the measured CPA (lowest first, unmeasured
+// last).
+func testConverters(ctx context.Context, t *testing.T, cs store.Campaigns) {
+	s, ok := cs.(store.Store)
+	if !ok {
+		t.Fatalf("%T is not a store.Store", cs)
+	}
+	keys := map[string]string{}
+	for i, id := range []string{"a", "b", "c", "d"} {
+		c := creator("bluesky", "conv-"+id, 2000+int64(i))
+		save(ctx, t, s, update(c, 1, score("nano", 50+float64(i), 3, 0.5, 0.9), t0))
+		keys[id] = c.Key()
+	}
+	sig := func(id string, cpa float64, sales int, proven bool) campaign.Converter {
+		return campaign.Converter{CreatorKey: keys[id], CampaignID: "spring", CPA: cpa, MedianCPA: 30, Sales: sales, Proven: proven}
+	}
+	top := func(q store.TopQuery) []string {
+		t.Helper()
+		recs, err := s.Top(ctx, q)
+		must(t, "Top", err)
+		return keysOf(recs)
+	}
+	same := func(what string, got []string, want ...string) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s = %v, want %v", what, got, want)
+		}
+	}
+	ghost := campaign.Converter{CreatorKey: "bluesky:nobody", CPA: 1, Sales: 9, Proven: true}
+	must(t, "SetConverters", cs.SetConverters(ctx, []campaign.Converter{sig("a", 20, 5, true), sig("b", 50, 4, false), sig("c", 10, 3, true), ghost}))
+
+	got, err := cs.Converter(ctx, keys["a"])
+	must(t, "Converter a", err)
+	if got != sig("a", 20, 5, true) {
+		t.Errorf("Converter a = %+v", got)
+	}
+	_, err = cs.Converter(ctx, keys["d"])
+	wantErr(t, "Converter of an unmeasured creator", err, store.ErrNotFound)
+	_, err = cs.Converter(ctx, ghost.CreatorKey)
+	wantErr(t, "Converter of a creator not stored", err, store.ErrNotFound)
+
+	same("proven, by score", top(store.TopQuery{ProvenConverter: true}), keys["c"], keys["a"])
+	same("by cpa", top(store.TopQuery{SortBy: "cpa"}), keys["c"], keys["a"], keys["b"], keys["d"])
+	same("proven, by cpa, tier", top(store.TopQuery{ProvenConverter: true, SortBy: "cpa", Tier: "nano", Limit: 1}), keys["c"])
+
+	// Re-collecting a creator keeps its signal; the score stays its own.
+	save(ctx, t, s, update(creator("bluesky", "conv-a", 2100), 1, score("nano", 99, 3, 0.5, 0.9), t0.Add(time.Hour)))
+	same("proven after a re-collection", top(store.TopQuery{ProvenConverter: true}), keys["a"], keys["c"])
+	if rec := get(ctx, t, s, keys["a"]); rec.Score == nil || rec.Score.Composite != 99 {
+		t.Errorf("score after the re-collection: %+v", rec.Score)
+	}
+
+	// Replaced whole: a's and c's signals are gone.
+	must(t, "SetConverters again", cs.SetConverters(ctx, []campaign.Converter{sig("b", 25, 6, true)}))
+	same("proven after the replacement", top(store.TopQuery{ProvenConverter: true}), keys["b"])
+	_, err = cs.Converter(ctx, keys["a"])
+	wantErr(t, "Converter a after the replacement", err, store.ErrNotFound)
+	must(t, "SetConverters none", cs.SetConverters(ctx, nil))
+	same("proven with none", top(store.TopQuery{ProvenConverter: true}))
 }
