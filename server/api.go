@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nanoscout/nanoscout/campaign"
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/export/alerts"
@@ -351,6 +352,10 @@ type creatorData struct {
 	// Audience is the audience quality of each stored sample, newest first:
 	// the trend over time.
 	Audience []model.AudienceQuality `json:"audience"`
+	// Converter is the proven_converter signal (measured campaign CPA vs the
+	// campaign's median, with the sample), apart from the score; null when
+	// no sale is measured.
+	Converter *campaign.Converter `json:"converter"`
 }
 
 // audienceSamples is how many audience samples the creator page shows
@@ -412,7 +417,16 @@ func (s *Server) creatorData(r *http.Request, key string) (creatorData, error) {
 			trend = append(trend, *a.Quality)
 		}
 	}
-	return creatorData{Creator: export.DocOf(row), Posts: posts, Snapshots: snaps, Shortlists: items, Audience: trend}, nil
+	d := creatorData{Creator: export.DocOf(row), Posts: posts, Snapshots: snaps, Shortlists: items, Audience: trend}
+	if cs, ok := s.st.(store.Campaigns); ok {
+		switch cv, err := cs.Converter(ctx, key); {
+		case err == nil:
+			d.Converter = &cv
+		case !errors.Is(err, store.ErrNotFound):
+			return creatorData{}, err
+		}
+	}
+	return d, nil
 }
 
 func (s *Server) apiCreator(w http.ResponseWriter, r *http.Request) error {

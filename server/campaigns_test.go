@@ -419,3 +419,65 @@ func TestCampaignPages(t *testing.T) {
 		t.Errorf("campaigns list: %d", code)
 	}
 }
+
+// TestProvenConverterSignal: imported sales make the proven_converter
+// signal (measured CPA vs the campaign median, with the sample size), which
+// the creator page shows apart from the score and the API and Discover
+// filter and sort by.
+func TestProvenConverterSignal(t *testing.T) {
+	e, list := campaignEnv(t)
+	body := campaignBodyFor(list)
+	delete(body, "feeByTier") // every creator at 100: CPA = 100 ÷ sales
+	var c campaign.Campaign
+	e.json(http.MethodPost, "/api/campaigns", body, http.StatusCreated, &c)
+	sales := []int{4, 1, 3, 0} // CPAs 25, 100, 33.33: median 33.33
+	file := "order_id,time,amount,currency,code\n"
+	n := 0
+	for i, k := range sales {
+		for range k {
+			n++
+			file += fmt.Sprintf("P-%d,2026-03-%02d,10.00,USD,%s\n", n, 2+n, c.Members[i].Code)
+		}
+	}
+	if code, out := e.postCSV("/api/conversions/import", file); code != http.StatusOK {
+		t.Fatalf("import: %d %s", code, out)
+	}
+	key := func(i int) string { return c.Members[i].CreatorKey }
+
+	var page creatorsPage
+	e.json(http.MethodGet, "/api/creators?proven_converter=1&sort=cpa", nil, http.StatusOK, &page)
+	var got []string
+	for _, it := range page.Items {
+		got = append(got, it.Key)
+	}
+	if want := []string{key(0), key(2)}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("proven converters by CPA: %v, want %v (members 0 and 2: ≥ 3 sales at or under the median)", got, want)
+	}
+	e.json(http.MethodGet, "/api/creators?sort=cpa&limit=3", nil, http.StatusOK, &page)
+	got = got[:0]
+	for _, it := range page.Items {
+		got = append(got, it.Key)
+	}
+	if want := []string{key(0), key(2), key(1)}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("sort=cpa: %v, want %v", got, want)
+	}
+
+	var cd creatorData
+	e.json(http.MethodGet, "/api/creators/"+key(1), nil, http.StatusOK, &cd)
+	if cd.Converter == nil || cd.Converter.Proven || cd.Converter.Sales != 1 || math.Abs(cd.Converter.CPA-100) > 1e-9 ||
+		math.Abs(cd.Converter.MedianCPA-100.0/3) > 1e-9 {
+		t.Errorf("member 1's signal: %+v", cd.Converter)
+	}
+	_, html := e.status(http.MethodGet, "/creators/"+key(0), nil)
+	if !strings.Contains(html, "Proven converter") || !strings.Contains(html, "over 4 sales") || !strings.Contains(html, "33.33") {
+		t.Errorf("creator page of a proven converter lacks the signal")
+	}
+	_, html = e.status(http.MethodGet, "/creators/"+key(3), nil)
+	if !strings.Contains(html, "no campaign sale measured yet") {
+		t.Errorf("creator page without sales claims a signal")
+	}
+	code, html := e.status(http.MethodGet, "/discover?proven_converter=1&sort=cpa", nil)
+	if code != http.StatusOK || !strings.Contains(html, "proven converters") || strings.Contains(html, `href="/creators/`+key(1)+`"`) {
+		t.Errorf("discover with proven_converter: %d", code)
+	}
+}

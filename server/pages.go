@@ -31,6 +31,7 @@ type sortOption struct{ Value, Label string }
 var sortOptions = []sortOption{
 	{"composite", "Score"}, {"er", "Engagement rate"}, {"reply", "Reply depth"}, {"growth", "Follower growth"},
 	{"followers", "Followers"}, {"authenticity", "Authenticity"}, {"audience", "Audience quality"},
+	{"cpa", "Measured CPA"},
 }
 
 type discoverData struct {
