@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nanoscout/nanoscout/campaign"
+	"github.com/nanoscout/nanoscout/campaign/track"
 	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/model"
@@ -30,6 +34,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 		asJSON      bool
 		a           = plan.Defaults()
 		megaFollows int64
+		maxReach    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "plan",
@@ -42,7 +47,8 @@ budget spent on one mega creator. Every assumption is a flag; the model is in
 docs/dashboard.md and on the dashboard's Plan page.`,
 		Example: `  nanoscout plan                                   # the pitch: $50,000, 500 × 2k followers at 4 % vs 1M at 1 %
   nanoscout plan --shortlist "Spring launch" --budget 20000 --fee-tier nano=150,micro=600
-  nanoscout plan --tier nano --min-index 1.5 --budget 10000 --conv-low 2 --conv-high 5 --json`,
+  nanoscout plan --tier nano --min-index 1.5 --budget 10000 --conv-low 2 --conv-high 5 --json
+  nanoscout plan --shortlist "Spring launch" --budget 2000 --max-reach   # most distinct engaged people for the money`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fs := cmd.Flags()
@@ -79,6 +85,9 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 				}
 				src.Query = q
 			}
+			if maxReach && src.Kind == export.PlanHypothetical {
+				return usageErrorf("--max-reach picks among stored creators: give --shortlist or filter flags")
+			}
 			if src.Kind != export.PlanHypothetical {
 				cfg, err := g.loadConfig()
 				if err != nil {
@@ -100,6 +109,15 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 			if pc.Capped {
 				source += fmt.Sprintf(" (the best %s)", thousands(int64(len(creators))))
 			}
+			var reach *reachPick
+			if maxReach {
+				rp, err := pickMaxReach(cmd.Context(), st, a, creators)
+				if err != nil {
+					return err
+				}
+				reach, creators = &rp, rp.creators
+				source += fmt.Sprintf(", the %d with the most unique engaged reach", len(creators))
+			}
 			res, err := plan.Plan(a, creators)
 			if err != nil {
 				return err
@@ -108,7 +126,11 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 				return writeJSON(cmd.OutOrStdout(), struct {
 					Source string `json:"source"`
 					plan.Result
-				}{source, res})
+					MaxReach *reachPick `json:"maxReach,omitempty"`
+				}{source, res, reach})
+			}
+			if reach != nil {
+				printReach(cmd.OutOrStdout(), *reach)
 			}
 			printPlan(cmd.OutOrStdout(), source, res)
 			return nil
@@ -142,7 +164,72 @@ docs/dashboard.md and on the dashboard's Plan page.`,
 	fs.Float64Var(&megaCS, "mega-comment-share", 100*a.Mega.CommentShare, "mega creator: comments as % of engagements")
 	fs.Float64Var(&megaAS, "mega-answered-share", 100*a.Mega.AnsweredShare, "mega creator: % of commenters answered")
 	fs.BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	fs.BoolVar(&maxReach, "max-reach", false, "maximise unique engaged reach within the budget: pick the creators whose engaged audiences (distinct commenters) together reach the most people (greedy; at least (1−1/e)/2 ≈ 32 % of the best possible, 1−1/e ≈ 63 % with equal fees)")
 	return cmd
+}
+
+// reachPick is the --max-reach selection.
+type reachPick struct {
+	campaign.Selection
+	// Candidates and their unique engaged reach together, for comparison.
+	Candidates      int      `json:"candidates"`
+	CandidatesReach int      `json:"candidatesReach"`
+	Guarantee       string   `json:"guarantee"`
+	Handles         []string `json:"handles"`
+	creators        []plan.Creator
+}
+
+// pickMaxReach keeps, of the candidates, the creators whose engaged
+// audiences reach the most distinct accounts within the budget
+// (campaign.MaxReach over track.Audiences), in the order picked.
+func pickMaxReach(ctx context.Context, st store.Store, a plan.Assumptions, creators []plan.Creator) (reachPick, error) {
+	keys := make([]string, len(creators))
+	for i, c := range creators {
+		keys[i] = c.Key
+	}
+	aud, err := track.Audiences(ctx, st, keys)
+	if err != nil {
+		return reachPick{}, err
+	}
+	cands := make([]campaign.Candidate, len(aud))
+	all := map[string]struct{}{}
+	for i, au := range aud {
+		cands[i] = campaign.Candidate{Audience: au, Fee: a.Fee(creators[i].Tier)}
+		for _, acc := range au.Accounts {
+			all[acc] = struct{}{}
+		}
+	}
+	if len(all) == 0 {
+		return reachPick{}, errors.New("--max-reach: no engaged audience is stored for these creators (no comments read yet)")
+	}
+	sel := campaign.MaxReach(cands, a.Budget)
+	rp := reachPick{Selection: sel, Candidates: len(creators), CandidatesReach: len(all), Guarantee: reachGuarantee(sel)}
+	byKey := map[string]plan.Creator{}
+	for _, c := range creators {
+		byKey[c.Key] = c
+	}
+	for _, k := range sel.Keys {
+		rp.creators = append(rp.creators, byKey[k])
+		rp.Handles = append(rp.Handles, byKey[k].Handle)
+	}
+	return rp, nil
+}
+
+func reachGuarantee(sel campaign.Selection) string {
+	if sel.Bound == campaign.BoundEqualFees {
+		return "greedy maximum coverage with equal fees: at least 1−1/e ≈ 63 % of the best possible selection's unique reach"
+	}
+	return "greedy maximum coverage by new people per dollar, checked against the best single creator: at least (1−1/e)/2 ≈ 32 % of the best possible selection's unique reach (1−1/e ≈ 63 % when fees are equal)"
+}
+
+func printReach(w io.Writer, rp reachPick) {
+	fmt.Fprintf(w, "Most unique engaged reach within the budget: %d of %d creators, $%.0f, %s distinct engaged accounts (all %d together reach %s).\n",
+		len(rp.Keys), rp.Candidates, rp.Spend, thousands(int64(rp.UniqueReach)), rp.Candidates, thousands(int64(rp.CandidatesReach)))
+	fmt.Fprintf(w, "  %s.\n", rp.Guarantee)
+	for _, h := range rp.Handles {
+		fmt.Fprintf(w, "  @%s\n", h)
+	}
+	fmt.Fprintln(w)
 }
 
 func validTier(t string) bool {
