@@ -28,6 +28,9 @@ type SalesOptions struct {
 	// Untracked adds this many orders with no code or an unknown one (the
 	// shop's other sales, and typos), which attribution must keep apart.
 	Untracked int
+	// OrderPrefix goes before each order number ("#" + prefix + 1001…), so
+	// that two simulated campaigns in one store do not share order ids.
+	OrderPrefix string
 }
 
 // conversionPerEngagement is the share of real engagements on a sponsored
@@ -102,7 +105,7 @@ func WriteShopifyOrders(w io.Writer, creators []SaleCreator, o SalesOptions) (ma
 		cents int
 	}{{"Glow serum 30 ml", 3490}, {"Lip balm trio", 1890}, {"Night cream 50 ml", 4290}, {"Travel kit", 2590}}
 	for i, od := range orders {
-		name := fmt.Sprintf("#%d", 1001+i)
+		name := fmt.Sprintf("#%s%d", o.OrderPrefix, 1001+i)
 		items := 1 + rng.IntN(3)
 		var lines []int
 		total := 0

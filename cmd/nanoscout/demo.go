@@ -97,12 +97,13 @@ func init() { addCommand(newDemoCmd) }
 
 func newDemoCmd(g *globals) *cobra.Command {
 	var (
-		seed        int64
-		creators    int
-		maxCreators int
-		faults      string
-		top         int
-		historyDays int
+		seed         int64
+		creators     int
+		maxCreators  int
+		faults       string
+		top          int
+		historyDays  int
+		withCampaign bool
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -189,6 +190,11 @@ func newDemoCmd(g *globals) *cobra.Command {
 			if len(recs) > 0 {
 				fmt.Fprintf(out, "\n%d of %d ranked nano creators are organic in the ground truth.\n", authentic, len(recs))
 			}
+			if withCampaign {
+				if err := demoCampaign(ctx, out, st, sim.Population(), cfg.DataDir, seed, time.Now()); err != nil {
+					return err
+				}
+			}
 			fmt.Fprintf(out, "Try: go run ./cmd/nanoscout top --data-dir %s --platform bluesky --tier nano --json\n", cfg.DataDir)
 			return nil
 		},
@@ -200,6 +206,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	fl.StringVar(&faults, "faults", "5xx=0.02,malformed=0.002", "simulator fault injection")
 	fl.IntVar(&top, "top", 20, "rows in the ranked table")
 	fl.IntVar(&historyDays, "history-days", 60, "days of synthetic daily history written before today (0 = none)")
+	fl.BoolVar(&withCampaign, "campaign", true, "also run a sample campaign on a shortlist of the ranked creators: codes, a simulated Shopify orders file, measured CPA per creator and tier")
 	return cmd
 }
 

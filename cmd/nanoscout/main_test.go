@@ -7,11 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/nanoscout/nanoscout/campaign/track"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/sqlite"
@@ -96,6 +98,34 @@ func TestDemoThenTopJSON(t *testing.T) {
 	runs := runCLI(t, "runs", "--data-dir", dir)
 	if !strings.Contains(runs, "succeeded") && !strings.Contains(runs, "partial") {
 		t.Errorf("runs output:\n%s", runs)
+	}
+	// The sample campaign: its orders file imported and measured per tier,
+	// with the same figures `campaign results` reads back from the store.
+	if !strings.Contains(out, "Measured per tier") || !strings.Contains(out, "orders read") {
+		t.Fatalf("demo output lacks the campaign:\n%s", out)
+	}
+	var cs []struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(runCLI(t, "campaign", "ls", "--data-dir", dir, "--json")), &cs); err != nil || len(cs) != 1 {
+		t.Fatalf("campaigns after the demo: %v %v", cs, err)
+	}
+	var rep track.Report
+	if err := json.Unmarshal([]byte(runCLI(t, "campaign", "results", cs[0].ID, "--data-dir", dir, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for line := range strings.Lines(out) {
+		if f := strings.Fields(line); len(f) > 3 && f[0] == "all" {
+			all = f
+		}
+	}
+	if rep.Total.Sales == 0 || len(all) < 3 || all[1] != strconv.Itoa(len(rep.Creators)) || all[2] != strconv.Itoa(rep.Total.Sales) {
+		t.Errorf("results %d creators, %d sales; the demo printed %v", len(rep.Creators), rep.Total.Sales, all)
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "demo-orders-*.csv"))
+	if len(matches) != 1 {
+		t.Errorf("orders files: %v", matches)
 	}
 }
 
