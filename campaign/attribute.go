@@ -134,6 +134,9 @@ type CreatorResult struct {
 type TierResult struct {
 	Tier     string `json:"tier"`
 	Creators int    `json:"creators"`
+	// ForecastCPA is what the planner forecast for this tier's members (0 =
+	// none).
+	ForecastCPA float64 `json:"forecastCpa,omitempty"`
 	Figures
 }
 
@@ -220,7 +223,7 @@ func Attribute(cs []Campaign, convs []Conversion) Attribution {
 				Platform: m.Platform, Tier: m.Tier, Code: m.Code, AffiliateID: m.AffiliateID, Figures: f})
 			tr := tiers[m.Tier]
 			if tr == nil {
-				tr = &TierResult{Tier: m.Tier, Figures: Figures{}}
+				tr = &TierResult{Tier: m.Tier, ForecastCPA: c.ForecastByTier[m.Tier], Figures: Figures{}}
 				tiers[m.Tier] = tr
 			}
 			tr.Creators++

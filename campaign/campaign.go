@@ -45,9 +45,12 @@ type Campaign struct {
 	// tracked links (e.g. "a_aid" for Post Affiliate Pro); "" = none.
 	AffiliateParam string `json:"affiliateParam,omitempty"`
 	// ForecastCPA is what the planner forecast for this campaign (0 = none).
-	ForecastCPA float64   `json:"forecastCpa,omitempty"`
-	Members     []Member  `json:"members"`
-	CreatedAt   time.Time `json:"createdAt"`
+	ForecastCPA float64 `json:"forecastCpa,omitempty"`
+	// ForecastByTier is the planner's forecast CPA of each tier's members
+	// alone (at their fees).
+	ForecastByTier map[string]float64 `json:"forecastByTier,omitempty"`
+	Members        []Member           `json:"members"`
+	CreatedAt      time.Time          `json:"createdAt"`
 }
 
 // Member is one creator on a campaign.

@@ -97,7 +97,7 @@ func cpaChart(ts []campaign.TierResult, forecast float64) template.HTML {
 	n := 0
 	for _, t := range ts {
 		if t.CPA != nil {
-			hi = math.Max(hi, *t.CPA)
+			hi = math.Max(hi, math.Max(*t.CPA, t.ForecastCPA))
 			n++
 		}
 	}
@@ -124,6 +124,10 @@ func cpaChart(ts []campaign.TierResult, forecast float64) template.HTML {
 		bw := math.Min(slot*0.5, 60)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar-cpa" data-tier="%s"><title>%s: CPA %.2f (%d creators, %d sales)</title></rect>`,
 			cx-bw/2, y(*t.CPA), bw, y(0)-y(*t.CPA), html.EscapeString(t.Tier), html.EscapeString(t.Tier), *t.CPA, t.Creators, t.Sales)
+		if t.ForecastCPA > 0 {
+			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" class="forecast-tier"><title>%s: forecast CPA %.2f</title></line>`,
+				cx-bw/2-6, cx+bw/2+6, y(t.ForecastCPA), y(t.ForecastCPA), html.EscapeString(t.Tier), t.ForecastCPA)
+		}
 	}
 	if forecast > 0 {
 		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" class="forecast"><title>forecast CPA %.2f</title></line>`,

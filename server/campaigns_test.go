@@ -214,6 +214,11 @@ func TestAPICampaignLifecycle(t *testing.T) {
 	if rep.Total.Sales != 3 || len(rep.Tiers) == 0 {
 		t.Errorf("total %+v tiers %+v", rep.Total, rep.Tiers)
 	}
+	for _, tr := range rep.Tiers {
+		if tr.ForecastCPA <= 0 || tr.ForecastCPA != c.ForecastByTier[tr.Tier] {
+			t.Errorf("tier %s: forecast CPA %v, campaign's %v", tr.Tier, tr.ForecastCPA, c.ForecastByTier)
+		}
+	}
 	reasons := map[string]string{}
 	for _, u := range rep.Unattributed {
 		reasons[u.OrderID] = u.Reason

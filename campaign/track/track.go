@@ -142,7 +142,22 @@ func Create(ctx context.Context, st Store, spec Spec, now time.Time) (campaign.C
 	if err := c.AddMembers(creators, taken); err != nil {
 		return c, err
 	}
+	byTier := map[string][]plan.Creator{} // before forecast, which fills blank tiers
+	for _, p := range planned {
+		byTier[p.Tier] = append(byTier[p.Tier], p)
+	}
 	c.ForecastCPA = forecast(c, planned)
+	for tier, ps := range byTier {
+		sub := c
+		sub.Budget = 0 // the tier's members' fees
+		sub.Members = slices.DeleteFunc(slices.Clone(c.Members), func(m campaign.Member) bool { return m.Tier != tier })
+		if f := forecast(sub, ps); f > 0 {
+			if c.ForecastByTier == nil {
+				c.ForecastByTier = map[string]float64{}
+			}
+			c.ForecastByTier[tier] = f
+		}
+	}
 	if err := st.CreateCampaign(ctx, c); err != nil {
 		return c, err
 	}

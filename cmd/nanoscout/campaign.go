@@ -304,9 +304,13 @@ func newCampaignResultsCmd(g *globals) *cobra.Command {
 			fmt.Fprintf(w, "%s: %d sales, revenue %s %s, spend %.2f, CPA %s (forecast %.2f), ROAS %s\n%s\n\n",
 				r.Campaign.Name, r.Total.Sales, r.Currency, r.Total.Revenue, r.Total.Fee, money(r.Total.CPA), r.ForecastCPA, money(r.Total.ROAS), r.Comparison)
 			tw := newTable(w)
-			fmt.Fprintln(tw, "TIER\tCREATORS\tSALES\tREVENUE\tFEES\tCPA\tROAS\tPER 1K ENG")
+			fmt.Fprintln(tw, "TIER\tCREATORS\tSALES\tREVENUE\tFEES\tCPA\tFORECAST CPA\tROAS\tPER 1K ENG")
 			for _, t := range r.Tiers {
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.2f\t%s\t%s\t%s\n", t.Tier, t.Creators, t.Sales, t.Revenue, t.Fee, money(t.CPA), money(t.ROAS), money(t.ConvPer1k))
+				fc := "—"
+				if t.ForecastCPA > 0 {
+					fc = fmt.Sprintf("%.2f", t.ForecastCPA)
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.2f\t%s\t%s\t%s\t%s\n", t.Tier, t.Creators, t.Sales, t.Revenue, t.Fee, money(t.CPA), fc, money(t.ROAS), money(t.ConvPer1k))
 			}
 			tw.Flush()
 			fmt.Fprintln(w)

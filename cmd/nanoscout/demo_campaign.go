@@ -123,11 +123,11 @@ func demoCampaign(ctx context.Context, out io.Writer, st store.Store, pop *simul
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(out, "\nMeasured per tier, next to the planner's forecast for the campaign:")
+	fmt.Fprintln(out, "\nMeasured per tier, next to the planner's forecast for each tier (all: the whole campaign):")
 	tw = newTable(out)
 	fmt.Fprintln(tw, "TIER\tCREATORS\tSALES\tREVENUE\tFEE\tCPA\tFORECAST CPA\tROAS")
 	for _, t := range rep.Tiers {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.0f\t%s\t%.2f\t%s\n", t.Tier, t.Creators, t.Sales, t.Revenue, t.Fee, opt(t.CPA), rep.ForecastCPA, opt(t.ROAS))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.0f\t%s\t%.2f\t%s\n", t.Tier, t.Creators, t.Sales, t.Revenue, t.Fee, opt(t.CPA), t.ForecastCPA, opt(t.ROAS))
 	}
 	fmt.Fprintf(tw, "all\t%d\t%d\t%s\t%.0f\t%s\t%.2f\t%s\n", len(rep.Creators), rep.Total.Sales, rep.Total.Revenue, rep.Total.Fee,
 		opt(rep.Total.CPA), rep.ForecastCPA, opt(rep.Total.ROAS))
