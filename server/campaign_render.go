@@ -172,7 +172,7 @@ func heatmap(ov overlapView, limit int) heatmapData {
 		return trunc("@"+h, 18)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="heatmap" id="overlap-heatmap" viewBox="0 0 %g %g" role="img" aria-label="audience overlap heat map">`, size, size)
+	fmt.Fprintf(&b, `<svg class="heatmap" id="overlap-heatmap" viewBox="0 0 %g %g" width="%.0f" role="img" aria-label="audience overlap heat map">`, size, size, 1.3*size)
 	for k, i := range idx {
 		p := label + cell*float64(k)
 		fmt.Fprintf(&b, `<text x="%g" y="%.1f" class="axis" text-anchor="end">%s</text>`, label-4, p+cell-3, html.EscapeString(name(i)))

@@ -618,6 +618,13 @@ type campaignData struct {
 	// Unattributed shows the first few stored conversions no campaign claims.
 	Unattributed []campaign.Unattributed
 	Budget       float64
+	// Proven are the campaign's proven converters, with their handles.
+	Proven []provenView
+}
+
+type provenView struct {
+	campaign.Converter
+	Handle string
 }
 
 func (d campaignData) title() string { return d.Report.Campaign.Name }
@@ -653,6 +660,15 @@ func (s *Server) pageCampaign(w http.ResponseWriter, r *http.Request) error {
 	d := campaignData{Report: rep, Overlap: ov, Heat: heatmap(ov, maxHeatmap), Members: rep.Campaign.Members,
 		Spend: rep.Campaign.Spend(), Budget: budget}
 	d.Unattributed = rep.Unattributed[:min(len(rep.Unattributed), maxUnattributedShown)]
+	handles := map[string]string{}
+	for _, c := range rep.Creators {
+		handles[c.CreatorKey] = c.Handle
+	}
+	for _, c := range rep.Converters {
+		if c.Proven {
+			d.Proven = append(d.Proven, provenView{Converter: c, Handle: handles[c.CreatorKey]})
+		}
+	}
 	if v.Get("done") == "imported" {
 		n := importNote{Format: v.Get("format")}
 		n.Rows, _ = strconv.Atoi(v.Get("rows"))

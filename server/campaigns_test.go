@@ -481,6 +481,13 @@ func TestProvenConverterSignal(t *testing.T) {
 	if !strings.Contains(html, "no campaign sale measured yet") {
 		t.Errorf("creator page without sales claims a signal")
 	}
+	_, html = e.status(http.MethodGet, "/campaigns/"+c.ID, nil)
+	proven := html[strings.Index(html, `id="proven"`):]
+	proven = proven[:strings.Index(proven, "</p>")]
+	if !strings.Contains(proven, "@"+c.Members[0].Handle+"</a> CPA 25.00 vs median 33.33 over 4 sales") ||
+		!strings.Contains(proven, "@"+c.Members[2].Handle) || strings.Contains(proven, "@"+c.Members[1].Handle+"<") {
+		t.Errorf("campaign page's proven converters: %s", proven)
+	}
 	code, html := e.status(http.MethodGet, "/discover?proven_converter=1&sort=cpa", nil)
 	if code != http.StatusOK || !strings.Contains(html, "proven converters") || strings.Contains(html, `href="/creators/`+key(1)+`"`) {
 		t.Errorf("discover with proven_converter: %d", code)
