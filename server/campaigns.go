@@ -44,6 +44,8 @@ func (s *Server) campaignRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /campaigns", s.postForm(s.formCreateCampaign))
 	m.HandleFunc("GET /campaigns/{id}", s.h(s.pageCampaign))
 	m.HandleFunc("POST /campaigns/{id}/import", s.postForm(s.formImport))
+	m.HandleFunc("GET /api/shortlists/{id}/overlap", s.h(s.apiShortlistOverlap))
+	m.HandleFunc("GET /shortlists/{id}/overlap", s.h(s.pageShortlistOverlap))
 }
 
 // campaigns is the campaign store, or a 501 when the backend keeps none.
@@ -677,5 +679,113 @@ func (s *Server) pageCampaign(w http.ResponseWriter, r *http.Request) error {
 		d.Imported = &n
 	}
 	s.render(w, r, http.StatusOK, "campaign", d)
+	return nil
+}
+
+// --- a shortlist's audience overlap ---
+
+// maxOverlapCreators bounds the creators one overlap reads (each costs a
+// read of its newest posts' comments).
+const maxOverlapCreators = 1000
+
+// shortlistOverlap is the overlap of a shortlist's creators' engaged
+// audiences; with a budget, the pick with the most unique reach at fee per
+// creator.
+func (s *Server) shortlistOverlap(r *http.Request, id string, budget, fee float64) (overlapView, store.Shortlist, error) {
+	ctx := r.Context()
+	l, err := s.sc.Shortlist(ctx, id)
+	if err != nil {
+		return overlapView{}, l, err
+	}
+	var keys []string
+	after := ""
+	for len(keys) < maxOverlapCreators {
+		items, err := s.sc.ShortlistItems(ctx, id, after, 500)
+		if err != nil {
+			return overlapView{}, l, err
+		}
+		for _, it := range items {
+			switch _, err := s.st.Creator(ctx, it.CreatorKey); {
+			case errors.Is(err, store.ErrNotFound): // on the list, gone from the store
+			case err != nil:
+				return overlapView{}, l, err
+			default:
+				keys = append(keys, it.CreatorKey)
+			}
+		}
+		if len(items) < 500 {
+			break
+		}
+		after = items[len(items)-1].CreatorKey
+	}
+	if len(keys) > maxOverlapCreators {
+		return overlapView{}, l, badRequest("shortlist %q has more than %d creators: too many to compare pairwise here", l.Name, maxOverlapCreators)
+	}
+	aud, err := track.Audiences(ctx, s.st, keys)
+	if err != nil {
+		return overlapView{}, l, err
+	}
+	v := overlapView{OverlapResult: campaign.Overlap(aud), Handles: map[string]string{}}
+	cands := make([]campaign.Candidate, len(aud))
+	for i, a := range aud {
+		v.Handles[a.CreatorKey] = a.Handle
+		cands[i] = campaign.Candidate{Audience: a, Fee: fee}
+	}
+	if budget > 0 {
+		sel := campaign.MaxReach(cands, budget)
+		v.Selection, v.Greedy = &sel, greedyNote(sel)
+	}
+	return v, l, nil
+}
+
+// overlapParams reads ?budget= and ?fee= (default the campaign fee).
+func overlapParams(v url.Values) (budget, fee float64, err error) {
+	if err := onlyParams(v, "budget", "fee"); err != nil {
+		return 0, 0, err
+	}
+	if budget, err = floatParam(v, "budget"); err != nil {
+		return 0, 0, err
+	}
+	if fee, err = floatParam(v, "fee"); err != nil {
+		return 0, 0, err
+	}
+	if !v.Has("fee") {
+		fee = defaultCampaignFee
+	}
+	return budget, fee, nil
+}
+
+func (s *Server) apiShortlistOverlap(w http.ResponseWriter, r *http.Request) error {
+	budget, fee, err := overlapParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	ov, _, err := s.shortlistOverlap(r, r.PathValue("id"), budget, fee)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ov)
+	return nil
+}
+
+type overlapPageData struct {
+	Shortlist   store.Shortlist
+	Overlap     overlapView
+	Heat        heatmapData
+	Budget, Fee float64
+}
+
+func (d overlapPageData) title() string { return "Audience overlap · " + d.Shortlist.Name }
+
+func (s *Server) pageShortlistOverlap(w http.ResponseWriter, r *http.Request) error {
+	budget, fee, err := overlapParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	ov, l, err := s.shortlistOverlap(r, r.PathValue("id"), budget, fee)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "overlap", overlapPageData{Shortlist: l, Overlap: ov, Heat: heatmap(ov, maxHeatmap), Budget: budget, Fee: fee})
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/nanoscout/nanoscout/campaign"
 	"github.com/nanoscout/nanoscout/campaign/track"
+	"github.com/nanoscout/nanoscout/export/exporttest"
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/sign"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -491,5 +493,71 @@ func TestProvenConverterSignal(t *testing.T) {
 	code, html := e.status(http.MethodGet, "/discover?proven_converter=1&sort=cpa", nil)
 	if code != http.StatusOK || !strings.Contains(html, "proven converters") || strings.Contains(html, `href="/creators/`+key(1)+`"`) {
 		t.Errorf("discover with proven_converter: %d", code)
+	}
+}
+
+// TestShortlistOverlap: a shortlist's overlap over real HTTP: every
+// creator in the matrix, handles named, the greedy pick within a budget with
+// its guarantee, and the page with its heat map.
+func TestShortlistOverlap(t *testing.T) {
+	e, list := campaignEnv(t)
+	// Creator i's engaged audience: fans 3i … 3i+5, so neighbours share 3.
+	fans := map[string]map[string]bool{}
+	for i := range e.n {
+		u, _ := exporttest.Creator(i)
+		p := u.Posts[0]
+		fans[u.Creator.Key()] = map[string]bool{}
+		for f := 3 * i; f < 3*i+6; f++ {
+			u.Comments = append(u.Comments, model.Comment{Platform: p.Platform, ID: fmt.Sprintf("%s-f%d", p.ID, f), PostID: p.ID,
+				ParentID: p.ID, AuthorID: fmt.Sprintf("fan-%d", f), Text: "so good", CreatedAt: p.CreatedAt, Depth: 1})
+			fans[u.Creator.Key()][u.Creator.Platform+":"+fmt.Sprintf("fan-%d", f)] = true
+		}
+		if err := e.st.SaveCreator(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ov overlapView
+	e.json(http.MethodGet, "/api/shortlists/"+list+"/overlap?budget=200&fee=100", nil, http.StatusOK, &ov)
+	union, total := map[string]bool{}, 0
+	for _, k := range ov.Creators {
+		total += len(fans[k])
+		for f := range fans[k] {
+			union[f] = true
+		}
+	}
+	if len(ov.Creators) != 4 || len(ov.Handles) != 4 || ov.TotalReach != total || ov.UniqueReach != len(union) {
+		t.Errorf("overlap: %d creators, reach %d (%d unique); want 4, %d (%d)", len(ov.Creators), ov.TotalReach, ov.UniqueReach, total, len(union))
+	}
+	for _, p := range ov.Pairs {
+		shared := 0
+		for f := range fans[p.A] {
+			if fans[p.B][f] {
+				shared++
+			}
+		}
+		if p.Shared != shared || shared == 0 {
+			t.Errorf("pair %s × %s: %d shared, want %d", p.A, p.B, p.Shared, shared)
+		}
+	}
+	if ov.Selection == nil || len(ov.Selection.Keys) != 2 || ov.Selection.Spend != 200 || !strings.Contains(ov.Greedy, "63%") {
+		t.Errorf("selection %+v %q", ov.Selection, ov.Greedy)
+	}
+	for i := range ov.Creators {
+		if ov.Matrix[i][i] != 1 || ov.Sizes[i] < 0 {
+			t.Errorf("row %d: %v", i, ov.Matrix[i])
+		}
+	}
+	if code, _ := e.status(http.MethodGet, "/api/shortlists/"+list+"/overlap?fee=-3", nil); code != http.StatusBadRequest {
+		t.Errorf("negative fee: %d", code)
+	}
+	if code, _ := e.status(http.MethodGet, "/api/shortlists/nope/overlap", nil); code != http.StatusNotFound {
+		t.Errorf("unknown shortlist: %d", code)
+	}
+	code, page := e.status(http.MethodGet, "/shortlists/"+list+"/overlap?budget=200", nil)
+	if code != http.StatusOK || !strings.Contains(page, `id="overlap-heatmap"`) || !strings.Contains(page, `id="max-reach"`) {
+		t.Errorf("overlap page: %d", code)
+	}
+	if _, page := e.status(http.MethodGet, "/shortlists/"+list, nil); !strings.Contains(page, `href="/shortlists/`+list+`/overlap"`) {
+		t.Error("the shortlist page does not link its overlap")
 	}
 }

@@ -41,7 +41,7 @@ type pages struct {
 	sets map[string]*template.Template
 }
 
-var pageNames = []string{"discover", "creator", "shortlists", "shortlist", "plan", "runs", "login", "error", "campaigns", "campaign"}
+var pageNames = []string{"discover", "creator", "shortlists", "shortlist", "plan", "runs", "login", "error", "campaigns", "campaign", "overlap"}
 
 func loadPages() (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
@@ -99,6 +99,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 		nav = "shortlists"
 	case "campaign":
 		nav = "campaigns"
+	case "overlap":
+		nav = "shortlists"
 	}
 	v := view{Title: title, Nav: nav, CSRF: s.csrfToken(w, r), Notice: notices[r.URL.Query().Get("done")], Auth: s.token != "", D: data}
 	var buf bytes.Buffer
