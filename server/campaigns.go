@@ -14,7 +14,7 @@ import (
 
 	"github.com/nanoscout/nanoscout/campaign"
 	"github.com/nanoscout/nanoscout/campaign/track"
-	"github.com/nanoscout/nanoscout/export"
+	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -188,7 +188,7 @@ func (s *Server) spec(r *http.Request, b campaignBody) (track.Spec, error) {
 }
 
 func validTier(t string) bool {
-	for _, v := range export.Tiers {
+	for _, v := range filter.Tiers {
 		if v == t {
 			return true
 		}
@@ -516,7 +516,7 @@ func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "campaigns", campaignsData{Campaigns: cs, Lists: lists, Tiers: export.Tiers,
+	s.render(w, r, http.StatusOK, "campaigns", campaignsData{Campaigns: cs, Lists: lists, Tiers: filter.Tiers,
 		Today: time.Now().UTC().Format(time.DateOnly), Shortlist: v.Get("shortlist")})
 	return nil
 }
@@ -549,7 +549,7 @@ func (s *Server) formCreateCampaign(w http.ResponseWriter, r *http.Request) erro
 	if budget != nil {
 		b.Budget = *budget
 	}
-	for _, t := range export.Tiers {
+	for _, t := range filter.Tiers {
 		f, err := formFloat(r, "fee_"+t)
 		if err != nil {
 			return err
