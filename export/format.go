@@ -74,13 +74,14 @@ type Doc struct {
 	Website    string               `json:"website,omitempty"`
 	Growth     *float64             `json:"growth,omitempty"`
 	Shortlist  *store.ShortlistItem `json:"shortlist,omitempty"`
+	Campaign   *CampaignCode        `json:"campaign,omitempty"`
 }
 
 // DocOf builds the Doc of a row.
 func DocOf(r Row) Doc {
 	email, website := store.PublicContact(r.Record.Creator)
 	return Doc{CreatorRecord: r.Record, ProfileURL: ProfileURL(r.Record.Creator), Email: email, Website: website,
-		Growth: r.Growth, Shortlist: r.Item}
+		Growth: r.Growth, Shortlist: r.Item, Campaign: r.Campaign}
 }
 
 // ProfileURL is the creator's profile on its platform: the URL the platform
@@ -167,8 +168,8 @@ func item(r Row) store.ShortlistItem {
 }
 
 // Columns are the CSV export's columns, in order (docs/dashboard.md lists
-// them too).
-var Columns = []Column{
+// them too); the campaign columns (campaign.go) end them.
+var Columns = append([]Column{
 	{"key", "store id: platform:native id", func(r Row, _ Doc) string { return r.Record.Key }},
 	{"platform", "bluesky, mastodon, …", func(r Row, _ Doc) string { return r.Record.Creator.Platform }},
 	{"handle", "the handle on the platform", func(r Row, _ Doc) string { return r.Record.Creator.Handle }},
@@ -215,10 +216,11 @@ var Columns = []Column{
 	{"last_collected", "time of the last successful collection (UTC, RFC 3339)", func(r Row, _ Doc) string { return timeCell(r.Record.LastCollected) }},
 	{"outreach_status", "shortlist exports: new, contacted, replied, signed, declined", func(r Row, _ Doc) string { return item(r).Status }},
 	{"notes", "shortlist exports: the scout's notes", func(r Row, _ Doc) string { return item(r).Notes }},
-}
+}, campaignColumns...)
 
-// CRMColumns are the contacts CSV's columns, named as CRM imports expect.
-var CRMColumns = []Column{
+// CRMColumns are the contacts CSV's columns, named as CRM imports expect;
+// the campaign columns end them too.
+var CRMColumns = append([]Column{
 	{"first_name", "first word of a person-like display name", func(r Row, _ Doc) string {
 		f, _, _ := SplitName(r.Record.Creator.DisplayName)
 		return f
@@ -239,7 +241,7 @@ var CRMColumns = []Column{
 	{"tier", "nano, micro, mid, macro, mega, below", func(r Row, _ Doc) string { return score(r).Tier }},
 	{"outreach_status", "shortlist exports: new, contacted, replied, signed, declined", func(r Row, _ Doc) string { return item(r).Status }},
 	{"notes", "shortlist exports: the scout's notes", func(r Row, _ Doc) string { return item(r).Notes }},
-}
+}, campaignColumns...)
 
 func intCell(n int) string {
 	if n == 0 {

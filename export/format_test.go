@@ -164,7 +164,8 @@ func TestCRMAndShortlistExport(t *testing.T) {
 	}
 	rows := readCSV(t, buf.Bytes())
 	head := rows[0]
-	want := []string{"first_name", "last_name", "display_name", "handle", "platform", "profile_url", "email", "website", "score", "tier", "outreach_status", "notes"}
+	want := []string{"first_name", "last_name", "display_name", "handle", "platform", "profile_url", "email", "website", "score", "tier", "outreach_status", "notes",
+		"campaign", "promo_code", "affiliate_id", "tracked_link"}
 	if !slices.Equal(head, want) {
 		t.Fatalf("CRM header %v", head)
 	}

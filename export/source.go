@@ -28,6 +28,8 @@ type Row struct {
 	Record store.CreatorRecord
 	Growth *float64             // follower growth in %, when known
 	Item   *store.ShortlistItem // nil outside a shortlist
+	// Campaign is the creator's code and link, on a campaign export.
+	Campaign *CampaignCode
 }
 
 // Source produces rows a page at a time: it calls yield with each page and

@@ -692,6 +692,12 @@ func (s *Server) apiRemoveItem(w http.ResponseWriter, r *http.Request) error {
 // exportSource reads ?shortlist=ID or the filter parameters. An export
 // without a limit parameter is the whole view.
 func (s *Server) exportSource(r *http.Request, v url.Values) (export.Source, string, error) {
+	if id := v.Get("campaign"); id != "" {
+		if err := onlyParams(v, "campaign", "format"); err != nil {
+			return nil, "", &filter.ParamError{Param: firstOther(v, "campaign", "format"), Reason: "a campaign export takes no filter"}
+		}
+		return s.campaignSource(r, id)
+	}
 	if id := v.Get("shortlist"); id != "" {
 		for name := range v {
 			if name != "shortlist" && name != "format" {
@@ -705,7 +711,7 @@ func (s *Server) exportSource(r *http.Request, v url.Values) (export.Source, str
 		return export.Shortlisted(s.st, id), "shortlist " + l.Name, nil
 	}
 	limitGiven := v.Has(filter.ParamLimit)
-	q, err := parseFilter(v, s.cfg.PageSize, filter.MaxOffset, "format", "shortlist")
+	q, err := parseFilter(v, s.cfg.PageSize, filter.MaxOffset, "format", "shortlist", "campaign")
 	if err != nil {
 		return nil, "", err
 	}
@@ -774,6 +780,21 @@ func (s *Server) webhookNames() []string {
 }
 
 func (s *Server) push(r *http.Request, hook, shortlist string, q *store.TopQuery) (webhook.PushResult, error) {
+	return s.pushFrom(r, hook, func() (export.Source, string, error) {
+		if shortlist != "" {
+			l, err := s.sc.Shortlist(r.Context(), shortlist)
+			if err != nil {
+				return nil, "", err
+			}
+			return export.Shortlisted(s.st, shortlist), "shortlist " + l.Name, nil
+		}
+		return export.Filtered(s.st, *q), filter.Describe(*q), nil
+	})
+}
+
+// pushFrom pushes what source gives (read after the webhook is checked) to
+// a configured webhook.
+func (s *Server) pushFrom(r *http.Request, hook string, source func() (export.Source, string, error)) (webhook.PushResult, error) {
 	if _, ok := s.cfg.Webhooks[hook]; !ok {
 		return webhook.PushResult{}, badRequest("webhook %q is not configured (server.webhooks: %v)", hook, s.webhookNames())
 	}
@@ -781,16 +802,9 @@ func (s *Server) push(r *http.Request, hook, shortlist string, q *store.TopQuery
 	if err != nil {
 		return webhook.PushResult{}, &httpError{http.StatusServiceUnavailable, err.Error()}
 	}
-	var src export.Source
-	var subject string
-	if shortlist != "" {
-		l, err := s.sc.Shortlist(r.Context(), shortlist)
-		if err != nil {
-			return webhook.PushResult{}, err
-		}
-		src, subject = export.Shortlisted(s.st, shortlist), "shortlist "+l.Name
-	} else {
-		src, subject = export.Filtered(s.st, *q), filter.Describe(*q)
+	src, subject, err := source()
+	if err != nil {
+		return webhook.PushResult{}, err
 	}
 	res, err := wh.Push(r.Context(), src, subject)
 	if err != nil && statusOf(err) == http.StatusInternalServerError {
@@ -822,10 +836,18 @@ func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Webhook   string      `json:"webhook"`
 		Shortlist string      `json:"shortlist"`
+		Campaign  string      `json:"campaign"`
 		Filter    *jsonFilter `json:"filter"`
 	}
 	if err := decodeJSON(r, &b); err != nil {
 		return err
+	}
+	if b.Campaign != "" {
+		if b.Shortlist != "" || b.Filter != nil {
+			return badRequest("give a campaign, a shortlist or a filter, one of them")
+		}
+		res, err := s.pushFrom(r, b.Webhook, func() (export.Source, string, error) { return s.campaignSource(r, b.Campaign) })
+		return s.pushAnswer(w, res, err)
 	}
 	var q *store.TopQuery
 	if b.Shortlist == "" {
@@ -842,6 +864,12 @@ func (s *Server) apiPush(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("give a shortlist or a filter, not both")
 	}
 	res, err := s.push(r, b.Webhook, b.Shortlist, q)
+	return s.pushAnswer(w, res, err)
+}
+
+// pushAnswer answers a push: 502 with the partial result when the tool
+// failed.
+func (s *Server) pushAnswer(w http.ResponseWriter, res webhook.PushResult, err error) error {
 	if code := statusOf(err); code == http.StatusBadGateway {
 		writeJSON(w, code, map[string]any{"error": err.Error(), "result": res})
 		return nil

@@ -8,12 +8,14 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nanoscout/nanoscout/campaign"
 	"github.com/nanoscout/nanoscout/campaign/track"
+	"github.com/nanoscout/nanoscout/export"
 	"github.com/nanoscout/nanoscout/filter"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -44,6 +46,7 @@ func (s *Server) campaignRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /campaigns", s.postForm(s.formCreateCampaign))
 	m.HandleFunc("GET /campaigns/{id}", s.h(s.pageCampaign))
 	m.HandleFunc("POST /campaigns/{id}/import", s.postForm(s.formImport))
+	m.HandleFunc("POST /campaigns/{id}/push", s.postForm(s.formPushCampaign))
 	m.HandleFunc("GET /api/shortlists/{id}/overlap", s.h(s.apiShortlistOverlap))
 	m.HandleFunc("GET /shortlists/{id}/overlap", s.h(s.pageShortlistOverlap))
 }
@@ -622,6 +625,9 @@ type campaignData struct {
 	Budget       float64
 	// Proven are the campaign's proven converters, with their handles.
 	Proven []provenView
+	// Exports are the download links; Webhooks the configured tools.
+	Exports  []exportLink
+	Webhooks []string
 }
 
 type provenView struct {
@@ -660,7 +666,7 @@ func (s *Server) pageCampaign(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := campaignData{Report: rep, Overlap: ov, Heat: heatmap(ov, maxHeatmap), Members: rep.Campaign.Members,
-		Spend: rep.Campaign.Spend(), Budget: budget}
+		Spend: rep.Campaign.Spend(), Budget: budget, Exports: exportLinks(url.Values{"campaign": {id}}), Webhooks: s.webhookNames()}
 	d.Unattributed = rep.Unattributed[:min(len(rep.Unattributed), maxUnattributedShown)]
 	handles := map[string]string{}
 	for _, c := range rep.Creators {
@@ -787,5 +793,40 @@ func (s *Server) pageShortlistOverlap(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	s.render(w, r, http.StatusOK, "overlap", overlapPageData{Shortlist: l, Overlap: ov, Heat: heatmap(ov, maxHeatmap), Budget: budget, Fee: fee})
+	return nil
+}
+
+// --- exports ---
+
+// campaignSource is a campaign's export: its creators with their codes and
+// tracked links (export.Campaigned).
+func (s *Server) campaignSource(r *http.Request, id string) (export.Source, string, error) {
+	st, err := s.campaigns()
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := st.Campaign(r.Context(), id)
+	if err != nil {
+		return nil, "", err
+	}
+	return export.Campaigned(s.st, id), "campaign " + c.Name, nil
+}
+
+// firstOther names a parameter of v not among names.
+func firstOther(v url.Values, names ...string) string {
+	for k := range v {
+		if !slices.Contains(names, k) {
+			return k
+		}
+	}
+	return ""
+}
+
+func (s *Server) formPushCampaign(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := s.pushFrom(r, r.PostFormValue("webhook"), func() (export.Source, string, error) { return s.campaignSource(r, id) }); err != nil {
+		return err
+	}
+	http.Redirect(w, r, done("/campaigns/"+url.PathEscape(id), "pushed"), http.StatusSeeOther)
 	return nil
 }

@@ -2,13 +2,16 @@ package server
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +19,8 @@ import (
 	"github.com/nanoscout/nanoscout/campaign"
 	"github.com/nanoscout/nanoscout/campaign/track"
 	"github.com/nanoscout/nanoscout/export/exporttest"
+	"github.com/nanoscout/nanoscout/export/webhook"
+	"github.com/nanoscout/nanoscout/export/webhook/webhooktest"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/sign"
 	"github.com/nanoscout/nanoscout/store"
@@ -559,5 +564,95 @@ func TestShortlistOverlap(t *testing.T) {
 	}
 	if _, page := e.status(http.MethodGet, "/shortlists/"+list, nil); !strings.Contains(page, `href="/shortlists/`+list+`/overlap"`) {
 		t.Error("the shortlist page does not link its overlap")
+	}
+}
+
+// TestCampaignExportAndPush: a campaign's CSV, CRM and JSON exports and its
+// webhook push carry each creator's code and tracked link; a formula in a
+// stored code is neutralised in the CSVs.
+func TestCampaignExportAndPush(t *testing.T) {
+	rc := &webhooktest.Receiver{Secret: "hook-secret"}
+	hook := httptest.NewServer(rc)
+	defer hook.Close()
+	e, list := campaignEnv(t, withHook(hook.URL))
+	c := e.createCampaign(list)
+	c.Members[0].Code = "=1+2" // a stored campaign is data
+	if err := e.st.SaveCampaign(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"csv", "crm"} {
+		code, body := e.status(http.MethodGet, "/export?campaign="+c.ID+"&format="+f, nil)
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+		if code != http.StatusOK || err != nil || len(rows) != 1+len(c.Members) {
+			t.Fatalf("%s export: %d %v\n%s", f, code, err, body)
+		}
+		pc, lc := slices.Index(rows[0], "promo_code"), slices.Index(rows[0], "tracked_link")
+		for i, m := range c.Members {
+			want := m.Code
+			if i == 0 {
+				want = "'=1+2"
+			}
+			if rows[i+1][pc] != want || rows[i+1][lc] != m.Link {
+				t.Errorf("%s row %d: code %q link %q, want %q %q", f, i, rows[i+1][pc], rows[i+1][lc], want, m.Link)
+			}
+		}
+	}
+	var docs []struct {
+		Key      string `json:"key"`
+		Campaign struct {
+			Code string `json:"promoCode"`
+			Link string `json:"trackedLink"`
+		} `json:"campaign"`
+	}
+	e.json(http.MethodGet, "/api/export?campaign="+c.ID+"&format=json", nil, http.StatusOK, &docs)
+	if len(docs) != len(c.Members) || docs[1].Campaign.Code != c.Members[1].Code || docs[1].Campaign.Link != c.Members[1].Link {
+		t.Errorf("JSON export %+v", docs)
+	}
+	if code, _ := e.status(http.MethodGet, "/api/export?campaign="+c.ID+"&tier=nano", nil); code != http.StatusBadRequest {
+		t.Errorf("campaign export with a filter: %d", code)
+	}
+	if code, _ := e.status(http.MethodGet, "/api/export?campaign=nope", nil); code != http.StatusNotFound {
+		t.Errorf("unknown campaign export: %d", code)
+	}
+
+	var res webhook.PushResult
+	e.json(http.MethodPost, "/api/push", map[string]string{"webhook": "outreach", "campaign": c.ID}, http.StatusOK, &res)
+	if res.Creators != len(c.Members) {
+		t.Fatalf("push %+v", res)
+	}
+	var got []string
+	for _, b := range rc.Bodies {
+		var body struct {
+			Subject  string `json:"subject"`
+			Creators []struct {
+				Campaign struct {
+					Code string `json:"promoCode"`
+				} `json:"campaign"`
+			} `json:"creators"`
+		}
+		if err := json.Unmarshal(b, &body); err != nil || !strings.HasPrefix(body.Subject, "campaign ") {
+			t.Fatalf("delivery %s: %v", b, err)
+		}
+		for _, cr := range body.Creators {
+			got = append(got, cr.Campaign.Code)
+		}
+	}
+	for i, m := range c.Members {
+		if i >= len(got) || got[i] != m.Code {
+			t.Errorf("delivered codes %v, want the members' in order", got)
+			break
+		}
+	}
+	if code, _ := e.status(http.MethodPost, "/api/push", map[string]string{"webhook": "outreach", "campaign": c.ID, "shortlist": list}); code != http.StatusBadRequest {
+		t.Errorf("campaign and shortlist at once: %d", code)
+	}
+	// The page's form.
+	tok := e.csrf("/campaigns/" + c.ID)
+	before := len(rc.Bodies)
+	if resp := e.form("/campaigns/"+c.ID+"/push", url.Values{"csrf": {tok}, "webhook": {"outreach"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("push form: %d", resp.StatusCode)
+	}
+	if len(rc.Bodies) == before {
+		t.Errorf("the form pushed nothing")
 	}
 }

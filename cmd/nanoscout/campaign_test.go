@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,5 +108,20 @@ func TestCampaignCLI(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(runCLI(t, "campaign", "results", "spring-glow", "--data-dir", dir, "--json")), &r); err != nil || r.Total.Sales != 2 {
 		t.Errorf("a bad file changed the results: %+v %v", r.Total, err)
+	}
+
+	// The outreach exports carry the codes and links.
+	crm, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(runCLI(t, "export", "--campaign", "spring-glow", "--format", "crm", "--data-dir", dir), "\uFEFF"))).ReadAll()
+	if err != nil || len(crm) != 5 {
+		t.Fatalf("export --campaign --format crm: %v %v", crm, err)
+	}
+	hc, pc, lc := slices.Index(crm[0], "handle"), slices.Index(crm[0], "promo_code"), slices.Index(crm[0], "tracked_link")
+	for _, row := range crm[1:] {
+		if row[pc] == "" || !strings.Contains(row[lc], "utm_content="+strings.ToLower(row[pc])) || row[hc] == "" {
+			t.Errorf("CRM row without its code and link: %v", row)
+		}
+	}
+	if code[keys[0]] != crm[1][pc] && code[keys[0]] != crm[2][pc] && code[keys[0]] != crm[3][pc] && code[keys[0]] != crm[4][pc] {
+		t.Errorf("creator %s's code %s is not in the CRM export", keys[0], code[keys[0]])
 	}
 }

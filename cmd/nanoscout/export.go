@@ -52,6 +52,7 @@ func newExportCmd(g *globals) *cobra.Command {
 		ff        filterFlags
 		format    string
 		shortlist string
+		campaign  string
 		out       string
 		hookName  string
 		limit     int
@@ -67,6 +68,7 @@ configured outreach tool instead (signed, retried, logged).`,
 		Example: `  nanoscout export --tier nano --min-index 1.5 --min-auth 0.8 -o rising.csv
   nanoscout export --shortlist "Spring launch" --format crm -o contacts.csv
   nanoscout export --shortlist "Spring launch" --webhook outreach
+  nanoscout export --campaign spring-glow --format crm -o outreach.csv   # with promo codes and tracked links
   nanoscout export alerts --check`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -74,8 +76,8 @@ configured outreach tool instead (signed, retried, logged).`,
 			if err != nil {
 				return err
 			}
-			if shortlist != "" && ff.set() {
-				return usageErrorf("give --shortlist or filter flags, not both")
+			if n := btoi(shortlist != "") + btoi(campaign != "") + btoi(ff.set()); n > 1 {
+				return usageErrorf("give one of --shortlist, --campaign or filter flags")
 			}
 			q, err := ff.query()
 			if err != nil {
@@ -102,6 +104,17 @@ configured outreach tool instead (signed, retried, logged).`,
 					return err
 				}
 				src, subject = export.Shortlisted(st, l.ID), "shortlist "+l.Name
+			}
+			if campaign != "" {
+				cs, ok := st.(store.Campaigns)
+				if !ok {
+					return errors.New("this store keeps no campaigns")
+				}
+				c, err := cs.Campaign(ctx, campaign)
+				if err != nil {
+					return err
+				}
+				src, subject = export.Campaigned(st, c.ID), "campaign "+c.Name
 			}
 			if hookName != "" {
 				hook, err := webhook.New(cfg.Server, hookName, st, os.Getenv,
@@ -142,6 +155,7 @@ configured outreach tool instead (signed, retried, logged).`,
 	ff.register(cmd, "")
 	fs.StringVarP(&format, "format", "f", "csv", "csv, crm, json or ndjson")
 	fs.StringVar(&shortlist, "shortlist", "", "export this shortlist (id or name) instead of a filter")
+	fs.StringVar(&campaign, "campaign", "", "export this campaign's creators with their promo codes and tracked links (campaign id)")
 	_ = cmd.RegisterFlagCompletionFunc("shortlist", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 		return g.shortlistNames(c), cobra.ShellCompDirectiveNoFileComp
 	})
@@ -254,4 +268,11 @@ func newExportDeliveriesCmd(g *globals) *cobra.Command {
 	cmd.Flags().IntVar(&limit, "limit", 50, "rows")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
