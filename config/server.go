@@ -138,17 +138,18 @@ func (f Filter) MarshalYAML() (any, error) { return filter.ToMap(f.Query()), nil
 
 // Server defaults.
 const (
-	DefaultServerAddr = "127.0.0.1:8080"
-	DefaultTokenEnv   = "NANOSCOUT_TOKEN"
-	// DefaultConversionsSecretEnv holds the secret of POST /api/conversions.
-	DefaultConversionsSecretEnv = "NANOSCOUT_CONVERSIONS_SECRET"
-	DefaultPageSize             = 50
-	DefaultMaxPageSize          = 200
-	defaultHookTimeout          = 10 * time.Second
-	defaultHookAttempts         = 5
-	defaultHookBackoff          = time.Second
-	defaultHookBatchSize        = 500
+	DefaultServerAddr    = "127.0.0.1:8080"
+	DefaultTokenEnv      = "NANOSCOUT_TOKEN"
+	DefaultPageSize      = 50
+	DefaultMaxPageSize   = 200
+	defaultHookTimeout   = 10 * time.Second
+	defaultHookAttempts  = 5
+	defaultHookBackoff   = time.Second
+	defaultHookBatchSize = 500
 )
+
+// DefaultConversionsSecretEnv holds the secret of POST /api/conversions.
+const DefaultConversionsSecretEnv = "NANOSCOUT_CONVERSIONS_SECRET"
 
 // WithDefaults returns s with every unset field at its default.
 func (s Server) WithDefaults() Server {
