@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nanoscout/nanoscout/campaign"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
@@ -174,4 +175,46 @@ func BenchmarkUpsertPosts100k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(posts)*b.N)/b.Elapsed().Seconds(), "posts/s")
+}
+
+// BenchmarkConverterTop50Of100k measures the proven_converter filter and the
+// cpa sort over 100k scored creators of which 1,000 have a measured CPA
+// (a third of them proven). The cpa sort reads each scored creator's
+// converter row (a correlated subquery): a scan, not an index walk.
+func BenchmarkConverterTop50Of100k(b *testing.B) {
+	s := seedStore(b)
+	ctx := context.Background()
+	recs, err := s.Top(ctx, store.TopQuery{Limit: 1000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cs := make([]campaign.Converter, len(recs))
+	for i, r := range recs {
+		cs[i] = campaign.Converter{CreatorKey: r.Key, CampaignID: "bench", CPA: float64(10 + i%97), MedianCPA: 50, Sales: 3 + i%5, Proven: i%3 == 0}
+	}
+	if err := s.SetConverters(ctx, cs); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.SetConverters(ctx, nil) })
+	for _, c := range []struct {
+		name string
+		q    store.TopQuery
+	}{
+		{"proven", store.TopQuery{ProvenConverter: true, Limit: 50}},
+		{"proven/by-cpa", store.TopQuery{ProvenConverter: true, SortBy: "cpa", Limit: 50}},
+		{"all/by-cpa", store.TopQuery{SortBy: "cpa", Limit: 50}},
+		{"platform+tier/by-cpa", store.TopQuery{Platform: "bluesky", Tier: model.TierMicro, SortBy: "cpa", Limit: 50}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				recs, err := s.Top(ctx, c.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(recs) != 50 {
+					b.Fatalf("got %d records, want 50", len(recs))
+				}
+			}
+		})
+	}
 }

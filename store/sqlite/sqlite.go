@@ -617,6 +617,10 @@ func topSQL(cols string, q store.TopQuery) (string, []any, error) {
 	if limit <= 0 {
 		limit = 50
 	}
+	if q.SortBy == "cpa" {
+		query, args := cpaSQL(cols, q, limit)
+		return query, args, nil
+	}
 	query, args := topWhere(`SELECT `+cols+` FROM creators`, q, scoredBy(col))
 	query += ` ORDER BY ` + col + ` DESC, key LIMIT ? OFFSET ?`
 	return query, append(args, limit, max(q.Offset, 0)), nil

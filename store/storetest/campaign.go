@@ -226,6 +226,9 @@ func testConverters(ctx context.Context, t *testing.T, cs store.Campaigns) {
 	same("proven, by score", top(store.TopQuery{ProvenConverter: true}), keys["c"], keys["a"])
 	same("by cpa", top(store.TopQuery{SortBy: "cpa"}), keys["c"], keys["a"], keys["b"], keys["d"])
 	same("proven, by cpa, tier", top(store.TopQuery{ProvenConverter: true, SortBy: "cpa", Tier: "nano", Limit: 1}), keys["c"])
+	same("by cpa, a page across the measured and the rest", top(store.TopQuery{SortBy: "cpa", Offset: 2, Limit: 2}), keys["b"], keys["d"])
+	same("by cpa, past the measured", top(store.TopQuery{SortBy: "cpa", Offset: 3, Limit: 5}), keys["d"])
+	same("by cpa, without breakdown", top(store.TopQuery{SortBy: "cpa", Limit: 2, WithoutBreakdown: true}), keys["c"], keys["a"])
 
 	// Re-collecting a creator keeps its signal; the score stays its own.
 	save(ctx, t, s, update(creator("bluesky", "conv-a", 2100), 1, score("nano", 99, 3, 0.5, 0.9), t0.Add(time.Hour)))
