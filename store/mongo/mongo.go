@@ -155,6 +155,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			keys("-composite", "_id"),
 			keys("platform", "tier", "-er", "_id"),
 			keys("platform", "tier", "-followers", "_id"),
+			keys("-converterRank", "_id"), // sort=cpa (campaign.go)
 		},
 		colPosts:         {keys("creatorKey", "-createdAt", "-_id")},
 		colComments:      {keys("postKey", "createdAt", "_id")},
