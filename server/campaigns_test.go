@@ -331,6 +331,18 @@ func TestAPIConversionWebhook(t *testing.T) {
 	if len(rep.Unattributed) != 1 || rep.Unattributed[0].OrderID != "W-2" {
 		t.Errorf("unattributed %+v", rep.Unattributed)
 	}
+	// A multipart upload to the API: refused without the bearer token (a
+	// cross-site form could send it), taken with it.
+	file := "order_id,time,amount,currency,code\nU-1,2026-03-03,20.00,USD," + c.Members[0].Code + "\n"
+	if resp := e.upload("/api/conversions/import", map[string]string{"format": "generic"}, file); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("multipart import without the token: %d", resp.StatusCode)
+	}
+	e.c.Transport = bearer{"scout-token"}
+	resp = e.upload("/api/conversions/import", map[string]string{"format": "generic"}, file)
+	e.c.Transport = nil
+	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"changed":1`) {
+		t.Errorf("multipart import with the token: %d %s", resp.StatusCode, b)
+	}
 	// The other campaign routes still need the token.
 	if code, _ := e.status(http.MethodGet, "/api/campaigns", nil); code != http.StatusUnauthorized {
 		t.Errorf("campaign list without the token: %d", code)
@@ -655,4 +667,13 @@ func TestCampaignExportAndPush(t *testing.T) {
 	if len(rc.Bodies) == before {
 		t.Errorf("the form pushed nothing")
 	}
+}
+
+// bearer adds the bearer token to every request.
+type bearer struct{ token string }
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
 }
