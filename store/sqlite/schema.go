@@ -315,6 +315,11 @@ var migrations = [][]string{
 		) WITHOUT ROWID`,
 		`CREATE INDEX converters_proven ON converters(proven, creator_key)`,
 	},
+	{ // 13: the score's breakdown in its own column (sqlite.go: creatorJSON), so list pages of summaries read no breakdown text
+		`ALTER TABLE creators ADD COLUMN breakdown TEXT`,
+		`UPDATE creators SET breakdown = json_extract(json, '$.score.breakdown'), json = json_set(json, '$.score.breakdown', json('null'))
+			WHERE json_type(json, '$.score.breakdown') = 'array'`,
+	},
 }
 
 // latestVersion is the highest schema version this build knows.

@@ -294,7 +294,7 @@ func putSnapshot(ctx context.Context, tx *sql.Tx, snap model.Snapshot) error {
 // getCreator reads one record inside tx; found is false when it is absent.
 func getCreator(ctx context.Context, tx *sql.Tx, key string) (rec store.CreatorRecord, found bool, err error) {
 	var b []byte
-	err = tx.QueryRowContext(ctx, `SELECT json FROM creators WHERE key = ?`, key).Scan(&b)
+	err = tx.QueryRowContext(ctx, `SELECT `+creatorJSON+` FROM creators WHERE key = ?`, key).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, false, nil
 	}
@@ -307,16 +307,32 @@ func getCreator(ctx context.Context, tx *sql.Tx, key string) (rec store.CreatorR
 	return rec, true, nil
 }
 
-const putCreatorSQL = `INSERT INTO creators(key, platform, handle, tier, followers, er, reply_score, authenticity, composite, rank, status, updated_at, json)
-	VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+// creatorJSON is a stored creator's whole JSON: the score's breakdown, most
+// of a record's text, lives in its own column so that list pages of
+// summaries (TopQuery.WithoutBreakdown) read the json column alone.
+const creatorJSON = `CASE WHEN breakdown IS NULL THEN json ELSE json_set(json, '$.score.breakdown', json(breakdown)) END`
+
+const putCreatorSQL = `INSERT INTO creators(key, platform, handle, tier, followers, er, reply_score, authenticity, composite, rank, status, updated_at, json, breakdown)
+	VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT(key) DO UPDATE SET platform = excluded.platform, handle = excluded.handle, tier = excluded.tier, followers = excluded.followers,
 		er = excluded.er, reply_score = excluded.reply_score, authenticity = excluded.authenticity,
 		composite = excluded.composite, rank = excluded.rank, status = excluded.status,
-		updated_at = excluded.updated_at, json = excluded.json`
+		updated_at = excluded.updated_at, json = excluded.json, breakdown = excluded.breakdown`
 
 // putCreator writes rec's columns and JSON with stmt (a prepared putCreatorSQL).
 func putCreator(ctx context.Context, stmt *sql.Stmt, rec store.CreatorRecord) error {
 	rec.Score = finite.Score(rec.Score)
+	var breakdown any // NULL without one
+	if sc := rec.Score; sc != nil && sc.Breakdown != nil {
+		bb, err := json.Marshal(sc.Breakdown)
+		if err != nil {
+			return fmt.Errorf("encoding creator %q's breakdown: %w", rec.Key, err)
+		}
+		breakdown = string(bb)
+		lean := *sc
+		lean.Breakdown = nil
+		rec.Score = &lean
+	}
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("encoding creator %q: %w", rec.Key, err)
@@ -329,7 +345,7 @@ func putCreator(ctx context.Context, stmt *sql.Stmt, rec store.CreatorRecord) er
 		}
 	}
 	if _, err := stmt.ExecContext(ctx, rec.Key, rec.Creator.Platform, rec.Creator.Handle, tier, rec.Creator.Followers, er, reply, auth,
-		composite, rank, rec.Status, seconds(rec.UpdatedAt), string(b)); err != nil {
+		composite, rank, rec.Status, seconds(rec.UpdatedAt), string(b), breakdown); err != nil {
 		return fmt.Errorf("writing creator %q: %w", rec.Key, err)
 	}
 	return nil
@@ -472,7 +488,7 @@ func (s *Store) CreatorByHandle(ctx context.Context, platform, handle string) (s
 func (s *Store) creatorWhere(ctx context.Context, key, where string, args ...any) (store.CreatorRecord, error) {
 	var rec store.CreatorRecord
 	var b []byte
-	err := s.db.QueryRowContext(ctx, `SELECT json FROM creators WHERE `+where, args...).Scan(&b)
+	err := s.db.QueryRowContext(ctx, `SELECT `+creatorJSON+` FROM creators WHERE `+where, args...).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, fmt.Errorf("reading creator %q: %w", key, store.ErrNotFound)
 	}
@@ -544,27 +560,26 @@ var sortColumns = map[string]string{
 
 // Top returns a page of scored creators, best first by q.SortBy, ties by key.
 func (s *Store) Top(ctx context.Context, q store.TopQuery) ([]store.CreatorRecord, error) {
-	query, args, err := topSQL(`json`, q)
+	rows, err := s.TopWithGrowth(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if !q.WithoutBreakdown {
-		return queryJSON[store.CreatorRecord](ctx, s.db, "top creators", query, args...)
-	}
-	sums, err := queryJSON[summaryRecord](ctx, s.db, "top creators", query, args...)
-	if err != nil {
-		return nil, err
-	}
-	recs := make([]store.CreatorRecord, len(sums))
-	for i, r := range sums {
-		recs[i] = r.record()
+	recs := make([]store.CreatorRecord, len(rows))
+	for i, r := range rows {
+		recs[i] = r.Record
 	}
 	return recs, nil
 }
 
-// TopWithGrowth is Top with each creator's growth column.
+// TopWithGrowth is Top with each creator's growth column. Summaries read
+// the json column alone; full records add the breakdown column (see
+// creatorJSON), decoded here rather than merged by SQLite.
 func (s *Store) TopWithGrowth(ctx context.Context, q store.TopQuery) ([]store.ListRow, error) {
-	query, args, err := topSQL(`json, growth`, q)
+	cols := `json, growth`
+	if !q.WithoutBreakdown {
+		cols += `, breakdown`
+	}
+	query, args, err := topSQL(cols, q)
 	if err != nil {
 		return nil, err
 	}
@@ -579,10 +594,17 @@ func (s *Store) TopWithGrowth(ctx context.Context, q store.TopQuery) ([]store.Li
 	}
 	defer rows.Close()
 	out := make([]store.ListRow, 0, min(q.Limit, 1000))
-	var b sql.RawBytes // one buffer for every row: decoding copies what it keeps
+	var b, bd sql.RawBytes // one buffer each for every row: decoding copies what it keeps
+	dest := []any{&b, nil, &bd}
 	for rows.Next() {
 		var g sql.NullFloat64
-		if err := rows.Scan(&b, &g); err != nil {
+		dest[1] = &g
+		if q.WithoutBreakdown {
+			err = rows.Scan(dest[:2]...)
+		} else {
+			err = rows.Scan(dest...)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("reading top creators: %w", err)
 		}
 		var row store.ListRow
@@ -590,8 +612,8 @@ func (s *Store) TopWithGrowth(ctx context.Context, q store.TopQuery) ([]store.Li
 			var r summaryRecord
 			err = json.Unmarshal(b, &r)
 			row.Record = r.record()
-		} else {
-			err = json.Unmarshal(b, &row.Record)
+		} else if err = json.Unmarshal(b, &row.Record); err == nil && bd != nil && row.Record.Score != nil {
+			err = json.Unmarshal(bd, &row.Record.Score.Breakdown)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("decoding top creators: %w", err)
