@@ -27,11 +27,7 @@ type CampaignCode struct {
 // with its key, handle and code, status "missing".
 func Campaigned(st store.Store, id string) Source {
 	return func(ctx context.Context, yield func([]Row) error) error {
-		cs, ok := st.(store.Campaigns)
-		if !ok {
-			return errors.New("this store keeps no campaigns")
-		}
-		c, err := cs.Campaign(ctx, id)
+		c, err := st.Campaign(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -418,13 +418,11 @@ func (s *Server) creatorData(r *http.Request, key string) (creatorData, error) {
 		}
 	}
 	d := creatorData{Creator: export.DocOf(row), Posts: posts, Snapshots: snaps, Shortlists: items, Audience: trend}
-	if cs, ok := s.st.(store.Campaigns); ok {
-		switch cv, err := cs.Converter(ctx, key); {
-		case err == nil:
-			d.Converter = &cv
-		case !errors.Is(err, store.ErrNotFound):
-			return creatorData{}, err
-		}
+	switch cv, err := s.st.Converter(ctx, key); {
+	case err == nil:
+		d.Converter = &cv
+	case !errors.Is(err, store.ErrNotFound):
+		return creatorData{}, err
 	}
 	return d, nil
 }

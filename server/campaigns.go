@@ -51,14 +51,6 @@ func (s *Server) campaignRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /shortlists/{id}/overlap", s.h(s.pageShortlistOverlap))
 }
 
-// campaigns is the campaign store, or a 501 when the backend keeps none.
-func (s *Server) campaigns() (track.Store, error) {
-	ts, err := track.AsStore(s.st)
-	if err != nil {
-		return nil, &httpError{http.StatusNotImplemented, err.Error()}
-	}
-	return ts, nil
-}
 
 // campaignSummary is a campaign without its members, as lists show it.
 type campaignSummary struct {
@@ -81,10 +73,7 @@ func summarize(c campaign.Campaign) campaignSummary {
 }
 
 func (s *Server) campaignList(r *http.Request) ([]campaignSummary, error) {
-	st, err := s.campaigns()
-	if err != nil {
-		return nil, err
-	}
+	st := s.st
 	cs, err := st.ListCampaigns(r.Context())
 	if err != nil {
 		return nil, err
@@ -112,10 +101,7 @@ func (s *Server) apiCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err := onlyParams(r.URL.Query()); err != nil {
 		return err
 	}
-	st, err := s.campaigns()
-	if err != nil {
-		return err
-	}
+	st := s.st
 	c, err := st.Campaign(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -238,10 +224,7 @@ func (s *Server) findShortlist(r *http.Request, idOrName string) (store.Shortlis
 }
 
 func (s *Server) createCampaign(r *http.Request, b campaignBody) (campaign.Campaign, error) {
-	st, err := s.campaigns()
-	if err != nil {
-		return campaign.Campaign{}, err
-	}
+	st := s.st
 	sp, err := s.spec(r, b)
 	if err != nil {
 		return campaign.Campaign{}, err
@@ -267,10 +250,7 @@ func (s *Server) apiCampaignResults(w http.ResponseWriter, r *http.Request) erro
 	if err := onlyParams(r.URL.Query()); err != nil {
 		return err
 	}
-	st, err := s.campaigns()
-	if err != nil {
-		return err
-	}
+	st := s.st
 	rep, err := track.Results(r.Context(), st, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -290,10 +270,7 @@ type overlapView struct {
 }
 
 func (s *Server) overlap(r *http.Request, id string, budget float64) (overlapView, error) {
-	st, err := s.campaigns()
-	if err != nil {
-		return overlapView{}, err
-	}
+	st := s.st
 	ov, cands, err := track.CampaignOverlap(r.Context(), st, id)
 	if err != nil {
 		return overlapView{}, err
@@ -375,10 +352,7 @@ func uploaded(r *http.Request) (io.ReadCloser, error) {
 // the CSV itself as the body with Content-Type text/csv. ?format= or the
 // form's format picks the format; auto detects it.
 func (s *Server) apiImportConversions(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.campaigns()
-	if err != nil {
-		return err
-	}
+	st := s.st
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var body io.Reader
 	format := r.URL.Query().Get("format")
@@ -406,7 +380,8 @@ func (s *Server) apiImportConversions(w http.ResponseWriter, r *http.Request) er
 	default:
 		return &httpError{http.StatusUnsupportedMediaType, "send the file as multipart/form-data (field \"file\") or as the body with Content-Type: text/csv"}
 	}
-	if format, err = importFormat(format); err != nil {
+	format, err := importFormat(format)
+	if err != nil {
 		return err
 	}
 	sum, err := track.Import(r.Context(), st, body, format)
@@ -437,10 +412,7 @@ type conversionAnswer struct {
 // sent_at within campaign.ReplayWindow of now, idempotent by order id.
 // The signature is its authentication: it needs no bearer token.
 func (s *Server) apiConversion(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.campaigns()
-	if err != nil {
-		return err
-	}
+	st := s.st
 	secret := s.getenv(s.cfg.ConversionsSecretEnv)
 	if secret == "" {
 		return &httpError{http.StatusServiceUnavailable, fmt.Sprintf("no conversions secret: set %s (server.conversions_secret_env)", s.cfg.ConversionsSecretEnv)}
@@ -580,10 +552,7 @@ func (s *Server) formCreateCampaign(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) formImport(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.campaigns()
-	if err != nil {
-		return err
-	}
+	st := s.st
 	id := r.PathValue("id")
 	if _, err := st.Campaign(r.Context(), id); err != nil {
 		return err
@@ -645,10 +614,7 @@ func (s *Server) pageCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err := onlyParams(v, "done", "format", "rows", "changed", "duplicates", "budget"); err != nil {
 		return err
 	}
-	st, err := s.campaigns()
-	if err != nil {
-		return err
-	}
+	st := s.st
 	id := r.PathValue("id")
 	rep, err := track.Results(r.Context(), st, id)
 	if err != nil {
@@ -801,10 +767,7 @@ func (s *Server) pageShortlistOverlap(w http.ResponseWriter, r *http.Request) er
 // campaignSource is a campaign's export: its creators with their codes and
 // tracked links (export.Campaigned).
 func (s *Server) campaignSource(r *http.Request, id string) (export.Source, string, error) {
-	st, err := s.campaigns()
-	if err != nil {
-		return nil, "", err
-	}
+	st := s.st
 	c, err := st.Campaign(r.Context(), id)
 	if err != nil {
 		return nil, "", err

@@ -169,6 +169,12 @@ type Store interface {
 	// StreamStore keeps what the Jetstream consumer aggregates
 	// (store/stream.go).
 	StreamStore
+	// Campaigns keeps campaigns, their codes and conversions
+	// (store/campaign.go).
+	Campaigns
+	// Markers are insert-only documents with unique ids: claims, collected
+	// creators, quota reservations (store/markers.go).
+	Markers
 	// Close releases the backend.
 	Close() error
 }

@@ -3,7 +3,6 @@ package stream
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -56,13 +55,8 @@ type Consumer struct {
 	lagUS      int64
 }
 
-// NewConsumer builds a consumer on st (which must implement
-// store.StreamStore), loading the aggregator's state. It does not dial.
+// NewConsumer builds a consumer on st, loading the aggregator's state. It does not dial.
 func NewConsumer(ctx context.Context, st store.Store, cfg ConsumerConfig, m *Metrics) (*Consumer, error) {
-	ss, ok := st.(store.StreamStore)
-	if !ok {
-		return nil, fmt.Errorf("the %T store does not keep stream state", st)
-	}
 	if cfg.FlushInterval <= 0 {
 		cfg.FlushInterval = 2 * time.Second
 	}
@@ -80,7 +74,7 @@ func NewConsumer(ctx context.Context, st store.Store, cfg ConsumerConfig, m *Met
 	if err != nil {
 		return nil, err
 	}
-	agg, err := NewAggregator(ctx, ss, cfg.Aggregator, cfg.Now())
+	agg, err := NewAggregator(ctx, st, cfg.Aggregator, cfg.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -84,17 +84,13 @@ type Funnel struct {
 	m   *Metrics
 }
 
-// NewFunnel builds a funnel on st (which must implement store.StreamStore).
+// NewFunnel builds a funnel on st.
 func NewFunnel(st store.Store, h Hydrator, sc Scorer, cfg FunnelConfig, m *Metrics) (*Funnel, error) {
-	ss, ok := st.(store.StreamStore)
-	if !ok {
-		return nil, fmt.Errorf("the %T store does not keep stream state", st)
-	}
 	cfg.defaults()
 	if m == nil {
 		m = NewMetrics(nil)
 	}
-	return &Funnel{cfg: cfg, st: st, ss: ss, h: h, sc: sc, m: m}, nil
+	return &Funnel{cfg: cfg, st: st, ss: st, h: h, sc: sc, m: m}, nil
 }
 
 // RoundStats are one round's counters.

@@ -21,21 +21,9 @@ import (
 	"github.com/nanoscout/nanoscout/store"
 )
 
-// Store is what track needs of a store.
-type Store interface {
-	store.Store
-	store.Shortlists
-	store.Campaigns
-}
-
-// AsStore returns st as a Store, or an error naming what it lacks.
-func AsStore(st store.Store) (Store, error) {
-	s, ok := st.(Store)
-	if !ok {
-		return nil, fmt.Errorf("this store (%T) keeps no campaigns", st)
-	}
-	return s, nil
-}
+// Store is what track needs of a store: creators, shortlists and
+// campaigns, all of which store.Store composes.
+type Store = store.Store
 
 // invalid marks bad input (a campaign's settings, a sales file) as
 // store.ErrInvalid for callers that map errors to answers (the API's 400),

@@ -23,10 +23,7 @@ func seed(t *testing.T) Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sq.Close() })
-	st, err := AsStore(sq)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var st Store = sq
 	mk := func(id, handle string, followers int64, tier string, commenters []string) {
 		c := model.Creator{Platform: "bluesky", ID: id, Handle: handle, Followers: followers, FetchedAt: day0}
 		p := model.Post{Platform: "bluesky", ID: id + "-p1", CreatorID: id, CreatedAt: day0.Add(48 * time.Hour),

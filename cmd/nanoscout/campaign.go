@@ -39,11 +39,7 @@ per creator and tier, next to what the planner forecast.`,
 // withCampaigns is withStore for commands that need the campaign store.
 func (g *globals) withCampaigns(f func(cmd *cobra.Command, args []string, st track.Store) error) func(*cobra.Command, []string) error {
 	return g.withStore(func(cmd *cobra.Command, args []string, st store.Store) error {
-		ts, err := track.AsStore(st)
-		if err != nil {
-			return err
-		}
-		return f(cmd, args, ts)
+		return f(cmd, args, st)
 	})
 }
 

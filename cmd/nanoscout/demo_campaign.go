@@ -29,10 +29,7 @@ var demoFees = map[string]float64{model.TierNano: 100, model.TierMicro: 400, mod
 // real engagement converts, bought engagement does not), imported, and the
 // measured CPA per creator and tier.
 func demoCampaign(ctx context.Context, out io.Writer, st store.Store, pop *simulator.Population, dataDir string, seed int64, now time.Time) error {
-	ts, err := track.AsStore(st)
-	if err != nil {
-		return err
-	}
+	ts := st
 	var keys []string
 	nano, err := st.Top(ctx, store.TopQuery{Tier: model.TierNano, Limit: 500, WithoutBreakdown: true})
 	if err != nil {

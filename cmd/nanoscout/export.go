@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -107,11 +106,7 @@ configured outreach tool instead (signed, retried, logged).`,
 				src, subject = export.Shortlisted(st, l.ID), "shortlist "+l.Name
 			}
 			if campaign != "" {
-				cs, ok := st.(store.Campaigns)
-				if !ok {
-					return errors.New("this store keeps no campaigns")
-				}
-				c, err := cs.Campaign(ctx, campaign)
+				c, err := st.Campaign(ctx, campaign)
 				if err != nil {
 					return err
 				}
