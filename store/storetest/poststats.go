@@ -15,10 +15,7 @@ func RunPostSnapshots(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
 	st := open(t)
-	ps, ok := st.(store.PostSnapshotter)
-	if !ok {
-		t.Fatalf("%T does not implement store.PostSnapshotter", st)
-	}
+	var ps store.PostSnapshotter = st
 	key := "bluesky:at://did:plc:x/app.bsky.feed.post/1"
 	first := []model.PostSnapshot{
 		{PostKey: key, Bucket: "24h", AgeHours: 23.5, Likes: model.N(40), Comments: model.N(5), TakenAt: t0},

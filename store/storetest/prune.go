@@ -18,10 +18,7 @@ func RunPrune(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
 	st := open(t)
-	p, ok := st.(store.Pruner)
-	if !ok {
-		t.Fatalf("%T does not implement store.Pruner", st)
-	}
+	var p store.Pruner = st
 
 	// One creator with 4 posts: comments 1 h to 4 h before t0 ...
 	c := creator("bluesky", "old", 3000)

@@ -39,11 +39,7 @@ func RunScout(t *testing.T, open func(t *testing.T) store.Store) {
 			ctx, cancel := context.WithTimeout(t.Context(), timeout)
 			defer cancel()
 			s := open(t)
-			sc, ok := s.(store.Scout)
-			if !ok {
-				t.Fatalf("%T does not implement store.Scout", s)
-			}
-			tc.fn(ctx, t, s, sc)
+			tc.fn(ctx, t, s, s)
 		})
 	}
 }
@@ -386,7 +382,7 @@ func testScoutFilters(ctx context.Context, t *testing.T, s store.Store, _ store.
 	}
 
 	// Hide: creators already shortlisted, or already contacted.
-	sc := s.(store.Scout)
+	var sc store.Scout = s
 	all, err = s.Top(ctx, store.TopQuery{})
 	must(t, "Top", err)
 	l, err := sc.CreateShortlist(ctx, "hide test")

@@ -18,10 +18,7 @@ func RunStream(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
 	st := open(t)
-	ss, ok := st.(store.StreamStore)
-	if !ok {
-		t.Fatalf("%T does not implement store.StreamStore", st)
-	}
+	var ss store.StreamStore = st
 	const (
 		alice = "did:plc:alice"
 		bob   = "did:plc:bob"
