@@ -99,9 +99,15 @@ func BenchmarkPoliteness(b *testing.B) {
 		b.ReportMetric(100*float64(r.sim.Requests)/allowed, "%allowed_rate")
 		b.ReportMetric(float64(r.sim.Rejected), "rejected")
 		if r.run.Collected > 0 {
+			// The minimum for collection: profiles 25 per getProfiles call,
+			// one feed page each, one call per thread read. Audience
+			// sampling (weekly; followers and their profiles) is reported
+			// apart.
 			minimum := (r.run.Collected+24)/25 + r.run.Collected + int(r.sim.ByEndpoint["app.bsky.feed.getPostThread"])
-			b.ReportMetric(float64(r.run.Requests)/float64(r.run.Collected), "req/creator")
-			b.ReportMetric(float64(minimum)/float64(r.run.Collected), "min_req/creator")
+			n := float64(r.run.Collected)
+			b.ReportMetric(float64(r.run.Requests-r.run.AudienceRequests)/n, "req/creator")
+			b.ReportMetric(float64(minimum)/n, "min_req/creator")
+			b.ReportMetric(float64(r.run.AudienceRequests)/n, "audience_req/creator")
 		}
 	}
 }
