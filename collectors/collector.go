@@ -123,6 +123,18 @@ type Env struct {
 	UserAgent string
 	Logger    *slog.Logger
 	Getenv    func(string) string // os.Getenv in production, a map in tests
+	// SharedBudget, when set, returns the daily budget of a credential that
+	// several processes spend together (YouTube's quota units per API key):
+	// limit units a day, reserved in chunks through the store. Nil: the
+	// budget is this process's alone.
+	SharedBudget func(platform, credential string, limit int) (SharedBudget, error)
+}
+
+// SharedBudget hands out a daily budget shared across processes, a chunk at
+// a time: Reserve returns the units of the next chunk of the day of now, or
+// ok false when the day's budget is all reserved.
+type SharedBudget interface {
+	Reserve(ctx context.Context, now time.Time) (units int, ok bool, err error)
 }
 
 // AudienceSampler is implemented by collectors that can sample a creator's

@@ -29,6 +29,11 @@ type PlatformConfig struct {
 	Credentials map[string]string `yaml:"credentials"`
 	// Options are platform-specific settings (documented per platform).
 	Options map[string]string `yaml:"options"`
+	// ClientID names the process to rate limiters that tell clients apart
+	// (the simulator's X-Nanoscout-Client header; a stand-in for the egress
+	// IP of a worker). Set at run time from distributed.client_id, never
+	// from a platform section; "" sends no header.
+	ClientID string `yaml:"-"`
 }
 
 // Secret reads the credential named key from the environment variable the

@@ -4,7 +4,8 @@
 // and the names of the environment variables that hold its credentials.
 //
 // Decoding is strict: an unknown key is an error that names it. Environment
-// variables override the file: NANOSCOUT_MONGO_URI, NANOSCOUT_DATA_DIR.
+// variables override the file: NANOSCOUT_MONGO_URI, NANOSCOUT_DATA_DIR,
+// NANOSCOUT_CLIENT_ID.
 package config
 
 import (
@@ -57,6 +58,8 @@ type Config struct {
 	LLM      LLM      `yaml:"llm"`
 	// Stream is the Bluesky Jetstream consumer's section (see stream.go).
 	Stream Stream `yaml:"stream"`
+	// Distributed is the scale-out section (see distributed.go).
+	Distributed Distributed `yaml:"distributed"`
 	// Platforms maps a registered collector name to its settings.
 	Platforms map[string]collectors.PlatformConfig `yaml:"platforms"`
 }
@@ -144,6 +147,9 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if v := getenv("NANOSCOUT_MONGO_URI"); v != "" {
 		c.Mongo.URI = v
+	}
+	if v := getenv("NANOSCOUT_CLIENT_ID"); v != "" {
+		c.Distributed.ClientID = v
 	}
 	if v := getenv("NANOSCOUT_DATA_DIR"); v != "" {
 		c.DataDir = v
@@ -316,6 +322,7 @@ func (c *Config) fill() {
 	c.Server = c.Server.WithDefaults()
 	c.LLM = c.LLM.WithDefaults()
 	c.Stream.fill()
+	c.Distributed.fill()
 }
 
 // Limits of the numbers Validate accepts.
@@ -390,6 +397,7 @@ func (c Config) Validate() error {
 	ck.add(c.LLM.Validate())
 	ck.add(c.Server.Validate())
 	ck.add(c.Stream.Validate())
+	ck.add(c.Distributed.Validate())
 	return ck.err()
 }
 

@@ -40,6 +40,7 @@ type Client struct {
 	hc           *http.Client
 	limiter      *rate.Limiter
 	userAgent    string
+	clientID     string
 	timeout      time.Duration
 	maxRetries   int
 	maxRetryWait time.Duration
@@ -51,6 +52,11 @@ type Client struct {
 	pausedUntil time.Time
 	stats       collectors.RequestStats
 }
+
+// ClientHeader carries PlatformConfig.ClientID: the name rate limiters that
+// tell clients apart (the simulator with per-client limits) count a worker's
+// requests by.
+const ClientHeader = "X-Nanoscout-Client"
 
 // Option configures a Client.
 type Option func(*Client)
@@ -79,6 +85,7 @@ func New(cfg collectors.PlatformConfig, userAgent string, log *slog.Logger, opts
 		hc:           &http.Client{},
 		limiter:      rate.NewLimiter(rate.Limit(rps), burst),
 		userAgent:    userAgent,
+		clientID:     cfg.ClientID,
 		timeout:      cfg.Timeout,
 		maxRetries:   cfg.MaxRetries,
 		maxRetryWait: cfg.MaxRetryWait,
@@ -188,6 +195,9 @@ func (c *Client) once(ctx context.Context, rawURL string, header http.Header) (*
 		}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
+	if c.clientID != "" {
+		req.Header.Set(ClientHeader, c.clientID)
+	}
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "application/json")
 	}

@@ -217,3 +217,25 @@ func TestConnectionErrorsDoNotLeakSecrets(t *testing.T) {
 		t.Errorf("error leaks the token: %v", err)
 	}
 }
+
+// TestClientIDHeader: a configured client id is sent on every request (the
+// simulator's per-client budgets key on it); none is sent when unset.
+func TestClientIDHeader(t *testing.T) {
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Values(ClientHeader))
+		_, _ = w.Write([]byte("{}"))
+	}))
+	defer srv.Close()
+	for _, id := range []string{"worker-2", ""} {
+		pc := cfg()
+		pc.ClientID = id
+		if _, err := New(pc, "ua", nil).Get(t.Context(), srv.URL, nil); err != nil {
+			t.Fatal(err)
+		}
+		vs := got.Load().([]string)
+		if id == "" && len(vs) != 0 || id != "" && (len(vs) != 1 || vs[0] != id) {
+			t.Errorf("client id %q: header %s = %q", id, ClientHeader, vs)
+		}
+	}
+}

@@ -173,7 +173,7 @@ func (c *Collector) get(ctx context.Context, resource string, q url.Values, out 
 	if resource == resSearch {
 		cost = c.searchCost
 	}
-	if err := c.quota.reserve(what, cost); err != nil {
+	if err := c.quota.reserve(ctx, what, cost); err != nil {
 		c.log.Debug("youtube call refused by the local quota", "call", what, "err", err)
 		return err
 	}
@@ -266,6 +266,11 @@ type quota struct {
 	exhausted bool // the API said so; cleared at the next reset
 	now       func() time.Time
 	loc       *time.Location
+	// shared, when set, is the key's budget shared with other workers:
+	// units are spent only out of chunks granted by it today.
+	shared  collectors.SharedBudget
+	granted int
+	spent   bool // the shared budget is all reserved today
 }
 
 func newQuota(limit int, now func() time.Time) *quota {
@@ -280,13 +285,16 @@ func newQuota(limit int, now func() time.Time) *quota {
 func (q *quota) roll() {
 	day := q.now().In(q.loc).Format(time.DateOnly)
 	if day != q.day {
-		q.day, q.used, q.exhausted = day, 0, false
+		q.day, q.used, q.exhausted, q.granted, q.spent = day, 0, false, 0, false
 	}
 }
 
 // reserve charges cost units, or fails with ErrQuota when that would pass
-// the limit or the API already reported the quota exhausted today.
-func (q *quota) reserve(what string, cost int) error {
+// the limit or the API already reported the quota exhausted today. With a
+// shared budget it first reserves chunks of it until the units granted to
+// this process cover the call, and fails with ErrQuota when the key's day
+// is all reserved (by all the workers using the key).
+func (q *quota) reserve(ctx context.Context, what string, cost int) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.roll()
@@ -296,6 +304,21 @@ func (q *quota) reserve(what string, cost int) error {
 	if q.used+cost > q.limit {
 		return fmt.Errorf("youtube %s: needs %d units, %d of the daily_quota of %d are used; it resets at midnight Pacific time: %w",
 			what, cost, q.used, q.limit, collectors.ErrQuota)
+	}
+	for q.shared != nil && q.used+cost > q.granted {
+		if q.spent {
+			return fmt.Errorf("youtube %s: the daily_quota of %d shared by the workers using this key is all reserved; it resets at midnight Pacific time: %w",
+				what, q.limit, collectors.ErrQuota)
+		}
+		units, ok, err := q.shared.Reserve(ctx, q.now())
+		if err != nil {
+			return fmt.Errorf("youtube %s: reserving shared quota: %w", what, err)
+		}
+		if !ok {
+			q.spent = true
+			continue
+		}
+		q.granted += units
 	}
 	q.used += cost
 	return nil
@@ -322,6 +345,15 @@ func (q *quota) exhaust() {
 	q.exhausted = true
 	q.used = max(q.used, q.limit)
 	q.mu.Unlock()
+}
+
+// grantedUnits is how many units of the shared budget this process reserved
+// today (0 without one).
+func (q *quota) grantedUnits() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.roll()
+	return q.granted
 }
 
 func (q *quota) get() (used, limit int) {

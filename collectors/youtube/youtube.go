@@ -193,6 +193,13 @@ func newCollector(env collectors.Env, hopts ...httpx.Option) (*Collector, error)
 		feeds:       map[string]cachedFeed{},
 	}
 	c.quota = newQuota(daily, func() time.Time { return c.now() })
+	if env.SharedBudget != nil && key != "" && !rssOnly {
+		b, err := env.SharedBudget(Platform, key, daily)
+		if err != nil {
+			return nil, fmt.Errorf("youtube: shared quota: %w", err)
+		}
+		c.quota.shared = b
+	}
 	hc := &http.Client{Transport: &keyTransport{c: c, next: http.DefaultTransport}}
 	c.http = httpx.New(cfg, env.UserAgent, log, append([]httpx.Option{httpx.WithHTTPClient(hc)}, hopts...)...)
 	return c, nil
@@ -216,6 +223,10 @@ func (c *Collector) Stats() collectors.RequestStats {
 // time (the API's reset) and the daily_quota limit. The count is this
 // process's own: units spent by other programs on the same key are not seen.
 func (c *Collector) Quota() (used, limit int) { return c.quota.get() }
+
+// QuotaGranted returns the units of the key's shared daily quota this
+// process reserved today (Env.SharedBudget; 0 without one).
+func (c *Collector) QuotaGranted() int { return c.quota.grantedUnits() }
 
 // QuotaUsed returns the units charged today (see Quota).
 func (c *Collector) QuotaUsed() int {
