@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
 )
 
@@ -34,6 +35,11 @@ const (
 	nsBatch     = "frontier"   // RUN/PLATFORM/NNNNN → the batch's creator keys
 	nsDone      = "batch-done" // RUN/PLATFORM/NNNNN → the worker's stats
 	nsCollected = "collected"  // RUN/CREATORKEY → the worker that collected it
+	nsClaimed   = "claimed"    // RUN/PLATFORM/NNNNN/WORKER → a claim taken (a batch may have several)
+	nsOpen      = "run-open"   // RUN → the coordinator, the run's platforms
+	nsClosed    = "run-closed" // RUN → the coordinator
+	nsStopped   = "stopped"    // RUN/PLATFORM → why the platform stopped (quota spent, login wall)
+	nsJoined    = "worker"     // RUN/WORKER → the worker's client identity
 )
 
 // Batch is a slice of a run's frontier on one platform.
@@ -99,6 +105,58 @@ type Stats struct {
 	Requests    int64         `json:"requests"`
 	Throttled   int64         `json:"throttled"` // 429s
 	LimiterWait time.Duration `json:"limiterWait"`
+	// Batches: finished by this worker. Lost: claimed by it and finished by
+	// another (its claim lapsed: it died, hung or lost the store).
+	Batches int `json:"batches"`
+	Lost    int `json:"lost"`
+	// Duplicates: creators this worker collected in full and then found
+	// recorded by another (two claims overlapped: a claim lapsed while its
+	// worker still worked). Exactly-once means 0.
+	Duplicates int `json:"duplicates,omitempty"`
+	// Counts are the batch's platform counters, for the run document.
+	Counts model.PlatformStats `json:"counts"`
+	// Last is when the worker finished its last batch.
+	Last time.Time `json:"last,omitzero"`
+	// Errors are the creators' failures in the batch, for the run document.
+	Errors []model.RunError `json:"errors,omitempty"`
+	// Client is the worker's client identity (Join).
+	Client string `json:"client,omitempty"`
+}
+
+// add sums o's counts into s.
+func (s *Stats) add(o Stats) {
+	s.Creators += o.Creators
+	s.Skipped += o.Skipped
+	s.Failed += o.Failed
+	s.Requests += o.Requests
+	s.Throttled += o.Throttled
+	s.LimiterWait += o.LimiterWait
+	s.Batches += o.Batches
+	s.Lost += o.Lost
+	s.Duplicates += o.Duplicates
+	if o.Last.After(s.Last) {
+		s.Last = o.Last
+	}
+	c, d := &s.Counts, o.Counts
+	c.Discovered += d.Discovered
+	c.Seen += d.Seen
+	c.Collected += d.Collected
+	c.Failed += d.Failed
+	c.Skipped += d.Skipped
+	c.Scored += d.Scored
+	c.Requests += d.Requests
+	c.Throttled += d.Throttled
+	c.Retries += d.Retries
+	c.LimiterWaitMS += d.LimiterWaitMS
+	c.AudienceSampled += d.AudienceSampled
+	c.AudienceAccounts += d.AudienceAccounts
+	c.AudienceRequests += d.AudienceRequests
+	for k, v := range d.ByStatus {
+		if c.ByStatus == nil {
+			c.ByStatus = map[string]int64{}
+		}
+		c.ByStatus[k] += v
+	}
 }
 
 // Worker claims and works batches of one run.
@@ -126,8 +184,12 @@ func (w *Worker) Claim(ctx context.Context, platforms ...string) (b Batch, ok bo
 	if err != nil {
 		return Batch{}, false, err
 	}
+	stopped, err := Stopped(ctx, w.st, w.run)
+	if err != nil {
+		return Batch{}, false, err
+	}
 	for _, b := range bs {
-		if done[b.ID] || (len(platforms) > 0 && !slices.Contains(platforms, b.Platform)) {
+		if done[b.ID] || stopped[b.Platform] != "" || (len(platforms) > 0 && !slices.Contains(platforms, b.Platform)) {
 			continue
 		}
 		got, err := w.st.Acquire(ctx, b.job(), w.owner, w.ttl)
@@ -142,6 +204,12 @@ func (w *Worker) Claim(ctx context.Context, platforms ...string) (b Batch, ok bo
 					return Batch{}, false, err
 				}
 				continue
+			}
+			// Who held the batch: a batch finished by another worker than
+			// one that claimed it was given up (its claim lapsed).
+			if _, _, err := w.st.Mark(ctx, store.Marker{NS: nsClaimed, ID: b.ID + "/" + w.owner, Owner: w.owner, At: time.Now()}); err != nil {
+				_ = w.st.Release(ctx, b.job(), w.owner)
+				return Batch{}, false, err
 			}
 			return b, true, nil
 		}
@@ -193,6 +261,7 @@ func (w *Worker) Done(ctx context.Context, b Batch, s Stats) error {
 		return err
 	}
 	s.Worker = w.owner
+	s.Last = time.Now()
 	data, err := json.Marshal(s)
 	if err != nil {
 		return err
@@ -217,18 +286,25 @@ func doneSet(ctx context.Context, st Store, run string) (map[string]bool, error)
 
 // Status is how far a run's frontier is.
 type Status struct {
-	Batches   int              `json:"batches"`
-	Done      int              `json:"done"`
-	Collected int              `json:"collected"` // creators, over all batches
-	Workers   map[string]Stats `json:"workers"`   // summed per worker over its finished batches
+	Batches   int               `json:"batches"`
+	Done      int               `json:"done"`
+	Collected int               `json:"collected"` // creators, over all batches
+	Workers   map[string]Stats  `json:"workers"`   // summed per worker over its finished batches
+	Platforms map[string]Stats  `json:"platforms"` // summed per platform
+	Stopped   map[string]string `json:"stopped"`   // platform → why it stopped
+	// Pending counts the batches neither done nor of a stopped platform;
+	// PendingBy splits it per platform.
+	Pending   int              `json:"pending"`
+	PendingBy map[string]int   `json:"pendingBy"`
+	Errors    []model.RunError `json:"errors,omitempty"`
 }
 
-// Drained reports whether every batch is done.
-func (s Status) Drained() bool { return s.Done >= s.Batches }
+// Drained reports whether every batch is done (or of a stopped platform).
+func (s Status) Drained() bool { return s.Pending == 0 }
 
 // RunStatus reads a run's frontier status.
 func RunStatus(ctx context.Context, st Store, run string) (Status, error) {
-	n, err := st.CountMarkers(ctx, nsBatch, run+"/")
+	bs, err := st.ListMarkers(ctx, nsBatch, run+"/")
 	if err != nil {
 		return Status{}, err
 	}
@@ -240,29 +316,70 @@ func RunStatus(ctx context.Context, st Store, run string) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	s := Status{Batches: n, Done: len(done), Collected: col, Workers: map[string]Stats{}}
+	claims, err := st.ListMarkers(ctx, nsClaimed, run+"/")
+	if err != nil {
+		return Status{}, err
+	}
+	joined, err := st.ListMarkers(ctx, nsJoined, run+"/")
+	if err != nil {
+		return Status{}, err
+	}
+	s := Status{Batches: len(bs), Done: len(done), Collected: col, Workers: map[string]Stats{}, Platforms: map[string]Stats{}, PendingBy: map[string]int{}}
+	if s.Stopped, err = Stopped(ctx, st, run); err != nil {
+		return s, err
+	}
+	for _, m := range joined {
+		s.Workers[m.Owner] = Stats{Worker: m.Owner, Client: m.Data}
+	}
+	finishedBy := map[string]string{}
 	for _, m := range done {
 		var b Stats
 		if err := json.Unmarshal([]byte(m.Data), &b); err != nil {
 			return s, fmt.Errorf("stats of %s: %w", m.ID, err)
 		}
+		finishedBy[m.ID] = b.Worker
+		b.Batches = 1
 		a := s.Workers[b.Worker]
 		a.Worker = b.Worker
-		a.Creators += b.Creators
-		a.Skipped += b.Skipped
-		a.Failed += b.Failed
-		a.Requests += b.Requests
-		a.Throttled += b.Throttled
-		a.LimiterWait += b.LimiterWait
+		a.add(b)
 		s.Workers[b.Worker] = a
+		p := s.Platforms[batchPlatform(run, m.ID)]
+		p.add(b)
+		s.Platforms[batchPlatform(run, m.ID)] = p
+		s.Errors = append(s.Errors, b.Errors...)
+	}
+	for _, m := range claims {
+		id := strings.TrimSuffix(m.ID, "/"+m.Owner)
+		if by, ok := finishedBy[id]; ok && by != m.Owner {
+			a := s.Workers[m.Owner]
+			a.Worker = m.Owner
+			a.Lost++
+			s.Workers[m.Owner] = a
+		}
+	}
+	for _, m := range bs {
+		if _, ok := finishedBy[m.ID]; !ok && s.Stopped[batchPlatform(run, m.ID)] == "" {
+			s.Pending++
+			s.PendingBy[batchPlatform(run, m.ID)]++
+		}
 	}
 	return s, nil
 }
 
+func batchPlatform(run, id string) string {
+	platform, _, _ := strings.Cut(strings.TrimPrefix(id, run+"/"), "/")
+	return platform
+}
+
 // Prune deletes a finished run's frontier markers.
 func Prune(ctx context.Context, st Store, run string) error {
-	for _, ns := range []string{nsBatch, nsDone, nsCollected} {
+	for _, ns := range []string{nsBatch, nsDone, nsCollected, nsClaimed, nsStopped, nsJoined} {
 		if _, err := st.DeleteMarkers(ctx, ns, run+"/"); err != nil {
+			return err
+		}
+	}
+	for _, ns := range []string{nsOpen, nsClosed} {
+		if _, err := st.DeleteMarkers(ctx, ns, run); err != nil {
 			return err
 		}
 	}

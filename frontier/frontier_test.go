@@ -208,7 +208,9 @@ func testDeadWorker(t *testing.T, st Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !status.Drained() || status.Collected != 6 || status.Workers["live"].Skipped != 2 || len(status.Workers) != 1 {
+	// The dead worker is listed with the batch it lost.
+	if !status.Drained() || status.Collected != 6 || status.Workers["live"].Skipped != 2 || status.Workers["live"].Batches != 1 ||
+		len(status.Workers) != 2 || status.Workers["dead"].Lost != 1 || status.Workers["live"].Lost != 0 {
 		t.Errorf("status = %+v", status)
 	}
 }

@@ -369,6 +369,9 @@ type Run struct {
 	// Gaps are the stretches of a stream the service could not replay that
 	// a round of job "stream" handled, each with the creators polled instead.
 	Gaps []StreamGap `json:"gaps,omitempty" bson:"gaps,omitempty"`
+	// Workers are the processes that collected a distributed run
+	// (distributed.enabled), by name.
+	Workers []RunWorker `json:"workers,omitempty" bson:"workers,omitempty"`
 }
 
 // StreamGap is a stretch of the Jetstream the service could not replay (the
@@ -383,6 +386,23 @@ type StreamGap struct {
 	Polled   int       `json:"polled" bson:"polled"`
 	PollRun  string    `json:"pollRun,omitempty" bson:"pollRun,omitempty"`
 	Error    string    `json:"error,omitempty" bson:"error,omitempty"`
+}
+
+// RunWorker is what one worker did in a distributed run.
+type RunWorker struct {
+	Name   string `json:"name" bson:"name"`                         // host:pid
+	Client string `json:"client,omitempty" bson:"client,omitempty"` // the client identity its requests were counted as
+	// Batches it finished; Lost: batches it claimed and another worker
+	// finished after its claim lapsed (it died, hung or lost the store).
+	Batches       int   `json:"batches" bson:"batches"`
+	Lost          int   `json:"lost,omitempty" bson:"lost,omitempty"`
+	Creators      int   `json:"creators" bson:"creators"`
+	Skipped       int   `json:"skipped" bson:"skipped"`
+	Failed        int   `json:"failed" bson:"failed"`
+	Duplicates    int   `json:"duplicates,omitempty" bson:"duplicates,omitempty"`
+	Requests      int64 `json:"requests" bson:"requests"`
+	Throttled     int64 `json:"throttled" bson:"throttled"`
+	LimiterWaitMS int64 `json:"limiterWaitMs" bson:"limiterWaitMs"`
 }
 
 // Checkpoint is a run's progress: per platform, the creators it set out to

@@ -26,6 +26,7 @@ import (
 	"github.com/nanoscout/nanoscout/collectors"
 	"github.com/nanoscout/nanoscout/config"
 	"github.com/nanoscout/nanoscout/configs"
+	claims "github.com/nanoscout/nanoscout/frontier"
 	"github.com/nanoscout/nanoscout/llm"
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/scoring"
@@ -198,9 +199,12 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 		Owner:     p.owner,
 		Platforms: map[string]*model.PlatformStats{},
 	}, stopRun)
-	prev, err := p.resumable(ctx)
-	if err != nil {
-		p.log.Warn("looking for a run to resume", "err", err)
+	var prev *model.Run
+	if !p.cfg.Distributed.Enabled { // a distributed run starts afresh (its finished creators are fresh)
+		var err error
+		if prev, err = p.resumable(ctx); err != nil {
+			p.log.Warn("looking for a run to resume", "err", err)
+		}
 	}
 	if prev != nil {
 		rec.run.ResumedFrom = prev.ID
@@ -236,13 +240,17 @@ func (p *Pipeline) Run(ctx context.Context) (model.Run, error) {
 		}
 	})
 
-	var wg sync.WaitGroup
-	for _, name := range p.cfg.Enabled() {
-		wg.Go(func() {
-			p.runPlatform(ctx, name, rec, prev, log.With("platform", name))
-		})
+	if p.cfg.Distributed.Enabled {
+		p.coordinate(ctx, rec, log)
+	} else {
+		var wg sync.WaitGroup
+		for _, name := range p.cfg.Enabled() {
+			wg.Go(func() {
+				p.runPlatform(ctx, name, rec, prev, log.With("platform", name))
+			})
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	stopSaving()
 	saver.Wait()
 
@@ -334,17 +342,17 @@ type platformRun struct {
 	pb   *profileBatcher
 	rec  *recorder
 	log  *slog.Logger
+	// shared is the run's store frontier in distributed mode (nil in a
+	// single process): a creator recorded there is collected already.
+	shared *claims.Worker
+	// counts of the batch being worked (distributed mode).
+	dup *int
 }
 
 func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, prev *model.Run, log *slog.Logger) {
 	pc := p.cfg.Platforms[name]
 	rec.platform(name, func(*model.PlatformStats) {}) // make it appear in the run
-	col, err := collectors.New(name, collectors.Env{
-		Config:    pc,
-		UserAgent: p.cfg.UserAgent,
-		Logger:    log,
-		Getenv:    p.getenv,
-	})
+	col, err := p.newCollector(name, log)
 	if err != nil {
 		rec.addError(name, "", "setup", err, p.now())
 		return
@@ -397,6 +405,25 @@ func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, 
 		})
 	}
 	wg.Wait()
+}
+
+// newCollector builds a platform's collector with the process's client
+// identity and, in distributed mode, the store's shared daily budgets.
+func (p *Pipeline) newCollector(name string, log *slog.Logger) (collectors.Collector, error) {
+	pc := p.cfg.Platforms[name]
+	pc.ClientID = p.cfg.Distributed.ClientID
+	env := collectors.Env{
+		Config:    pc,
+		UserAgent: p.cfg.UserAgent,
+		Logger:    log,
+		Getenv:    p.getenv,
+	}
+	if fs, ok := p.st.(store.Markers); ok && p.cfg.Distributed.Enabled {
+		env.SharedBudget = func(platform, credential string, limit int) (collectors.SharedBudget, error) {
+			return claims.NewQuota(fs, p.owner, platform, credential, limit, min(p.cfg.Distributed.QuotaChunk, limit))
+		}
+	}
+	return collectors.New(name, env)
 }
 
 // discover fills the frontier from the platform's search, when it has one.
@@ -455,6 +482,16 @@ func (r *platformRun) collectOne(ctx context.Context, handle string) {
 		r.fr.ok()
 		return
 	}
+	if r.shared != nil {
+		// Collected by another worker in this run (a batch that changed
+		// hands, or the creator under another name).
+		if done, err := r.shared.Collected(ctx, model.Key(r.name, handle)); r.rec.storeFailed(err, r.now()) {
+			return
+		} else if done {
+			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Skipped++ })
+			return
+		}
+	}
 	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Seen++ })
 
 	cr, err := r.pb.profile(cctx, handle)
@@ -466,6 +503,14 @@ func (r *platformRun) collectOne(ctx context.Context, handle string) {
 	key := cr.Key()
 	if !r.rec.claim(key) {
 		return // reached twice (handle and id) in this run
+	}
+	if r.shared != nil && key != model.Key(r.name, handle) {
+		if done, err := r.shared.Collected(ctx, key); r.rec.storeFailed(err, r.now()) {
+			return
+		} else if done {
+			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Skipped++ })
+			return
+		}
 	}
 	if s, ok := r.col.(collectors.Snowballer); ok && r.fr.wants() {
 		if rel, err := s.Related(cctx, cr, 25); err != nil {
@@ -544,6 +589,9 @@ func (r *platformRun) collectOne(ctx context.Context, handle string) {
 	}
 	if err := r.st.AddPostSnapshots(wctx, velocitySnapshots(fresh, now)); err != nil && !r.rec.storeFailed(err, r.now()) {
 		r.rec.addError(r.name, key, "store", err, r.now())
+	}
+	if r.shared != nil && !r.take(wctx, handle, key) {
+		return
 	}
 	r.fr.ok()
 	r.rec.platform(r.name, func(s *model.PlatformStats) { s.Collected++; s.Scored++ })
@@ -781,6 +829,7 @@ func (r *platformRun) fail(ctx context.Context, handle, key, stage string, err e
 			if r.fr.stop() {
 				r.rec.platform(r.name, func(s *model.PlatformStats) { s.Paused = reason })
 				r.log.Warn("platform paused for the rest of the run", "reason", reason)
+				r.stopShared(mctx, reason)
 			}
 		}
 	} else {

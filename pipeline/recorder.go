@@ -126,6 +126,26 @@ func (r *recorder) addError(platform, creator, stage string, err error, at time.
 	})
 }
 
+// errorCount is how many errors are on the run so far.
+func (r *recorder) errorCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.run.Errors)
+}
+
+// errorsSince returns the platform's errors added after the first n.
+func (r *recorder) errorsSince(n int, platform string) []model.RunError {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []model.RunError
+	for _, e := range r.run.Errors[min(n, len(r.run.Errors)):] {
+		if e.Platform == platform {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // claim reports whether key is new in this run, and records it as done.
 func (r *recorder) claim(key string) bool {
 	r.mu.Lock()
