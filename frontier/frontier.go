@@ -32,14 +32,15 @@ type Store interface {
 
 // Marker namespaces.
 const (
-	nsBatch     = "frontier"   // RUN/PLATFORM/NNNNN → the batch's creator keys
-	nsDone      = "batch-done" // RUN/PLATFORM/NNNNN → the worker's stats
-	nsCollected = "collected"  // RUN/CREATORKEY → the worker that collected it
-	nsClaimed   = "claimed"    // RUN/PLATFORM/NNNNN/WORKER → a claim taken (a batch may have several)
-	nsOpen      = "run-open"   // RUN → the coordinator, the run's platforms
-	nsClosed    = "run-closed" // RUN → the coordinator
-	nsStopped   = "stopped"    // RUN/PLATFORM → why the platform stopped (quota spent, login wall)
-	nsJoined    = "worker"     // RUN/WORKER → the worker's client identity
+	nsBatch     = "frontier"     // RUN/PLATFORM/NNNNN → the batch's creator keys
+	nsDone      = "batch-done"   // RUN/PLATFORM/NNNNN → the worker's stats
+	nsCollected = "collected"    // RUN/CREATORKEY → the worker that collected it
+	nsAlias     = "collected-as" // RUN/PLATFORM:HANDLE → the name a collected creator was reached by
+	nsClaimed   = "claimed"      // RUN/PLATFORM/NNNNN/WORKER → a claim taken (a batch may have several)
+	nsOpen      = "run-open"     // RUN → the coordinator, the run's platforms
+	nsClosed    = "run-closed"   // RUN → the coordinator
+	nsStopped   = "stopped"      // RUN/PLATFORM → why the platform stopped (quota spent, login wall)
+	nsJoined    = "worker"       // RUN/WORKER → the worker's client identity
 )
 
 // Batch is a slice of a run's frontier on one platform.
@@ -98,9 +99,12 @@ func Batches(ctx context.Context, st Store, run string) ([]Batch, error) {
 
 // Stats are what a worker reports for a batch it finished.
 type Stats struct {
-	Worker      string        `json:"worker"`
-	Creators    int           `json:"creators"` // collected by this worker (not skipped)
-	Skipped     int           `json:"skipped"`  // already collected in the run by someone else
+	Worker string `json:"worker"`
+	// Creators collected by this worker (not skipped). In a Status it is
+	// read from the run's collected markers, so it includes the creators a
+	// worker finished in a batch it never finished (it died).
+	Creators    int           `json:"creators"`
+	Skipped     int           `json:"skipped"` // already collected in the run by someone else
 	Failed      int           `json:"failed"`
 	Requests    int64         `json:"requests"`
 	Throttled   int64         `json:"throttled"` // 429s
@@ -243,9 +247,20 @@ func (w *Worker) Take(ctx context.Context, key string) (won bool, err error) {
 	return won, err
 }
 
-// Collected tells whether key is already collected in this run.
+// TakeAlias records another name (platform:handle) of a creator recorded
+// with Take, so that a batch naming the creator by it skips the creator.
+func (w *Worker) TakeAlias(ctx context.Context, alias string) error {
+	_, _, err := w.st.Mark(ctx, store.Marker{NS: nsAlias, ID: w.run + "/" + alias, Owner: w.owner, At: time.Now()})
+	return err
+}
+
+// Collected tells whether key (a creator key or an alias) is already
+// collected in this run.
 func (w *Worker) Collected(ctx context.Context, key string) (bool, error) {
-	return hasMarker(ctx, w.st, nsCollected, w.run+"/"+key)
+	if ok, err := hasMarker(ctx, w.st, nsCollected, w.run+"/"+key); ok || err != nil {
+		return ok, err
+	}
+	return hasMarker(ctx, w.st, nsAlias, w.run+"/"+key)
 }
 
 // ErrNotHeld is returned by Done when the worker's claim on the batch has
@@ -312,10 +327,11 @@ func RunStatus(ctx context.Context, st Store, run string) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	col, err := st.CountMarkers(ctx, nsCollected, run+"/")
+	cols, err := st.ListMarkers(ctx, nsCollected, run+"/")
 	if err != nil {
 		return Status{}, err
 	}
+	col := len(cols)
 	claims, err := st.ListMarkers(ctx, nsClaimed, run+"/")
 	if err != nil {
 		return Status{}, err
@@ -348,6 +364,26 @@ func RunStatus(ctx context.Context, st Store, run string) (Status, error) {
 		s.Platforms[batchPlatform(run, m.ID)] = p
 		s.Errors = append(s.Errors, b.Errors...)
 	}
+	// Who collected each creator is on its marker: a worker that died
+	// mid-batch is credited with what it finished.
+	for name, a := range s.Workers {
+		a.Creators = 0
+		s.Workers[name] = a
+	}
+	for name, p := range s.Platforms {
+		p.Creators = 0
+		s.Platforms[name] = p
+	}
+	for _, m := range cols {
+		a := s.Workers[m.Owner]
+		a.Worker = m.Owner
+		a.Creators++
+		s.Workers[m.Owner] = a
+		platform, _, _ := strings.Cut(strings.TrimPrefix(m.ID, run+"/"), ":")
+		p := s.Platforms[platform]
+		p.Creators++
+		s.Platforms[platform] = p
+	}
 	for _, m := range claims {
 		id := strings.TrimSuffix(m.ID, "/"+m.Owner)
 		if by, ok := finishedBy[id]; ok && by != m.Owner {
@@ -373,7 +409,7 @@ func batchPlatform(run, id string) string {
 
 // Prune deletes a finished run's frontier markers.
 func Prune(ctx context.Context, st Store, run string) error {
-	for _, ns := range []string{nsBatch, nsDone, nsCollected, nsClaimed, nsStopped, nsJoined} {
+	for _, ns := range []string{nsBatch, nsDone, nsCollected, nsAlias, nsClaimed, nsStopped, nsJoined} {
 		if _, err := st.DeleteMarkers(ctx, ns, run+"/"); err != nil {
 			return err
 		}

@@ -74,3 +74,28 @@ func (w *Worker) Owner() string { return w.owner }
 
 // Run is the run the worker works on.
 func (w *Worker) Run() string { return w.run }
+
+// Held returns the run's batches that are claimed and not done, each with
+// the workers that claimed it (in the order of their names).
+func Held(ctx context.Context, st store.Markers, run string) (map[string][]string, error) {
+	claims, err := st.ListMarkers(ctx, nsClaimed, run+"/")
+	if err != nil {
+		return nil, err
+	}
+	done, err := st.ListMarkers(ctx, nsDone, run+"/")
+	if err != nil {
+		return nil, err
+	}
+	fin := make(map[string]bool, len(done))
+	for _, m := range done {
+		fin[m.ID] = true
+	}
+	out := map[string][]string{}
+	for _, m := range claims {
+		id := m.ID[:len(m.ID)-len(m.Owner)-1]
+		if !fin[id] {
+			out[id] = append(out[id], m.Owner)
+		}
+	}
+	return out, nil
+}

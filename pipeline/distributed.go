@@ -59,7 +59,7 @@ func (r *platformRun) take(ctx context.Context, handle, key string) bool {
 		return false
 	}
 	if alias := model.Key(r.name, handle); alias != key {
-		if _, err := r.shared.Take(ctx, alias); err != nil && !r.rec.storeFailed(err, r.now()) {
+		if err := r.shared.TakeAlias(ctx, alias); err != nil && !r.rec.storeFailed(err, r.now()) {
 			r.log.Warn("recording the creator's handle collected", "creator", key, "err", err)
 		}
 	}
@@ -181,6 +181,9 @@ func (p *Pipeline) recordWorkers(rec *recorder, st claims.Status) {
 		c := ps.Counts
 		rec.platform(name, func(s *model.PlatformStats) {
 			s.Seen += c.Seen
+			// The creators collected and scored are counted by their
+			// markers (a dead worker's finished creators included).
+			c.Collected, c.Scored = ps.Creators, ps.Creators
 			s.Collected += c.Collected
 			s.Failed += c.Failed
 			s.Skipped += c.Skipped

@@ -501,8 +501,11 @@ func (r *platformRun) collectOne(ctx context.Context, handle string) {
 	}
 	cr.FetchedAt = now.UTC()
 	key := cr.Key()
-	if !r.rec.claim(key) {
-		return // reached twice (handle and id) in this run
+	// Reached twice (handle and id) in this run. Distributed, the store's
+	// markers say it (below): a batch worked again after its claim lapsed
+	// must not drop the creators its first attempt left unfinished.
+	if r.shared == nil && !r.rec.claim(key) {
+		return
 	}
 	if r.shared != nil && key != model.Key(r.name, handle) {
 		if done, err := r.shared.Collected(ctx, key); r.rec.storeFailed(err, r.now()) {

@@ -130,6 +130,17 @@ func printRunSummary(w io.Writer, run model.Run, maxErrors int) {
 			thousands(s.Throttled), thousands(s.Retries), model.FormatDuration(time.Duration(s.LimiterWaitMS)*time.Millisecond), s.Paused)
 	}
 	tw.Flush()
+	if len(run.Workers) > 0 {
+		fmt.Fprintf(w, "%d workers (a worker with LOST batches had its claims lapse: it died or hung):\n", len(run.Workers))
+		tw := newTable(w)
+		fmt.Fprintln(tw, "WORKER\tCLIENT\tBATCHES\tLOST\tCREATORS\tSKIPPED\tFAILED\tDUPLICATES\tREQUESTS\t429s\tLIMIT WAIT")
+		for _, wk := range run.Workers {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", wk.Name, wk.Client, wk.Batches, wk.Lost,
+				thousands(int64(wk.Creators)), thousands(int64(wk.Skipped)), thousands(int64(wk.Failed)), wk.Duplicates,
+				thousands(wk.Requests), thousands(wk.Throttled), model.FormatDuration(time.Duration(wk.LimiterWaitMS)*time.Millisecond))
+		}
+		tw.Flush()
+	}
 	if len(run.Errors) > 0 && maxErrors > 0 {
 		fmt.Fprintf(w, "%d errors (first %d; `nanoscout runs show %s` lists all):\n", len(run.Errors), min(maxErrors, len(run.Errors)), run.ID)
 		for _, e := range run.Errors[:min(maxErrors, len(run.Errors))] {
