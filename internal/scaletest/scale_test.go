@@ -28,6 +28,7 @@ import (
 	"github.com/nanoscout/nanoscout/simulator"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/mongo"
+	"github.com/nanoscout/nanoscout/store/sqlite"
 )
 
 var ferretURI string
@@ -52,7 +53,12 @@ func workerMain(path string) int {
 		return fail(err)
 	}
 	cfg.Distributed.Enabled = true
-	st, err := mongo.Open(ctx, cfg.Mongo.URI, cfg.Mongo.Database)
+	var st store.Store
+	if cfg.Mongo.URI != "" {
+		st, err = mongo.Open(ctx, cfg.Mongo.URI, cfg.Mongo.Database)
+	} else {
+		st, err = sqlite.Open(ctx, cfg.DataDir)
+	}
 	if err != nil {
 		return fail(err)
 	}

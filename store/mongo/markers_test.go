@@ -10,3 +10,7 @@ import (
 func TestMarkerConformanceFerretDB(t *testing.T) {
 	storetest.RunMarkers(t, func(t *testing.T) store.Store { return openDB(t, ferretURI) })
 }
+
+func TestClaimConformanceFerretDB(t *testing.T) {
+	storetest.RunClaims(t, func(t *testing.T) store.Store { return openDB(t, ferretURI) })
+}

@@ -10,3 +10,7 @@ import (
 func TestMarkerConformance(t *testing.T) {
 	storetest.RunMarkers(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestClaimConformance(t *testing.T) {
+	storetest.RunClaims(t, func(t *testing.T) store.Store { return openTemp(t) })
+}

@@ -22,6 +22,7 @@ func RunAll(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Audience", RunAudience},
 		{"AudienceFilter", RunAudienceFilter},
 		{"Markers", RunMarkers},
+		{"Claims", RunClaims},
 		{"Campaigns", RunCampaigns},
 		{"Stream", RunStream},
 	} {
