@@ -114,7 +114,9 @@ func (p *Pipeline) coordinate(ctx context.Context, rec *recorder, log *slog.Logg
 		rec.storeFailed(err, p.now())
 		rec.addError("", "", "collect", fmt.Errorf("waiting for the workers: %w", err), p.now())
 	}
-	if cerr := claims.Close(context.WithoutCancel(ctx), fs, runID, p.owner); cerr != nil {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	if cerr := claims.Close(cctx, fs, runID, p.owner); cerr != nil {
 		log.Warn("closing the run to workers", "err", cerr)
 	}
 	p.recordWorkers(rec, st)
@@ -280,7 +282,7 @@ func (p *Pipeline) Work(ctx context.Context, once bool) error {
 func (p *Pipeline) workRun(ctx context.Context, fs claims.Store, runID string, log *slog.Logger) error {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	w := claims.NewWorker(fs, runID, p.owner, p.cfg.Distributed.ClaimTTL)
+	w := claims.NewWorker(fs, runID, p.workerName, p.cfg.Distributed.ClaimTTL)
 	if err := w.Join(ctx, p.cfg.Distributed.ClientID); err != nil {
 		return fmt.Errorf("joining: %w", err)
 	}

@@ -57,6 +57,9 @@ type Pipeline struct {
 	// marked its abandoned runs.
 	leaseHeld bool
 	leaseTTL  time.Duration
+	// workerName names this pipeline's claims in distributed runs:
+	// host:pid-RANDOM, unique even for several pipelines in one process.
+	workerName string
 }
 
 // Option configures a Pipeline.
@@ -143,6 +146,9 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 		job:      "run",
 		leaseTTL: runLeaseTTL,
 	}
+	var rnd [2]byte
+	_, _ = rand.Read(rnd[:])
+	p.workerName = p.owner + "-" + hex.EncodeToString(rnd[:])
 	for _, o := range opts {
 		o(p)
 	}
