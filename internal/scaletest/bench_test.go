@@ -84,7 +84,7 @@ platforms:
     posts: 5
     thread_posts: 0
     seeds: [%s]
-`, p, srv.URL, p, benchRate, benchCreators, strings.Join(sim.Population().SeedHandles(p, benchCreators), ", "))
+`, p, srv.URL, p, benchRate, benchCreators, quoted(sim.Population().SeedHandles(p, benchCreators)))
 		if p == "youtube" {
 			fmt.Fprintf(&cfg, `    credentials:
       api_key: NANOSCOUT_BENCH_YT_KEY
@@ -145,4 +145,13 @@ platforms:
 		b.Errorf("run failed: %+v", run.Errors)
 	}
 	return float64(collected) / elapsed.Minutes()
+}
+
+// quoted is a YAML flow list of strings (YouTube handles start with '@').
+func quoted(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
 }
