@@ -37,7 +37,7 @@ func BenchmarkWorkers(b *testing.B) {
 	perMinute := map[int]float64{}
 	for _, n := range []int{1, 3} {
 		b.Run(fmt.Sprintf("workers=%d", n), func(b *testing.B) {
-			for b.Loop() {
+			for range b.N {
 				perMinute[n] = benchRun(b, n)
 			}
 			b.ReportMetric(perMinute[n], "creators/min")
