@@ -20,15 +20,16 @@ import (
 // The process that runs the job (it holds the job's lease) is the
 // coordinator: it opens the run, discovers each platform's candidates (seeds
 // and search, as a single process does; workers do not snowball), seeds the
-// run's frontier in the store (claims.Seed), collects batches itself when
-// distributed.work is on, waits until every batch is done — the claims of
+// run's frontier in the store (package frontier, imported as claims: this
+// package has its own in-memory frontier type), collects batches itself
+// when distributed.work is on, waits until every batch is done — the claims of
 // dead workers lapse and go back to the pool — and then re-scores, ranks
 // and records the run once, with each worker's counts.
 //
 // Workers (`nanoscout worker`, Pipeline.Work) join any open run, claim
 // batches, heartbeat their claims and collect each creator with the same
 // code as a single-process run (platformRun.collectOne). A creator is
-// recorded in the store after its data is written (claims.Worker.Take);
+// recorded in the store after its data is written (frontier.Worker.Take);
 // whoever works a batch next skips what is recorded, so no creator is
 // collected twice in a run.
 
