@@ -121,6 +121,13 @@ func (p *Pipeline) coordinate(ctx context.Context, rec *recorder, log *slog.Logg
 		log.Warn("closing the run to workers", "err", cerr)
 	}
 	p.recordWorkers(rec, st)
+	// The run document has the counts now: its markers (claims, collected
+	// creators) would only grow the store.
+	if err == nil {
+		if perr := claims.Prune(cctx, fs, runID); perr != nil {
+			log.Warn("deleting the run's frontier markers", "err", perr)
+		}
+	}
 }
 
 // seedPlatform discovers a platform's candidates and seeds them as batches.

@@ -410,6 +410,10 @@ func TestThreeWorkersCollectEveryCreatorOnce(t *testing.T) {
 	if open, err := frontier.OpenRuns(context.Background(), st); err != nil || len(open) != 0 {
 		t.Errorf("runs left open: %v %v", open, err)
 	}
+	// The finished run's markers are pruned; its counts are on the run.
+	if s, err := frontier.RunStatus(context.Background(), st, run.ID); err != nil || s.Batches != 0 || s.Collected != 0 {
+		t.Errorf("markers left after the run: %+v %v", s, err)
+	}
 }
 
 // TestKilledWorkerBatchesFinishedByOthers: kill -9 of a worker holding a
@@ -430,7 +434,9 @@ func TestKilledWorkerBatchesFinishedByOthers(t *testing.T) {
 	path := w.config(t, cfgOpts{dataDir: dir, distributed: true, rate: 40, claimTTL: 2 * time.Second})
 	st := openSQLite(t, dir)
 	ctx := context.Background()
-	victim := startWorker(t, path, "victim")
+	// The victim is slow (its own config: 2 requests a second), so it is
+	// sure to be in the middle of a batch when it is killed.
+	victim := startWorker(t, w.config(t, cfgOpts{dataDir: dir, distributed: true, rate: 2, claimTTL: 2 * time.Second}), "victim")
 	var others []*workerProc
 	for i := range 2 {
 		others = append(others, startWorker(t, path, fmt.Sprintf("worker-%d", i+1)))
@@ -450,12 +456,12 @@ func TestKilledWorkerBatchesFinishedByOthers(t *testing.T) {
 		res <- result{run, err}
 	}()
 
-	// Kill the victim once it holds a claim, after it finished a batch.
+	// Kill the victim once it holds a claim and has collected a creator.
 	deadline := time.Now().Add(time.Minute)
 	killed := ""
 	for killed == "" {
 		if time.Now().After(deadline) {
-			t.Fatalf("the victim never held a claim after finishing a batch:\n%s", victim.out.String())
+			t.Fatalf("the victim never held a claim with a creator collected:\n%s", victim.out.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 		runs, err := frontier.OpenRuns(ctx, st)
@@ -468,7 +474,7 @@ func TestKilledWorkerBatchesFinishedByOthers(t *testing.T) {
 		}
 		finished := false
 		for name, ws := range s.Workers {
-			finished = finished || victim.is(name) && ws.Batches > 0
+			finished = finished || victim.is(name) && ws.Creators > 0
 		}
 		if !finished {
 			continue
@@ -504,7 +510,7 @@ func TestKilledWorkerBatchesFinishedByOthers(t *testing.T) {
 			dead = &r.run.Workers[i]
 		}
 	}
-	if dead == nil || dead.Lost < 1 || dead.Client != "victim" {
+	if dead == nil || dead.Lost < 1 || dead.Creators < 1 || dead.Client != "victim" {
 		t.Errorf("the run does not record the dead worker with its lost batch: %+v", r.run.Workers)
 	}
 }
