@@ -13,6 +13,7 @@ import (
 	"github.com/nanoscout/nanoscout/collectors"
 	claims "github.com/nanoscout/nanoscout/frontier"
 	"github.com/nanoscout/nanoscout/model"
+	"github.com/nanoscout/nanoscout/store"
 )
 
 // Distributed runs (config distributed.enabled, docs/scale.md).
@@ -170,10 +171,12 @@ func (p *Pipeline) seedPlatform(ctx context.Context, fs claims.Store, runID, nam
 func (p *Pipeline) waitDrained(ctx context.Context, fs claims.Store, runID string, log *slog.Logger) (claims.Status, error) {
 	for {
 		st, err := claims.RunStatus(ctx, fs, runID)
-		if err != nil {
+		if _, fatal := store.AsFatal(err); err != nil && (fatal || ctx.Err() != nil) {
 			return st, err
 		}
-		if st.Drained() {
+		if err != nil {
+			log.Warn("store error; trying again", "op", "reading the run's frontier", "err", err)
+		} else if st.Drained() {
 			return st, nil
 		}
 		log.Debug("waiting for workers", "pending", st.Pending, "done", st.Done, "batches", st.Batches)
@@ -261,7 +264,11 @@ func (p *Pipeline) Work(ctx context.Context, once bool) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("looking for open runs: %w", err)
+			if _, fatal := store.AsFatal(err); fatal {
+				return fmt.Errorf("looking for open runs: %w", err)
+			}
+			p.log.Warn("store error; trying again", "op", "looking for open runs", "err", err)
+			runs = nil
 		}
 		for _, run := range runs {
 			log := p.log.With("run", run, "worker", p.owner)
@@ -313,15 +320,32 @@ func (p *Pipeline) workRun(ctx context.Context, fs claims.Store, runID string, l
 func (p *Pipeline) workPlatform(ctx context.Context, fs claims.Store, w *claims.Worker, name string, rec *recorder, log *slog.Logger) error {
 	var r *platformRun
 	blocks := 0
+	// A store error other than a fatal one (a slow or briefly unreachable
+	// server) is waited out: a worker that gave up would leave its share
+	// of the run to the others, or the run waiting for nobody.
+	retry := func(what string, err error) error {
+		if _, fatal := store.AsFatal(err); fatal || ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		log.Warn("store error; trying again", "op", what, "err", err)
+		_ = sleepCtx(ctx, p.cfg.Distributed.Poll)
+		return nil
+	}
 	for ctx.Err() == nil {
 		b, ok, err := w.Claim(ctx, name)
 		if err != nil {
-			return fmt.Errorf("claiming a %s batch: %w", name, err)
+			if err := retry("claiming a "+name+" batch", err); err != nil {
+				return err
+			}
+			continue
 		}
 		if !ok {
 			st, err := claims.RunStatus(ctx, fs, w.Run())
 			if err != nil {
-				return fmt.Errorf("reading the run's frontier: %w", err)
+				if err := retry("reading the run's frontier", err); err != nil {
+					return err
+				}
+				continue
 			}
 			if st.PendingBy[name] == 0 {
 				return nil

@@ -328,7 +328,11 @@ func coordinate(t testing.TB, path string, st store.Store) (model.Run, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.Run(context.Background())
+	// Bounded, so that a run whose workers all died fails the test (with
+	// their output) instead of waiting for them forever.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	return p.Run(ctx)
 }
 
 // checkRun: every creator of the run collected exactly once, and the ranks
