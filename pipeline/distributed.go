@@ -408,6 +408,7 @@ func (p *Pipeline) workBatch(ctx context.Context, w *claims.Worker, r *platformR
 	dup := 0
 	br := *r
 	br.fr, br.dup = fr, &dup
+	br.pb = newProfileBatcher(r.col, fr)
 	before := r.rec.stats(r.name)
 	var reqBefore collectors.RequestStats
 	sr, hasStats := r.col.(collectors.StatsReporter)
