@@ -424,9 +424,9 @@ func (p *Pipeline) newCollector(name string, log *slog.Logger) (collectors.Colle
 		Logger:    log,
 		Getenv:    p.getenv,
 	}
-	if fs, ok := p.st.(store.Markers); ok && p.cfg.Distributed.Enabled {
+	if p.cfg.Distributed.Enabled {
 		env.SharedBudget = func(platform, credential string, limit int) (collectors.SharedBudget, error) {
-			return claims.NewQuota(fs, p.owner, platform, credential, limit, min(p.cfg.Distributed.QuotaChunk, limit))
+			return claims.NewQuota(p.st, p.owner, platform, credential, limit, min(p.cfg.Distributed.QuotaChunk, limit))
 		}
 	}
 	return collectors.New(name, env)
