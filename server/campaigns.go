@@ -51,7 +51,6 @@ func (s *Server) campaignRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /shortlists/{id}/overlap", s.h(s.pageShortlistOverlap))
 }
 
-
 // campaignSummary is a campaign without its members, as lists show it.
 type campaignSummary struct {
 	ID          string    `json:"id"`
