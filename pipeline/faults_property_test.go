@@ -143,6 +143,7 @@ func cleanThenFaulty(t *testing.T, seed int64, creators, perPlatform int, platfo
 		}
 		if old.Score.ER > 0 && math.Abs(now.Score.ER-old.Score.ER)/old.Score.ER > 0.3 {
 			out.erMoved++
+			t.Logf("%s: ER %.3f %% → %.3f %% (status %s, %d → %d posts in ER, followers %d → %d)", key, old.Score.ER, now.Score.ER, now.Status, old.Score.PostsUsed, now.Score.PostsUsed, old.Creator.Followers, now.Creator.Followers)
 		}
 	}
 	slices.Sort(out.zeroed)
