@@ -138,6 +138,12 @@ func open(ctx context.Context, path string, o options) (*Store, error) {
 		q.Set("mode", "ro")
 	}
 	q.Add("_pragma", "cache_size(-65536)") // 64 MiB per connection (default 2 MiB): the stream's batches touch many pages
+	// Reads through a memory map of the file (up to 16 GiB of it) instead
+	// of a read call and a copy into each connection's cache per page: the
+	// connections share the OS page cache. 20 dashboard clients over 1M
+	// creators: p95 37–62 → 28–35 ms (BenchmarkAPIConcurrent). Writes still
+	// go through the journal as before (SQLite maps for reading only).
+	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", int64(16)<<30))
 	q.Add("_pragma", "temp_store(MEMORY)") // statement journals of multi-row upserts stay off the disk
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
