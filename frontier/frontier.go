@@ -141,26 +141,7 @@ func (s *Stats) add(o Stats) {
 	if o.Last.After(s.Last) {
 		s.Last = o.Last
 	}
-	c, d := &s.Counts, o.Counts
-	c.Discovered += d.Discovered
-	c.Seen += d.Seen
-	c.Collected += d.Collected
-	c.Failed += d.Failed
-	c.Skipped += d.Skipped
-	c.Scored += d.Scored
-	c.Requests += d.Requests
-	c.Throttled += d.Throttled
-	c.Retries += d.Retries
-	c.LimiterWaitMS += d.LimiterWaitMS
-	c.AudienceSampled += d.AudienceSampled
-	c.AudienceAccounts += d.AudienceAccounts
-	c.AudienceRequests += d.AudienceRequests
-	for k, v := range d.ByStatus {
-		if c.ByStatus == nil {
-			c.ByStatus = map[string]int64{}
-		}
-		c.ByStatus[k] += v
-	}
+	s.Counts.Add(o.Counts)
 }
 
 // Worker claims and works batches of one run.

@@ -299,6 +299,32 @@ type PlatformStats struct {
 	RequestsPerScored float64 `json:"requestsPerScored,omitempty" bson:"requestsPerScored,omitempty"`
 }
 
+// Add adds d's counters to s: creators, requests by status, 429s, retries,
+// limiter wait and audience sampling. Paused and RequestsPerScored are not
+// counters and are left as they are. The one definition of summing
+// platform stats (a run's totals, a worker's batches, a distributed run).
+func (s *PlatformStats) Add(d PlatformStats) {
+	s.Discovered += d.Discovered
+	s.Seen += d.Seen
+	s.Collected += d.Collected
+	s.Failed += d.Failed
+	s.Skipped += d.Skipped
+	s.Scored += d.Scored
+	s.Requests += d.Requests
+	s.Throttled += d.Throttled
+	s.Retries += d.Retries
+	s.LimiterWaitMS += d.LimiterWaitMS
+	s.AudienceSampled += d.AudienceSampled
+	s.AudienceAccounts += d.AudienceAccounts
+	s.AudienceRequests += d.AudienceRequests
+	for k, v := range d.ByStatus {
+		if s.ByStatus == nil {
+			s.ByStatus = map[string]int64{}
+		}
+		s.ByStatus[k] += v
+	}
+}
+
 // Totals sums the run's per-platform counters (ByStatus merged; Paused
 // lists the paused platforms). The one definition of a run's totals: the
 // CLI, the pages, the daemon's log and the run status all read it.
@@ -314,22 +340,7 @@ func (r Run) Totals() PlatformStats {
 		if s == nil {
 			continue
 		}
-		t.Discovered += s.Discovered
-		t.Seen += s.Seen
-		t.Collected += s.Collected
-		t.Failed += s.Failed
-		t.Skipped += s.Skipped
-		t.Scored += s.Scored
-		t.Requests += s.Requests
-		t.Throttled += s.Throttled
-		t.Retries += s.Retries
-		t.LimiterWaitMS += s.LimiterWaitMS
-		for code, n := range s.ByStatus {
-			if t.ByStatus == nil {
-				t.ByStatus = map[string]int64{}
-			}
-			t.ByStatus[code] += n
-		}
+		t.Add(*s)
 		if s.Paused != "" {
 			if t.Paused != "" {
 				t.Paused += "; "

@@ -193,27 +193,11 @@ func (p *Pipeline) recordWorkers(rec *recorder, st claims.Status) {
 	for name, ps := range st.Platforms {
 		c := ps.Counts
 		rec.platform(name, func(s *model.PlatformStats) {
-			s.Seen += c.Seen
 			// The creators collected and scored are counted by their
-			// markers (a dead worker's finished creators included).
-			c.Collected, c.Scored = ps.Creators, ps.Creators
-			s.Collected += c.Collected
-			s.Failed += c.Failed
-			s.Skipped += c.Skipped
-			s.Scored += c.Scored
-			s.Requests += c.Requests
-			s.Throttled += c.Throttled
-			s.Retries += c.Retries
-			s.LimiterWaitMS += c.LimiterWaitMS
-			s.AudienceSampled += c.AudienceSampled
-			s.AudienceAccounts += c.AudienceAccounts
-			s.AudienceRequests += c.AudienceRequests
-			for k, v := range c.ByStatus {
-				if s.ByStatus == nil {
-					s.ByStatus = map[string]int64{}
-				}
-				s.ByStatus[k] += v
-			}
+			// markers (a dead worker's finished creators included);
+			// discovery is the coordinator's.
+			c.Collected, c.Scored, c.Discovered = ps.Creators, ps.Creators, 0
+			s.Add(c)
 			if s.Scored > 0 {
 				s.RequestsPerScored = float64(s.Requests) / float64(s.Scored)
 			}
