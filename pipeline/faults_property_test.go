@@ -32,6 +32,7 @@ type faultOutcome struct {
 	stored  int      // creators stored by the clean run
 	zeroed  []string // followers or ER went to 0 while the truth is not 0
 	erMoved int      // ER moved by more than 30 %
+	redated []string // stored posts whose creation time changed
 	drift   int      // run errors that name a changed format
 	errors  int      // run errors in all
 }
@@ -106,6 +107,17 @@ func cleanThenFaulty(t *testing.T, seed int64, creators, perPlatform int, platfo
 		}
 	}
 
+	dated := map[string]time.Time{} // post key → stored creation time after the clean run
+	for key := range before {
+		ps, err := st.Posts(ctx, key, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			dated[p.Key()] = p.CreatedAt
+		}
+	}
+
 	faulty := run(f)
 	truth := map[string]simulator.Truth{}
 	pop := simulator.New(simulator.Options{Seed: seed, Creators: creators}).Population()
@@ -133,6 +145,15 @@ func cleanThenFaulty(t *testing.T, seed int64, creators, perPlatform int, platfo
 		if now.Creator.Followers == 0 && tr.Followers != 0 {
 			out.zeroed = append(out.zeroed, fmt.Sprintf("%s followers 0 (truth %d, was %d, status %s)", key, tr.Followers, old.Creator.Followers, now.Status))
 			continue
+		}
+		ps, err := st.Posts(ctx, key, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if was, ok := dated[p.Key()]; ok && !p.CreatedAt.Equal(was) {
+				out.redated = append(out.redated, fmt.Sprintf("%s post %s dated %v, was %v", key, p.ID, p.CreatedAt, was))
+			}
 		}
 		if old.Score == nil || now.Score == nil {
 			continue
@@ -192,6 +213,9 @@ func TestFaultsNeverZeroStoredMetrics(t *testing.T) {
 				out.stored, len(out.zeroed), out.erMoved, out.errors, out.drift)
 			for _, z := range out.zeroed {
 				t.Error(z)
+			}
+			for _, r := range out.redated[:min(3, len(out.redated))] {
+				t.Errorf("%s (%d posts redated)", r, len(out.redated))
 			}
 			if out.erMoved > 0 {
 				t.Errorf("%d stored ERs moved by more than 30 %% between two runs seconds apart", out.erMoved)

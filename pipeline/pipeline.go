@@ -767,6 +767,12 @@ func (p *Pipeline) fetchPosts(ctx context.Context, col collectors.Collector, cr 
 		}
 		reached := false
 		for _, post := range pg.Posts {
+			if post.CreatedAt.IsZero() {
+				// Every platform dates its posts: an undated one is a
+				// format the collector did not read right, and stored it
+				// would replace the post's date and move the ER window.
+				return nil, fmt.Errorf("%s post %s has no creation time: %w", post.Platform, post.ID, collectors.ErrMalformed)
+			}
 			out = append(out, post)
 			if !post.IsReply && post.CreatedAt.Before(cutoff) {
 				settledKeys[post.Key()] = true

@@ -222,6 +222,11 @@ func (c *Collector) videoPosts(vl videoListResponse, channelID string, ids []str
 		if v.Statistics == nil {
 			return nil, drift(what, owner, "statistics", "", "")
 		}
+		if v.Snippet.PublishedAt.IsZero() {
+			// Every video has one; without it the post would sort as the
+			// oldest and change which posts ER is measured on.
+			return nil, drift(what, owner, "snippet.publishedAt", "", "")
+		}
 		p := model.Post{
 			Platform:  Platform,
 			ID:        v.ID,

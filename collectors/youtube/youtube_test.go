@@ -377,6 +377,18 @@ func TestPostsHiddenCountsAndDrift(t *testing.T) {
 			t.Errorf("err = %v, want ErrMalformed naming statistics.likeCount and like_count", err)
 		}
 	})
+	t.Run("publishedAt renamed", func(t *testing.T) {
+		// Read as a zero time, every video would sort as the oldest and
+		// the stored dates (and so the posts ER is measured on) would move.
+		v := decode[map[string]any](t, "videos.list.json")
+		sn := v["items"].([]any)[0].(map[string]any)["snippet"].(map[string]any)
+		sn["published_at"] = sn["publishedAt"]
+		delete(sn, "publishedAt")
+		_, err := run(t, mustJSON(t, v))
+		if !errors.Is(err, collectors.ErrMalformed) || !strings.Contains(err.Error(), "snippet.publishedAt") {
+			t.Errorf("err = %v, want ErrMalformed naming snippet.publishedAt", err)
+		}
+	})
 	t.Run("statistics missing", func(t *testing.T) {
 		v := decode[map[string]any](t, "videos.list.json")
 		delete(v["items"].([]any)[0].(map[string]any), "statistics")
