@@ -134,23 +134,15 @@ func (p *Pipeline) coordinate(ctx context.Context, rec *recorder, log *slog.Logg
 // seedPlatform discovers a platform's candidates and seeds them as batches.
 func (p *Pipeline) seedPlatform(ctx context.Context, fs claims.Store, runID, name string, rec *recorder, log *slog.Logger) {
 	pc := p.cfg.Platforms[name]
-	rec.platform(name, func(*model.PlatformStats) {})
-	col, err := p.newCollector(name, log)
-	if err != nil {
-		rec.addError(name, "", "setup", err, p.now())
+	col, done, ok := p.openCollector(name, rec, log, func(rs collectors.RequestStats) {
+		// The search requests are the coordinator's; the workers' are
+		// added by recordWorkers.
+		rec.platform(name, func(s *model.PlatformStats) { s.Requests += rs.Requests; s.Throttled += rs.Throttled })
+	})
+	if !ok {
 		return
 	}
-	if c, ok := col.(collectors.Closer); ok {
-		defer c.Close()
-	}
-	if sr, ok := col.(collectors.StatsReporter); ok {
-		defer func() {
-			// The search requests are the coordinator's; the workers' are
-			// added by recordWorkers.
-			rs := sr.Stats()
-			rec.platform(name, func(s *model.PlatformStats) { s.Requests += rs.Requests; s.Throttled += rs.Throttled })
-		}()
-	}
+	defer done()
 	fr := newFrontier(pc.MaxCreators)
 	fr.onAccept = func(id string) { rec.accepted(name, id) }
 	n := fr.push(pc.Seeds...)

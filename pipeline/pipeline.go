@@ -355,20 +355,34 @@ type platformRun struct {
 	dup *int
 }
 
-func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, prev *model.Run, log *slog.Logger) {
-	pc := p.cfg.Platforms[name]
+// openCollector builds a platform's collector for a run: the platform
+// appears in the run at once, and a setup error is recorded on it (ok
+// false). done hands the collector's request counters to counted, when it
+// reports any, and releases it.
+func (p *Pipeline) openCollector(name string, rec *recorder, log *slog.Logger, counted func(collectors.RequestStats)) (col collectors.Collector, done func(), ok bool) {
 	rec.platform(name, func(*model.PlatformStats) {}) // make it appear in the run
 	col, err := p.newCollector(name, log)
 	if err != nil {
 		rec.addError(name, "", "setup", err, p.now())
+		return nil, nil, false
+	}
+	return col, func() {
+		if sr, ok := col.(collectors.StatsReporter); ok {
+			counted(sr.Stats())
+		}
+		if c, ok := col.(collectors.Closer); ok {
+			_ = c.Close()
+		}
+	}, true
+}
+
+func (p *Pipeline) runPlatform(ctx context.Context, name string, rec *recorder, prev *model.Run, log *slog.Logger) {
+	pc := p.cfg.Platforms[name]
+	col, done, ok := p.openCollector(name, rec, log, func(rs collectors.RequestStats) { rec.setRequestStats(name, rs) })
+	if !ok {
 		return
 	}
-	if c, ok := col.(collectors.Closer); ok {
-		defer c.Close()
-	}
-	if sr, ok := col.(collectors.StatsReporter); ok {
-		defer func() { rec.setRequestStats(name, sr.Stats()) }()
-	}
+	defer done()
 
 	fr := newFrontier(pc.MaxCreators)
 	fr.onAccept = func(id string) { rec.accepted(name, id) }
