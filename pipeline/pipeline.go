@@ -665,6 +665,13 @@ func (r *platformRun) comments(ctx context.Context, cr model.Creator, posts, fre
 		if err != nil {
 			return nil, nil, fmt.Errorf("post %s: %w", post.ID, err)
 		}
+		for _, c := range cs {
+			if c.CreatedAt.IsZero() {
+				// As with posts: an undated comment is a format read wrong,
+				// and would make reply times meaningless.
+				return nil, nil, fmt.Errorf("post %s: comment %s has no creation time: %w", post.ID, c.ID, collectors.ErrMalformed)
+			}
+		}
 		all = append(all, cs...)
 		fetched = append(fetched, cs...)
 	}

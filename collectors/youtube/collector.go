@@ -332,6 +332,13 @@ func (c *Collector) Thread(ctx context.Context, cr model.Creator, p model.Post) 
 		}
 		out = mergeReplies(out, replies)
 	}
+	for _, cm := range out {
+		if cm.CreatedAt.IsZero() {
+			// Every comment is dated; read as year 1 it would turn the
+			// creator's reply times into nonsense.
+			return nil, drift("commentThreads.list", "comment "+cm.ID, "snippet.publishedAt", "", "")
+		}
+	}
 	return out, nil
 }
 

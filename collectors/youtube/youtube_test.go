@@ -618,6 +618,22 @@ func TestThreadCaps(t *testing.T) {
 // reconstructed in the Google error envelope).
 var commentsDisabled403 = []byte(`{"error":{"code":403,"message":"The video identified by the \u003ccode\u003e\u003ca href=\"/youtube/v3/docs/commentThreads/list#videoId\"\u003evideoId\u003c/a\u003e\u003c/code\u003e parameter has disabled comments.","errors":[{"message":"The video identified by the videoId parameter has disabled comments.","domain":"youtube.commentThread","reason":"commentsDisabled","location":"videoId","locationType":"parameter"}]}}`)
 
+// TestThreadCommentDateRenamed: a reply whose snippet.publishedAt is
+// renamed is a named drift, not a comment dated year 1.
+func TestThreadCommentDateRenamed(t *testing.T) {
+	v := decode[map[string]any](t, "commentThreads.list_with_replies.json")
+	th := v["items"].([]any)[0].(map[string]any)
+	sn := th["replies"].(map[string]any)["comments"].([]any)[0].(map[string]any)["snippet"].(map[string]any)
+	sn["published_at"] = sn["publishedAt"]
+	delete(sn, "publishedAt")
+	srv := newServer(t, routes(t, map[string][]byte{"commentThreads": mustJSON(t, v)}))
+	c := newTestCollector(t, testEnv(srv.URL, testKey, nil))
+	_, err := c.Thread(context.Background(), model.Creator{ID: gdChannel}, model.Post{ID: gdVideo, CreatorID: gdChannel})
+	if !errors.Is(err, collectors.ErrMalformed) || !strings.Contains(err.Error(), "snippet.publishedAt") {
+		t.Errorf("err = %v, want ErrMalformed naming snippet.publishedAt", err)
+	}
+}
+
 func TestThreadCommentsDisabled(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		writeJSON(w, http.StatusForbidden, commentsDisabled403)
