@@ -45,41 +45,19 @@ type jetstream struct {
 	b    *bsky
 	conn atomic.Uint64
 
-	mu      sync.Mutex
-	windows map[int64]*jsWindow
-	order   []int64
+	windows *windowCache[[]jsEv] // the few most recent hours asked for
 
 	st jsCounters
 }
 
-type jsWindow struct {
-	once sync.Once
-	evs  []jsEv
-}
-
 func newJetstream(s *Server) *jetstream {
-	return &jetstream{srv: s, gen: newJSGen(s.pop), b: &bsky{s.sites["bluesky"]}, windows: map[int64]*jsWindow{},
+	return &jetstream{srv: s, gen: newJSGen(s.pop), b: &bsky{s.sites["bluesky"]}, windows: newWindowCache[[]jsEv](3),
 		st: jsCounters{byColl: map[string]int64{}, deletes: map[string]int64{}}}
 }
 
 // window returns the events of the hour starting at w0, generating it at
 // most once while it stays among the few most recent hours asked for.
-func (j *jetstream) window(w0 int64) []jsEv {
-	j.mu.Lock()
-	w := j.windows[w0]
-	if w == nil {
-		w = &jsWindow{}
-		j.windows[w0] = w
-		j.order = append(j.order, w0)
-		if len(j.order) > 3 {
-			delete(j.windows, j.order[0])
-			j.order = j.order[1:]
-		}
-	}
-	j.mu.Unlock()
-	w.once.Do(func() { w.evs = j.gen.window(w0) })
-	return w.evs
-}
+func (j *jetstream) window(w0 int64) []jsEv { return j.windows.get(w0, j.gen.window) }
 
 // events calls fn for the events with from <= time_us < to that f selects,
 // in stream order, until fn returns false.

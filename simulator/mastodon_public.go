@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -35,14 +34,7 @@ const (
 // mastoPublic caches the instance's public posts per hour of time.
 type mastoPublic struct {
 	m       *masto
-	mu      sync.Mutex
-	windows map[int64]*publicWindow
-	order   []int64
-}
-
-type publicWindow struct {
-	once  sync.Once
-	slots []publicRef // ascending by id
+	windows *windowCache[[]publicRef] // per hour, ascending by id
 }
 
 type publicRef struct {
@@ -51,22 +43,7 @@ type publicRef struct {
 	m   int64
 }
 
-func (p *mastoPublic) window(w0 int64) []publicRef {
-	p.mu.Lock()
-	w := p.windows[w0]
-	if w == nil {
-		w = &publicWindow{}
-		p.windows[w0] = w
-		p.order = append(p.order, w0)
-		if len(p.order) > 12 {
-			delete(p.windows, p.order[0])
-			p.order = p.order[1:]
-		}
-	}
-	p.mu.Unlock()
-	w.once.Do(func() { w.slots = p.scan(w0) })
-	return w.slots
-}
+func (p *mastoPublic) window(w0 int64) []publicRef { return p.windows.get(w0, p.scan) }
 
 // scan finds every account's public top-level posts created in the hour.
 func (p *mastoPublic) scan(w0 int64) []publicRef {

@@ -73,7 +73,7 @@ func New(opts Options) *Server {
 	}
 	s.js = newJetstream(s)
 	mp := &masto{s.sites["mastodon"]}
-	s.mastoPub = &mastoPublic{m: mp, windows: map[int64]*publicWindow{}}
+	s.mastoPub = &mastoPublic{m: mp, windows: newWindowCache[[]publicRef](12)}
 	mux.HandleFunc("GET /mastodon/api/v1/streaming/public", mp.streamPublic)
 	mux.HandleFunc("GET /mastodon/api/v1/streaming/public/local", mp.streamPublic)
 	mux.HandleFunc("GET /mastodon/api/v1/streaming", mp.streamPublic)
