@@ -14,7 +14,7 @@ import (
 // RunCampaigns runs the conformance suite of store.Campaigns. open must
 // return a new, empty store for each call that implements it.
 func RunCampaigns(t *testing.T, open func(t *testing.T) store.Store) {
-	runSuite(t, open, []testCase[store.Campaigns]{
+	runSuite(t, open, []testCase[store.Store]{
 		{"CreateReadList", testCampaignCRUD},
 		{"CodesUniqueAcrossCampaigns", testCampaignCodes},
 		{"CodeRace", testCampaignCodeRace},
@@ -43,7 +43,7 @@ func newCampaign(t *testing.T, id string, created time.Time, keys ...string) cam
 	return c
 }
 
-func testCampaignCRUD(ctx context.Context, t *testing.T, cs store.Campaigns) {
+func testCampaignCRUD(ctx context.Context, t *testing.T, cs store.Store) {
 	t0 := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
 	a := newCampaign(t, "spring", t0, "bluesky:a", "bluesky:b")
 	b := newCampaign(t, "summer", t0.Add(time.Hour), "bluesky:c")
@@ -82,7 +82,7 @@ func testCampaignCRUD(ctx context.Context, t *testing.T, cs store.Campaigns) {
 	wantErr(t, "SaveCampaign unknown", cs.SaveCampaign(ctx, newCampaign(t, "ghost", t0)), store.ErrNotFound)
 }
 
-func testCampaignCodes(ctx context.Context, t *testing.T, cs store.Campaigns) {
+func testCampaignCodes(ctx context.Context, t *testing.T, cs store.Store) {
 	t0 := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
 	a := newCampaign(t, "first", t0, "bluesky:a", "bluesky:b")
 	must(t, "CreateCampaign", cs.CreateCampaign(ctx, a))
@@ -121,7 +121,7 @@ func testCampaignCodes(ctx context.Context, t *testing.T, cs store.Campaigns) {
 	must(t, "CreateCampaign second", cs.CreateCampaign(ctx, c))
 }
 
-func testCampaignCodeRace(ctx context.Context, t *testing.T, cs store.Campaigns) {
+func testCampaignCodeRace(ctx context.Context, t *testing.T, cs store.Store) {
 	const racers = 6
 	t0 := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
 	campaigns := make([]campaign.Campaign, racers)
@@ -147,7 +147,7 @@ func testCampaignCodeRace(ctx context.Context, t *testing.T, cs store.Campaigns)
 	}
 }
 
-func testConversions(ctx context.Context, t *testing.T, cs store.Campaigns) {
+func testConversions(ctx context.Context, t *testing.T, cs store.Store) {
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	sale := campaign.Conversion{OrderID: "#1001", Time: at, Amount: 4990, Currency: "USD", Status: campaign.StatusPaid, Code: "ALICE-1", Source: campaign.SourceShopify, Row: 2}
 	other := campaign.Conversion{OrderID: "#1002", Time: at, Amount: 1000, Currency: "EUR", Status: campaign.StatusPending, AffiliateID: "ns-x", Source: campaign.SourcePAP}
@@ -184,11 +184,8 @@ func testConversions(ctx context.Context, t *testing.T, cs store.Campaigns) {
 // from the score, replaced whole, kept across a re-collection, and Top
 // filters on it and sorts by the measured CPA (lowest first, unmeasured
 // last).
-func testConverters(ctx context.Context, t *testing.T, cs store.Campaigns) {
-	s, ok := cs.(store.Store)
-	if !ok {
-		t.Fatalf("%T is not a store.Store", cs)
-	}
+func testConverters(ctx context.Context, t *testing.T, s store.Store) {
+	cs := store.Campaigns(s)
 	keys := map[string]string{}
 	for i, id := range []string{"a", "b", "c", "d"} {
 		c := creator("bluesky", "conv-"+id, 2000+int64(i))
