@@ -74,6 +74,11 @@ type PostPage struct {
 type DiscoverPage struct {
 	Candidates []string
 	Next       string
+	// Via says how the page was read, and why, when a collector has more
+	// than one way (Mastodon's public timeline: streaming, or polling when
+	// the instance refuses the stream); the pipeline records it on the run
+	// (PlatformStats.Discovery). Empty otherwise.
+	Via string
 }
 
 // RequestStats are the HTTP counters of one collector.

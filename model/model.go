@@ -288,6 +288,10 @@ type PlatformStats struct {
 	Retries       int64            `json:"retries" bson:"retries"`
 	LimiterWaitMS int64            `json:"limiterWaitMs" bson:"limiterWaitMs"`
 	Paused        string           `json:"paused,omitempty" bson:"paused,omitempty"` // why the platform stopped early
+	// Discovery says how discovery queries were read where a platform has
+	// more than one way, and why (Mastodon's public timeline: streaming, or
+	// polling because the instance refused the stream), one line per query.
+	Discovery []string `json:"discovery,omitempty" bson:"discovery,omitempty"`
 	// Audience sampling (refreshed on its own cadence): creators sampled in
 	// this run, accounts sampled, and the requests the samples cost (also
 	// counted in Requests).
@@ -300,8 +304,8 @@ type PlatformStats struct {
 }
 
 // Add adds d's counters to s: creators, requests by status, 429s, retries,
-// limiter wait and audience sampling. Paused and RequestsPerScored are not
-// counters and are left as they are. The one definition of summing
+// limiter wait and audience sampling. Paused, Discovery and
+// RequestsPerScored are not counters and are left as they are. The one definition of summing
 // platform stats (a run's totals, a worker's batches, a distributed run).
 func (s *PlatformStats) Add(d PlatformStats) {
 	s.Discovered += d.Discovered

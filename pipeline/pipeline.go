@@ -455,7 +455,7 @@ func (r *platformRun) discover(ctx context.Context) {
 		return
 	}
 	for _, q := range r.pc.Queries {
-		cursor := ""
+		cursor, lastVia := "", ""
 		for page := 0; page < 10 && r.fr.wants(); page++ {
 			pg, err := d.Discover(ctx, q, cursor)
 			if err != nil {
@@ -468,7 +468,16 @@ func (r *platformRun) discover(ctx context.Context) {
 				break
 			}
 			n := r.fr.push(pg.Candidates...)
-			r.rec.platform(r.name, func(s *model.PlatformStats) { s.Discovered += n })
+			r.rec.platform(r.name, func(s *model.PlatformStats) {
+				s.Discovered += n
+				if pg.Via != "" && pg.Via != lastVia && len(s.Discovery) < maxDiscoveryNotes {
+					s.Discovery = append(s.Discovery, fmt.Sprintf("%s: %s", q, pg.Via))
+				}
+			})
+			if pg.Via != "" && pg.Via != lastVia {
+				r.log.Info("discovered", "query", q, "candidates", len(pg.Candidates), "new", n, "via", pg.Via)
+			}
+			lastVia = pg.Via
 			if pg.Next == "" {
 				break
 			}
@@ -476,6 +485,9 @@ func (r *platformRun) discover(ctx context.Context) {
 		}
 	}
 }
+
+// maxDiscoveryNotes bounds the PlatformStats.Discovery lines of one run.
+const maxDiscoveryNotes = 20
 
 // writeTimeout bounds the store writes of one collected creator.
 const writeTimeout = 30 * time.Second

@@ -65,6 +65,7 @@ func init() {
 				{"GET /api/v1/statuses/{id}/context", "statuses/:id/context", m.context},
 				{"GET /api/v1/timelines/tag/{hashtag}", "timelines/tag/:hashtag", m.tagTimeline},
 				{"GET /api/v1/timelines/public", "timelines/public", m.publicTimeline},
+				{"GET /api/v2/instance", "instance", m.instanceV2},
 			}
 		},
 	})

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,7 +23,8 @@ import (
 // an authenticated user" without a token), MastodonPublicAuthorized (secure /
 // limited-federation mode: 401 "This API requires an authenticated user").
 // Without a token, when either is set, streaming answers 401 "Missing access
-// token".
+// token"; MastodonStream.NeedsToken makes it answer so on an otherwise open
+// instance (the REST timeline stays open), as many 4.x instances do.
 
 // Public timeline access modes (Options.MastodonPublic).
 const (
@@ -125,7 +127,10 @@ func (p *mastoPublic) between(after, before uint64, nowMs int64, limit int, olde
 // whether the request may go on.
 func (m *masto) publicAllowed(w http.ResponseWriter, r *http.Request, streaming bool) bool {
 	mode := m.srv.opts.MastodonPublic
-	if mode == MastodonPublicOpen || bearer(r) || (streaming && r.URL.Query().Get("access_token") != "") {
+	if bearer(r) || (streaming && r.URL.Query().Get("access_token") != "") {
+		return true
+	}
+	if mode == MastodonPublicOpen && !(streaming && m.srv.opts.MastodonStream.NeedsToken) {
 		return true
 	}
 	switch {
@@ -176,16 +181,82 @@ func (m *masto) publicTimeline(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// mastoStreamingPrefix is where the streaming server is served besides
+// /mastodon: the host /api/v2/instance names in configuration.urls.streaming.
+const mastoStreamingPrefix = "/mastodon-streaming"
+
+// instanceV2 answers GET /api/v2/instance with the parts of Mastodon's
+// Instance entity a client reads first, configuration.urls.streaming among
+// them (wss://, as Mastodon gives it).
+func (m *masto) instanceV2(w http.ResponseWriter, r *http.Request) {
+	scheme := "ws"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "wss"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"domain":      r.Host,
+		"title":       "nanoscout simulator",
+		"version":     "4.5.0",
+		"source_url":  "https://github.com/mastodon/mastodon",
+		"description": "A simulated Mastodon instance with a synthetic population.",
+		"usage":       map[string]any{"users": map[string]any{"active_month": m.pop.size + m.pop.audience}},
+		"languages":   []string{"en"},
+		"configuration": map[string]any{
+			"urls":     map[string]any{"streaming": scheme + "://" + r.Host + mastoStreamingPrefix},
+			"accounts": map[string]any{"max_featured_tags": 10, "max_pinned_statuses": 5},
+			"statuses": map[string]any{"max_characters": 500, "max_media_attachments": 4, "characters_reserved_per_url": 23},
+			"polls":    map[string]any{"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746},
+			"timelines_access": map[string]any{
+				"live_feeds": map[string]any{"local": m.feedAccess(), "remote": m.feedAccess()},
+			},
+		},
+		"registrations": map[string]any{"enabled": false, "approval_required": false, "message": nil},
+		"rules":         []any{},
+	})
+}
+
+// feedAccess is how Mastodon 4.5's timelines_access names who may read the
+// live feeds.
+func (m *masto) feedAccess() string {
+	if m.srv.opts.MastodonPublic == MastodonPublicOpen {
+		return "public"
+	}
+	return "authenticated"
+}
+
+// streamHealth answers GET /api/v1/streaming/health: "OK" while the
+// streaming server runs.
+func (m *masto) streamHealth(w http.ResponseWriter, r *http.Request) {
+	m.st.request("streaming/health")
+	if m.srv.opts.MastodonStream.Off {
+		m.st.status(http.StatusNotFound, false)
+		mErr(w, http.StatusNotFound, "Not found")
+		return
+	}
+	m.st.status(http.StatusOK, false)
+	w.Header().Set("Content-Type", "text/plain")
+	_, _ = w.Write([]byte("OK"))
+}
+
 // streamPublic serves /api/v1/streaming/public as Mastodon's streaming
 // server does: an SSE stream of `event: update` with the status as data,
-// from the moment of connecting, with ":thump" heartbeats.
+// from the moment of connecting, with ":thump" heartbeats. The statuses are
+// those of the paged timeline (the same window cache), so the ground truth
+// holds. Options.MastodonStream adds faults: no streaming server (404),
+// connections dropped after some events, malformed events.
 func (m *masto) streamPublic(w http.ResponseWriter, r *http.Request) {
 	m.st.request("streaming/public")
+	so := m.srv.opts.MastodonStream
+	if so.Off {
+		m.st.status(http.StatusNotFound, false)
+		mErr(w, http.StatusNotFound, "Not found")
+		return
+	}
 	if !m.publicAllowed(w, r, true) {
 		m.st.status(http.StatusUnauthorized, false)
 		return
 	}
-	if st := r.URL.Query().Get("stream"); r.URL.Path == "/mastodon/api/v1/streaming" && st != "public" && st != "public:local" {
+	if st := r.URL.Query().Get("stream"); strings.HasSuffix(r.URL.Path, "/api/v1/streaming") && st != "public" && st != "public:local" {
 		m.st.status(http.StatusBadRequest, false)
 		mErr(w, http.StatusBadRequest, "Unknown stream type")
 		return
@@ -196,14 +267,22 @@ func (m *masto) streamPublic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.st.status(http.StatusOK, false)
+	// Subscribed from now on: what was posted before is the REST
+	// timeline's. The greeting is written after, so a client that read it
+	// knows the stream covers everything posted since.
+	last := snowflake(m.now().UnixMilli(), 0xffff)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(":)\n"))
 	fl.Flush()
 	poll := m.srv.opts.Jetstream.Poll
-	last := snowflake(m.now().UnixMilli(), 0xffff)
 	beat := time.Now()
+	every := so.Heartbeat
+	if every <= 0 {
+		every = 15 * time.Second
+	}
+	sent := 0
 	var buf bytes.Buffer
 	for {
 		t := time.NewTimer(poll)
@@ -227,11 +306,23 @@ func (m *masto) streamPublic(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			last = x.id
+			sent++
+			if so.MalformedEvery > 0 && sent%so.MalformedEvery == 0 {
+				m.st.fault("mstream-malformed")
+				if _, err := w.Write(append(append([]byte("event: update\ndata: "), payload[:len(payload)/2]...), '\n', '\n')); err != nil {
+					return
+				}
+			}
+			if so.DropAfter > 0 && sent >= so.DropAfter {
+				m.st.fault("mstream-drop")
+				fl.Flush()
+				return // the handler ends: the connection's stream is closed
+			}
 		}
 		if len(refs) == 0 {
 			last = max(last, snowflake(q.now, 0))
 		}
-		if time.Since(beat) > 15*time.Second {
+		if time.Since(beat) > every {
 			beat = time.Now()
 			if _, err := w.Write([]byte(":thump\n")); err != nil {
 				return

@@ -40,6 +40,31 @@ type Options struct {
 	// token: MastodonPublicOpen (""), MastodonPublicPreviewOff or
 	// MastodonPublicAuthorized (see mastodon_public.go).
 	MastodonPublic string
+	// MastodonStream configures the Mastodon streaming server
+	// (/api/v1/streaming/public; see mastodon_public.go).
+	MastodonStream MastodonStreamOptions
+}
+
+// MastodonStreamOptions configure the simulated Mastodon streaming server.
+// It is served under /mastodon-streaming (the streaming host that
+// /api/v2/instance names in configuration.urls.streaming) and, as on
+// instances that proxy it on the API host, under /mastodon.
+type MastodonStreamOptions struct {
+	// Off: no streaming server answers (404 on /api/v1/streaming/...), as
+	// on an instance whose proxy does not route it.
+	Off bool
+	// NeedsToken: the streaming server answers 401 "Missing access token"
+	// without a token even when the REST timeline is open.
+	NeedsToken bool
+	// DropAfter closes a stream connection after that many update events
+	// (0: never), as a proxy or a restarting streaming server does.
+	DropAfter int
+	// MalformedEvery sends a malformed update event (its JSON cut short)
+	// after every that many real ones (0: never); the real ones are all
+	// sent, so nothing is lost.
+	MalformedEvery int
+	// Heartbeat is how often ":thump" is sent; 0 means 15 s (Mastodon's).
+	Heartbeat time.Duration
 }
 
 // JetstreamOptions configure the simulated Jetstream.

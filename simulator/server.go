@@ -74,9 +74,12 @@ func New(opts Options) *Server {
 	s.js = newJetstream(s)
 	mp := &masto{s.sites["mastodon"]}
 	s.mastoPub = &mastoPublic{m: mp, windows: newWindowCache[[]publicRef](12)}
-	mux.HandleFunc("GET /mastodon/api/v1/streaming/public", mp.streamPublic)
-	mux.HandleFunc("GET /mastodon/api/v1/streaming/public/local", mp.streamPublic)
-	mux.HandleFunc("GET /mastodon/api/v1/streaming", mp.streamPublic)
+	for _, prefix := range []string{"/mastodon", mastoStreamingPrefix} {
+		mux.HandleFunc("GET "+prefix+"/api/v1/streaming/public", mp.streamPublic)
+		mux.HandleFunc("GET "+prefix+"/api/v1/streaming/public/local", mp.streamPublic)
+		mux.HandleFunc("GET "+prefix+"/api/v1/streaming", mp.streamPublic)
+		mux.HandleFunc("GET "+prefix+"/api/v1/streaming/health", mp.streamHealth)
+	}
 	mux.HandleFunc("GET /jetstream/subscribe", s.js.serveSubscribe)
 	mux.HandleFunc("GET /__jetstream", s.serveJetstreamCount)
 	mux.HandleFunc("GET /__jetstream/events", s.serveJetstreamCount)

@@ -130,6 +130,11 @@ func printRunSummary(w io.Writer, run model.Run, maxErrors int) {
 			thousands(s.Throttled), thousands(s.Retries), model.FormatDuration(time.Duration(s.LimiterWaitMS)*time.Millisecond), s.Paused)
 	}
 	tw.Flush()
+	for _, n := range names {
+		for _, d := range run.Platforms[n].Discovery {
+			fmt.Fprintf(w, "%s discovery: %s\n", n, d)
+		}
+	}
 	if len(run.Workers) > 0 {
 		fmt.Fprintf(w, "%d workers (a worker with LOST batches had its claims lapse: it died or hung):\n", len(run.Workers))
 		tw := newTable(w)

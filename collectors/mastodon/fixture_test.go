@@ -117,3 +117,9 @@ func newTestCollector(t *testing.T, env collectors.Env) *Collector {
 
 // htmlPage is what a proxy or maintenance page looks like.
 var htmlPage = []byte("<!DOCTYPE html>\n<html><head><title>We're sorry, but something went wrong</title></head><body>…</body></html>")
+
+// withOptions sets the collector options of env.
+func withOptions(env collectors.Env, o map[string]string) collectors.Env {
+	env.Config.Options = o
+	return env
+}

@@ -13,7 +13,16 @@
 //     endpoints work without it, unless the instance runs in secure mode
 //     (ErrAuthRequired); with it, rate limits are per token and the
 //     statuses/:id/context caps rise.
-//   - options: none are defined; any key is an error.
+//   - options (any other key is an error), for discovery from the public
+//     timelines (the Discover queries "public" and "public:local"):
+//     streaming: auto (default: listen to GET /api/v1/streaming/public
+//     where the instance allows it, else poll /api/v1/timelines/public),
+//     on (stream only) or off (poll only); stream_for: how long one
+//     discovery listens (default 60s); stream_statuses: how many statuses
+//     it reads at most (default 1000); streaming_url: the streaming server
+//     (default: configuration.urls.streaming of GET /api/v2/instance, else
+//     base_url). The access token, when set, is sent to the stream as a
+//     bearer header, never in the URL.
 //
 // Native ids are Mastodon account and status ids (decimal strings, local to
 // the instance); Creator.Handle is the account's acct ("user" for local
@@ -31,7 +40,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -72,6 +81,9 @@ type Collector struct {
 	token string
 	http  *httpx.Client
 	now   func() time.Time
+	// stream is the public-timeline streaming setup (options).
+	stream *streamConfig
+	log    *slog.Logger
 }
 
 var (
@@ -90,17 +102,23 @@ func New(env collectors.Env) (collectors.Collector, error) {
 	if _, ok := opts.HTTPURL(base); !ok {
 		return nil, fmt.Errorf("mastodon base_url %q: want an http(s) URL such as %s", env.Config.BaseURL, DefaultBaseURL)
 	}
-	if len(env.Config.Options) > 0 {
-		return nil, fmt.Errorf("mastodon options: unknown keys %v (none are defined)", slices.Sorted(maps.Keys(env.Config.Options)))
+	if err := opts.Known(Platform, env.Config.Options, []string{"streaming", "stream_for", "stream_statuses", "streaming_url"}); err != nil {
+		return nil, err
+	}
+	sc, err := parseStreamOptions(env.Config.Options)
+	if err != nil {
+		return nil, err
 	}
 	if err := opts.OnlyCredential(Platform, env.Config.Credentials, "access_token"); err != nil {
 		return nil, err
 	}
 	return &Collector{
-		base:  base,
-		token: env.Secret("access_token"),
-		http:  httpx.New(env.Config, env.UserAgent, env.Logger),
-		now:   time.Now,
+		base:   base,
+		token:  env.Secret("access_token"),
+		http:   httpx.New(env.Config, env.UserAgent, env.Logger),
+		now:    time.Now,
+		stream: sc,
+		log:    opts.Logger(env.Logger),
 	}, nil
 }
 

@@ -120,6 +120,24 @@ func parseStatuses(what, path string, body []byte) ([]status, error) {
 	return sts, decodeJSON(what, path, body, &sts)
 }
 
+// parseStatus decodes one Status: a streaming "update" or "status.update"
+// event's data, checked field by field as each status of a timeline page
+// is (checkStatus) and decoded into the same struct.
+func parseStatus(what, path string, body []byte) (status, error) {
+	var s status
+	if err := wellFormed(what, path, body); err != nil {
+		return s, err
+	}
+	o, err := fields.Parse(body, "GET "+path, "")
+	if err != nil {
+		return s, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := checkStatus(o); err != nil {
+		return s, fmt.Errorf("%s: %w", what, err)
+	}
+	return s, decodeJSON(what, path, body, &s)
+}
+
 // parseContext decodes statuses/:id/context; descendants must be there
 // (Mastodon always sends the key, [] when empty) and each is checked.
 func parseContext(what, path string, body []byte) (statusContext, error) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -30,16 +29,49 @@ func isPublicQuery(q string) bool {
 }
 
 // discoverPublic finds the accounts posting on the instance's public
-// timeline: GET /api/v1/timelines/public?limit=40[&local=true]. A first
-// call reads the newest page and returns a forward cursor ("min:<id>" of
-// the newest status); later calls read what was posted since with min_id,
-// 40 per page, so a caller polling with the returned cursor sees every
-// public post once. Instances that keep the timeline for signed-in users
-// (timeline preview off: 422; authorized fetch: 401) fail with an error
-// wrapping collectors.ErrAuthRequired that says so.
+// timeline. Unless options.streaming is "off", and unless the cursor pages
+// back with max_id, it listens to the streaming API (streamPublic); in
+// "auto" mode (the default) an instance that refuses the stream (401, 403,
+// 404, or no connection) is polled instead (pollPublic), and the page's Via
+// says which path was used and why.
 func (c *Collector) discoverPublic(ctx context.Context, query, cursor string) (collectors.DiscoverPage, error) {
+	back := cursor != "" && !strings.HasPrefix(cursor, minCursor)
+	if c.stream.mode == StreamOff || back {
+		page, err := c.pollPublic(ctx, query, cursor)
+		page.Via = "polling " + pollWhat + " (streaming off)"
+		if back {
+			page.Via = "polling " + pollWhat + " (paging back with max_id)"
+		}
+		return page, err
+	}
+	page, err := c.streamPublic(ctx, query)
+	var refused *StreamRefusedError
+	if err == nil || c.stream.mode == StreamOn || !errors.As(err, &refused) || ctx.Err() != nil {
+		return page, err
+	}
+	c.log.Info("public stream refused; polling the timeline instead", "query", query, "reason", refused.Error())
+	page, err = c.pollPublic(ctx, query, cursor)
+	if err != nil {
+		return page, fmt.Errorf("%w; polling instead: %w", refused, err)
+	}
+	page.Via = "polling " + pollWhat + ": " + refused.Error()
+	return page, nil
+}
+
+// pollWhat names the polling path in DiscoverPage.Via.
+const pollWhat = "/api/v1/timelines/public (min_id, 40 per page)"
+
+// pollPublic reads the public timeline:
+// GET /api/v1/timelines/public?limit=40[&local=true]. A first call reads
+// the newest page and returns a forward cursor ("min:<id>" of the newest
+// status); later calls read what was posted since with min_id, 40 per page,
+// so a caller polling with the returned cursor sees every public post once.
+// Instances that keep the timeline for signed-in users (timeline preview
+// off: 422; authorized fetch: 401) fail with an error wrapping
+// collectors.ErrAuthRequired that says so.
+func (c *Collector) pollPublic(ctx context.Context, query, cursor string) (collectors.DiscoverPage, error) {
 	q := url.Values{"limit": {strconv.Itoa(pageLimit)}}
-	if strings.EqualFold(strings.TrimSpace(query), QueryPublicLocal) {
+	if isLocal(query) {
 		q.Set("local", "true")
 	}
 	minID, forward := strings.CutPrefix(cursor, minCursor)
@@ -48,34 +80,20 @@ func (c *Collector) discoverPublic(ctx context.Context, query, cursor string) (c
 	} else if cursor != "" {
 		q.Set("max_id", cursor)
 	}
-	var sts []status
-	h, err := c.get(ctx, "fetching the public timeline", "/api/v1/timelines/public", q, &sts)
+	sts, h, err := c.publicPage(ctx, q)
 	if err != nil {
-		var he *collectors.HTTPError
-		if errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusUnprocessableEntity) {
-			return collectors.DiscoverPage{}, fmt.Errorf("mastodon public timeline: the instance shows it to signed-in users only (HTTP %d; timeline preview off or authorized fetch): set a token: %w", he.Status, collectors.ErrAuthRequired)
-		}
-		if errors.Is(err, collectors.ErrAuthRequired) {
-			return collectors.DiscoverPage{}, fmt.Errorf("mastodon public timeline: the instance shows it to signed-in users only: set a token: %w", err)
-		}
-		if errors.Is(err, collectors.ErrForbidden) {
-			return collectors.DiscoverPage{}, fmt.Errorf("mastodon public timeline: the instance shows it to signed-in users only: set a token: %w (%w)", collectors.ErrAuthRequired, err)
-		}
 		return collectors.DiscoverPage{}, err
 	}
 	var page collectors.DiscoverPage
+	var found candidates
 	newest := minID
 	for _, s := range sts {
 		if isNewer(s.ID, newest) {
 			newest = s.ID
 		}
-		if s.isReblog() || s.Account.ID == "" || s.Account.Noindex {
-			continue
-		}
-		if !slices.Contains(page.Candidates, s.Account.ID) {
-			page.Candidates = append(page.Candidates, s.Account.ID)
-		}
+		found.add(s)
 	}
+	page.Candidates = found.ids()
 	switch {
 	case len(sts) == 0:
 		page.Next = "" // nothing new: the caller polls again later with its cursor
@@ -86,6 +104,89 @@ func (c *Collector) discoverPublic(ctx context.Context, query, cursor string) (c
 		page.Next = next(h, cursor) // paging back with max_id
 	}
 	return page, nil
+}
+
+// publicPage is one page of GET /api/v1/timelines/public, each status
+// checked by the same parser as every other timeline.
+func (c *Collector) publicPage(ctx context.Context, q url.Values) ([]status, http.Header, error) {
+	const what, path = "fetching the public timeline", "/api/v1/timelines/public"
+	body, h, err := c.fetch(ctx, what, path, q)
+	if err != nil {
+		var he *collectors.HTTPError
+		if errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusUnprocessableEntity) {
+			return nil, nil, fmt.Errorf("mastodon public timeline: the instance shows it to signed-in users only (HTTP %d; timeline preview off or authorized fetch): set a token: %w", he.Status, collectors.ErrAuthRequired)
+		}
+		if errors.Is(err, collectors.ErrAuthRequired) {
+			return nil, nil, fmt.Errorf("mastodon public timeline: the instance shows it to signed-in users only: set a token: %w", err)
+		}
+		if errors.Is(err, collectors.ErrForbidden) {
+			return nil, nil, fmt.Errorf("mastodon public timeline: the instance shows it to signed-in users only: set a token: %w (%w)", collectors.ErrAuthRequired, err)
+		}
+		return nil, nil, err
+	}
+	sts, err := parseStatuses(what, path, body)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sts, h, nil
+}
+
+func isLocal(query string) bool {
+	return strings.EqualFold(strings.TrimSpace(query), QueryPublicLocal)
+}
+
+// candidates collects the distinct posting accounts of public statuses, in
+// the order first seen: boosts, statuses without an author and accounts
+// that opted out of indexing (noindex) are left out. A delete takes a
+// status back; an account whose every seen status was deleted is no longer
+// a candidate.
+type candidates struct {
+	order []string
+	live  map[string]int    // account id → statuses seen and not deleted
+	by    map[string]string // status id → account id
+}
+
+func (f *candidates) add(s status) bool {
+	if s.isReblog() || s.Account.ID == "" || s.Account.Noindex {
+		return false
+	}
+	if f.live == nil {
+		f.live, f.by = map[string]int{}, map[string]string{}
+	}
+	if _, dup := f.by[s.ID]; dup && s.ID != "" {
+		return false
+	}
+	if _, known := f.live[s.Account.ID]; !known {
+		f.order = append(f.order, s.Account.ID)
+	}
+	f.live[s.Account.ID]++
+	if s.ID != "" {
+		f.by[s.ID] = s.Account.ID
+	}
+	return true
+}
+
+// remove applies the delete of a status; it reports whether the status
+// was one of those collected.
+func (f *candidates) remove(statusID string) bool {
+	acct, ok := f.by[statusID]
+	if !ok {
+		return false
+	}
+	delete(f.by, statusID)
+	f.live[acct]--
+	return true
+}
+
+// ids are the candidates with at least one status not deleted.
+func (f *candidates) ids() []string {
+	out := make([]string, 0, len(f.order))
+	for _, id := range f.order {
+		if f.live[id] > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // isNewer compares Mastodon's numeric (snowflake) ids.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ func TestDiscoverPublicTimeline(t *testing.T) {
 	sim := simulator.New(simulator.Options{Seed: 3, Creators: 200, Now: func() time.Time { return clock }})
 	srv := httptest.NewServer(sim.Handler())
 	defer srv.Close()
-	c := newTestCollector(t, testEnv(srv.URL+"/mastodon"))
+	c := newTestCollector(t, withOptions(testEnv(srv.URL+"/mastodon"), map[string]string{"streaming": "off"}))
 	ctx := context.Background()
 
 	page, err := c.Discover(ctx, "public", "")
@@ -57,6 +58,10 @@ func TestDiscoverPublicTimelineNeedsToken(t *testing.T) {
 		if !errors.Is(err, collectors.ErrAuthRequired) {
 			t.Errorf("%s: %v, want ErrAuthRequired", mode, err)
 			continue
+		}
+		// Streaming (auto) was refused first; the error names both.
+		if !strings.Contains(err.Error(), "public stream needs an access token") || !strings.Contains(err.Error(), "signed-in users only") {
+			t.Errorf("%s: %v, want both the stream's and the timeline's reason", mode, err)
 		}
 		t.Logf("%s: %v", mode, err)
 	}
