@@ -3,6 +3,8 @@ package simulator
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -177,5 +179,80 @@ func TestMastodonStreamingPublic(t *testing.T) {
 		if i >= len(got) || got[i] != wantIDs[i] {
 			t.Fatalf("streamed %v, want %v", got, wantIDs)
 		}
+	}
+}
+
+// TestMastodonStreamingServer: /api/v2/instance names the streaming host,
+// which serves the stream and /api/v1/streaming/health; the faults of
+// MastodonStreamOptions: a stream that wants a token while the REST
+// timeline is open, no streaming server, dropped connections and malformed
+// events (the real ones are all sent).
+func TestMastodonStreamingServer(t *testing.T) {
+	s := newSim(t, Options{Seed: 7, Creators: 50})
+	h := s.Handler()
+	inst := get(h, "/mastodon/api/v2/instance")
+	if inst.status != 200 {
+		t.Fatalf("instance: %d %s", inst.status, inst.body)
+	}
+	if u := str(dig(inst.json(t), "configuration", "urls"), "streaming"); u != "ws://sim.test/mastodon-streaming" {
+		t.Errorf("configuration.urls.streaming %q", u)
+	}
+	for _, p := range []string{"/mastodon-streaming", "/mastodon"} {
+		if r := get(h, p+"/api/v1/streaming/health"); r.status != 200 || string(r.body) != "OK" {
+			t.Errorf("%s health: %d %q", p, r.status, r.body)
+		}
+	}
+
+	tok := newSim(t, Options{Seed: 7, Creators: 50, MastodonStream: MastodonStreamOptions{NeedsToken: true}}).Handler()
+	if r := get(tok, "/mastodon-streaming/api/v1/streaming/public"); r.status != 401 || string(r.body) != `{"error":"Missing access token"}` {
+		t.Errorf("needs token: %d %s", r.status, r.body)
+	}
+	if r := get(tok, "/mastodon/api/v1/timelines/public?limit=2"); r.status != 200 {
+		t.Errorf("needs token: the REST timeline answered %d", r.status)
+	}
+	off := newSim(t, Options{Seed: 7, Creators: 50, MastodonStream: MastodonStreamOptions{Off: true}}).Handler()
+	if r := get(off, "/mastodon-streaming/api/v1/streaming/public"); r.status != 404 {
+		t.Errorf("off: %d", r.status)
+	}
+	if r := get(off, "/mastodon/api/v1/streaming/health"); r.status != 404 {
+		t.Errorf("off health: %d", r.status)
+	}
+
+	// Drops after 3 updates, a malformed one after every 2nd.
+	clk := &clock{t: testNow}
+	fs := newSim(t, Options{Seed: 7, Creators: 150, Now: clk.Now, Jetstream: JetstreamOptions{Poll: time.Millisecond},
+		MastodonStream: MastodonStreamOptions{DropAfter: 3, MalformedEvery: 2}})
+	ts := httptest.NewServer(fs.Handler())
+	defer ts.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/mastodon-streaming/api/v1/streaming/public", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	clk.Add(2 * time.Hour)
+	body, err := io.ReadAll(res.Body) // ends: the server dropped the connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	var good, bad int
+	for _, ev := range strings.Split(string(body), "\n\n") {
+		_, data, ok := strings.Cut(ev, "event: update\ndata: ")
+		if !ok {
+			continue
+		}
+		if json.Valid([]byte(data)) {
+			good++
+		} else {
+			bad++
+		}
+	}
+	if good != 3 || bad != 1 {
+		t.Errorf("%d updates and %d malformed before the drop, want 3 and 1:\n%s", good, bad, body)
+	}
+	if f := fs.Stats().Platforms["mastodon"].ByFault; f["mstream-drop"] != 1 || f["mstream-malformed"] != 1 {
+		t.Errorf("faults %v", f)
 	}
 }

@@ -71,11 +71,12 @@ func (c *Client) Stream(ctx context.Context, rawURL string, header http.Header) 
 	}
 	c.count(func(s *collectors.RequestStats) { s.Requests++ })
 	// The timeout covers the wait for the response headers only.
-	headers := time.AfterFunc(c.timeout, cancel)
+	var late atomic.Bool
+	headers := time.AfterFunc(c.timeout, func() { late.Store(true); cancel() })
 	hr, err := c.hc.Do(req)
 	if !headers.Stop() && err == nil {
-		err = context.DeadlineExceeded // the timer fired as the answer came
-		hr.Body.Close()
+		hr.Body.Close() // the timer fired as the answer came
+		err = context.DeadlineExceeded
 	}
 	if err != nil {
 		cancel()
@@ -83,8 +84,11 @@ func (c *Client) Stream(ctx context.Context, rawURL string, header http.Header) 
 		if errors.As(err, &ue) {
 			ue.URL = redact(ue.URL)
 		}
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			return nil, nil, fmt.Errorf("GET %s: %w", redact(rawURL), ctx.Err())
+		case late.Load():
+			return nil, nil, fmt.Errorf("GET %s: no response headers within %s: %w", redact(rawURL), c.timeout, context.DeadlineExceeded)
 		}
 		return nil, nil, fmt.Errorf("GET %s: %w", redact(rawURL), err)
 	}
