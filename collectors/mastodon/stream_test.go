@@ -470,7 +470,7 @@ func TestStreamOptions(t *testing.T) {
 // viaCount is the number written before word in a Via line.
 func viaCount(t *testing.T, via, word string) int {
 	t.Helper()
-	m := regexp.MustCompile(`(\d+) ` + regexp.QuoteMeta(word)).FindAllStringSubmatch(via, -1)
+	m := regexp.MustCompile(`(\d+) `+regexp.QuoteMeta(word)).FindAllStringSubmatch(via, -1)
 	if len(m) == 0 {
 		t.Fatalf("Via %q has no %q", via, word)
 	}
