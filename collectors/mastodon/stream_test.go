@@ -243,7 +243,7 @@ var streamT0 = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 // snowflake of from, page by page until an empty page, as a caller keeping
 // the min_id cursor would: the candidates, the statuses seen and the
 // requests made.
-func pollWindow(t *testing.T, c *Collector, from time.Time) (cands []string, statuses int, reqs int) {
+func pollWindow(t testing.TB, c *Collector, from time.Time) (cands []string, statuses int, reqs int) {
 	t.Helper()
 	cursor := minCursor + strconv.FormatUint(uint64(from.UnixMilli())<<16|0xffff, 10)
 	for {
