@@ -56,6 +56,9 @@ type streamConfig struct {
 	mu       sync.Mutex
 	resolved string // the streaming base once looked up
 	note     string // how it was found
+	// refused is the refusal of the first connection, kept for the
+	// collector's life (one run): later discoveries poll at once.
+	refused map[string]*StreamRefusedError // by stream URL
 }
 
 // parseStreamOptions reads the streaming options (see the package doc).
@@ -150,7 +153,9 @@ type streamTally struct {
 // drops is opened again after a backoff with jitter, and what was posted
 // while it was down is read from the REST timeline with min_id, so a drop
 // loses nothing when the timeline is readable. The first connection
-// failing is a *StreamRefusedError.
+// failing is a *StreamRefusedError, remembered for the collector's life (a
+// run), so that later calls (the pipeline paging the polled timeline on)
+// do not ask again.
 func (c *Collector) streamPublic(ctx context.Context, query string) (collectors.DiscoverPage, error) {
 	base := c.streamingBase(ctx)
 	path := "/api/v1/streaming/public"
@@ -161,6 +166,9 @@ func (c *Collector) streamPublic(ctx context.Context, query string) (collectors.
 	var h http.Header
 	if c.token != "" {
 		h = http.Header{"Authorization": {"Bearer " + c.token}}
+	}
+	if r := c.stream.refusal(u); r != nil {
+		return collectors.DiscoverPage{}, r
 	}
 	lctx, cancel := context.WithTimeout(ctx, c.stream.listen)
 	defer cancel()
@@ -193,7 +201,11 @@ func (c *Collector) streamPublic(ctx context.Context, query string) (collectors.
 				break
 			}
 			if !connected {
-				return collectors.DiscoverPage{}, refusal(u, resp, err)
+				r := refusal(u, resp, err)
+				if ctx.Err() == nil {
+					c.stream.refuse(u, r)
+				}
+				return collectors.DiscoverPage{}, r
 			}
 			c.log.Debug("public stream: reconnect failed", "err", err, "attempt", attempt)
 			if backoff.Sleep(lctx, backoff.Jittered(c.stream.reconnectBase, c.stream.reconnectMax, attempt)) != nil {
@@ -367,6 +379,22 @@ func (sc *streamConfig) noteSuffix() string {
 		return ""
 	}
 	return " (" + sc.note + ")"
+}
+
+// refusal is the stream's earlier refusal, or nil.
+func (sc *streamConfig) refusal(u string) *StreamRefusedError {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.refused[u]
+}
+
+func (sc *streamConfig) refuse(u string, r *StreamRefusedError) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.refused == nil {
+		sc.refused = map[string]*StreamRefusedError{}
+	}
+	sc.refused[u] = r
 }
 
 // refusal turns a failed first connection into a *StreamRefusedError.
