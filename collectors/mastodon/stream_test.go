@@ -503,3 +503,53 @@ func viaCount(t *testing.T, via, word string) int {
 	n, _ := strconv.Atoi(m[len(m)-1][1])
 	return n
 }
+
+// TestStreamGapFilledFromTheTimeline: after a drop, what was posted while
+// the stream was down comes from the REST timeline with min_id = the
+// newest status seen, oldest first; a status both bring counts once.
+func TestStreamGapFilledFromTheTimeline(t *testing.T) {
+	fx := readFixture(t, "streaming_public.sse")
+	_, rest, _ := bytes.Cut(fx, []byte("event: update\ndata: "))
+	upd, _, _ := bytes.Cut(rest, []byte("\n"))
+	status := func(id, acct string) string {
+		s := strings.Replace(string(upd), `"id":"108914354907984653"`, `"id":"`+id+`"`, 1)
+		return strings.Replace(s, `"id":"272619"`, `"id":"`+acct+`"`, 1)
+	}
+	var conns atomic.Int32
+	var minIDs []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/v1/streaming/public":
+			w.Header().Set("Content-Type", "text/event-stream")
+			switch conns.Add(1) {
+			case 1: // one status, then the connection drops
+				_, _ = io.WriteString(w, ":)\nevent: update\ndata: "+status("200", "1")+"\n\n")
+			default: // the status the gap also brings, then one more
+				_, _ = io.WriteString(w, ":)\nevent: update\ndata: "+status("202", "3")+"\n\nevent: update\ndata: "+status("203", "4")+"\n\n")
+				w.(http.Flusher).Flush()
+				<-r.Context().Done()
+			}
+		case "/api/v1/timelines/public":
+			mu.Lock()
+			minIDs = append(minIDs, r.URL.Query().Get("min_id"))
+			mu.Unlock()
+			_, _ = io.WriteString(w, "["+status("202", "3")+","+status("201", "2")+"]") // newest first
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	c := newTestCollector(t, withOptions(testEnv(srv.URL), map[string]string{"stream_statuses": "4", "stream_for": "10s"}))
+	c.stream.reconnectBase = time.Millisecond
+	page, err := c.Discover(context.Background(), "public", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(page.Candidates, []string{"1", "2", "3", "4"}) {
+		t.Errorf("candidates %v, want 1 2 3 4 (the gap's oldest first)", page.Candidates)
+	}
+	if !slices.Equal(minIDs, []string{"200"}) || !strings.Contains(page.Via, "4 statuses from 4 accounts") || !strings.Contains(page.Via, "2 statuses from 1 gap-filling requests") {
+		t.Errorf("min_id asked %v; Via %q", minIDs, page.Via)
+	}
+}
