@@ -821,7 +821,7 @@ func testRuns(ctx context.Context, t *testing.T, s store.Store) {
 	r1.DurationMS = 30 * 60 * 1000
 	r1.Platforms["bluesky"] = &model.PlatformStats{Discovered: 10, Seen: 9, Collected: 8, Failed: 1, Scored: 8,
 		Requests: 120, ByStatus: map[string]int64{"200": 118, "429": 2}, Throttled: 2, Retries: 3, LimiterWaitMS: 1500}
-	r1.Platforms["mastodon"] = &model.PlatformStats{Paused: "rate limited"}
+	r1.Platforms["mastodon"] = &model.PlatformStats{Paused: "rate limited", Discovery: []string{"public: streaming https://m.example/api/v1/streaming/public: 3 statuses"}}
 	r1.Errors = []model.RunError{{Platform: "bluesky", Creator: "bluesky:x", Stage: "posts", Reason: "HTTP 500", At: t0.Add(time.Minute)}}
 	r1.Done = []string{"bluesky:a", "bluesky:b"}
 	r1.Gaps = []model.StreamGap{{From: t0.Add(-10 * time.Hour), To: t0.Add(-72 * time.Hour / 100), Affected: 40, Polled: 38, PollRun: "run-gap", Error: "x"}}
