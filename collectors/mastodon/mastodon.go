@@ -1,7 +1,9 @@
 // Package mastodon collects public creator data from one Mastodon instance
 // through its REST API (/api/v1/...): account profiles, an account's own
-// statuses, the replies under a status, hashtag timelines for discovery and
-// the accounts a creator follows for snowballing.
+// statuses, the replies under a status, hashtag timelines and the public
+// timelines (streamed from /api/v1/streaming/public where the instance
+// allows it, else polled) for discovery, and the accounts a creator follows
+// for snowballing.
 //
 // It registers itself as "mastodon". Config:
 //

@@ -49,7 +49,6 @@ func (c *Collector) discoverPublic(ctx context.Context, query, cursor string) (c
 	if err == nil || c.stream.mode == StreamOn || !errors.As(err, &refused) || ctx.Err() != nil {
 		return page, err
 	}
-	c.log.Info("public stream refused; polling the timeline instead", "query", query, "reason", refused.Error())
 	page, err = c.pollPublic(ctx, query, cursor)
 	if err != nil {
 		return page, fmt.Errorf("%w; polling instead: %w", refused, err)

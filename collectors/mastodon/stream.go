@@ -141,7 +141,7 @@ func (e *StreamRefusedError) Unwrap() error { return e.Err }
 type streamTally struct {
 	statuses, deletes, edits, other, malformed, oversized int
 	reconnects, gapRequests, gapStatuses                  int
-	heartbeats                                            int
+	comments                                              int
 	bytes                                                 int64
 	gapErr                                                error
 }
@@ -197,13 +197,14 @@ func (c *Collector) streamPublic(ctx context.Context, query string) (collectors.
 	for attempt := 0; ; attempt++ {
 		s, resp, err := c.http.Stream(lctx, u, h)
 		if err != nil {
-			if lctx.Err() != nil {
+			if lctx.Err() != nil && (connected || ctx.Err() != nil) {
 				break
 			}
-			if !connected {
+			if !connected { // refused, unreachable, or no answer within stream_for
 				r := refusal(u, resp, err)
 				if ctx.Err() == nil {
 					c.stream.refuse(u, r)
+					c.log.Info("public stream refused", "query", query, "reason", r.Error(), "mode", c.stream.mode)
 				}
 				return collectors.DiscoverPage{}, r
 			}
@@ -215,7 +216,9 @@ func (c *Collector) streamPublic(ctx context.Context, query string) (collectors.
 		}
 		if !connected {
 			connected = true
-			since = strconv.FormatUint(uint64(c.now().UnixMilli())<<16, 10)
+			// Mastodon ids are milliseconds << 16; a minute's margin for
+			// the clocks' difference (what it adds twice is counted once).
+			since = strconv.FormatUint(uint64(c.now().Add(-time.Minute).UnixMilli())<<16, 10)
 		} else {
 			t.reconnects++
 			from := newest
@@ -244,7 +247,7 @@ func (c *Collector) streamPublic(ctx context.Context, query string) (collectors.
 	page := collectors.DiscoverPage{Candidates: found.ids()}
 	page.Via = fmt.Sprintf("streaming %s%s: %d statuses from %d accounts in %s (%d deletes, %d edits, %d malformed and %d oversized events skipped, %d comments (greetings, heartbeats), %d reconnects, %d statuses from %d gap-filling requests, %s read)",
 		httpx.Redact(u), c.stream.noteSuffix(), t.statuses, len(page.Candidates), time.Since(start).Round(100*time.Millisecond),
-		t.deletes, t.edits, t.malformed, t.oversized, t.heartbeats, t.reconnects, t.gapStatuses, t.gapRequests, byteSize(t.bytes))
+		t.deletes, t.edits, t.malformed, t.oversized, t.comments, t.reconnects, t.gapStatuses, t.gapRequests, byteSize(t.bytes))
 	if t.gapErr != nil {
 		page.Via += "; filling a gap after a drop failed: " + t.gapErr.Error()
 	}
@@ -259,7 +262,7 @@ func (c *Collector) streamPublic(ctx context.Context, query string) (collectors.
 // and oversized events are counted and skipped.
 func (c *Collector) readStream(ctx context.Context, s io.Reader, t *streamTally, found *candidates, take func(status)) error {
 	r := newSSEReader(s, maxEventData)
-	defer func() { t.heartbeats += r.Comments }()
+	defer func() { t.comments += r.Comments }()
 	const what = "reading a public stream event"
 	for t.statuses < c.stream.statuses {
 		ev, err := r.Next()

@@ -553,3 +553,24 @@ func TestStreamGapFilledFromTheTimeline(t *testing.T) {
 		t.Errorf("min_id asked %v; Via %q", minIDs, page.Via)
 	}
 }
+
+// TestStreamNoAnswerPolls: a streaming server that never answers within
+// stream_for is a refusal like any other: the timeline is polled.
+func TestStreamNoAnswerPolls(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/v1/streaming/public":
+			<-r.Context().Done() // no headers, ever
+		case "/api/v1/timelines/public":
+			_, _ = io.WriteString(w, "[]")
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	c := newTestCollector(t, withOptions(testEnv(srv.URL), map[string]string{"stream_for": "200ms"}))
+	page, err := c.Discover(context.Background(), "public", "")
+	if err != nil || !strings.HasPrefix(page.Via, "polling ") || !strings.Contains(page.Via, "could not connect to the public stream") {
+		t.Errorf("%v; Via %q", err, page.Via)
+	}
+}
