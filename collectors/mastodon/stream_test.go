@@ -172,10 +172,9 @@ func TestStreamFixtureCandidates(t *testing.T) {
 // simClock is a settable clock for the simulator.
 type simClock struct{ ns atomic.Int64 }
 
-func (c *simClock) Now() time.Time            { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *simClock) Add(d time.Duration)       { c.ns.Add(int64(d)) }
-func newSimClock(t time.Time) *simClock       { c := &simClock{}; c.ns.Store(t.UnixNano()); return c }
-func (c *simClock) set(t time.Time) *simClock { c.ns.Store(t.UnixNano()); return c }
+func (c *simClock) Now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
+func (c *simClock) Add(d time.Duration) { c.ns.Add(int64(d)) }
+func newSimClock(t time.Time) *simClock { c := &simClock{}; c.ns.Store(t.UnixNano()); return c }
 
 // tap records the paths asked for and the bytes answered per path, and
 // signals when a stream sent its greeting (the simulator computes where the
