@@ -11,23 +11,52 @@ import (
 
 // CommentModel scores a comment as spam (promotion, self-promotion, link
 // drops, bots) or legitimate from its text and its author's display name
-// only. It is a logistic regression over hashed features (see
-// NormalizeText for what is read). A CommentModel is read-only and safe
-// for concurrent use.
+// only. It combines two views of the comment, each a logistic regression:
+//
+//   - the n-gram view, over hashed words, bigrams, URL hosts, character
+//     3–5-grams, author-name tokens and whole-comment meta features (see
+//     NormalizeText for what is read);
+//   - the intent view, over the four intent signals alone (a link, two or
+//     more links, a request for likes, a call to action): what the comment
+//     asks the reader to do or where it sends them. It cannot learn the
+//     words of the videos it was trained on, so it transfers to a new video
+//     as well as it does to the training ones.
+//
+// Their logits are combined by a third logistic regression (stacking)
+// fitted on out-of-video scores: each view trained on all training videos
+// but one and scored on that one. The stack therefore weighs each view by
+// how well it carried over to a video it had not seen. A CommentModel is
+// read-only and safe for concurrent use.
 type CommentModel struct {
-	w         []float32 // numBuckets weights
-	bias      float64
-	threshold float64
-	info      CommentModelInfo
+	w          []float32 // numBuckets weights of the n-gram view
+	bias       float64
+	intent     [numIntents]float64 // weights of the intent view
+	intentBias float64
+	stack      CommentStack
+	threshold  float64
+	info       CommentModelInfo
+}
+
+// CommentStack combines the two views: logit = NGram·z_ngram +
+// Intent·z_intent + Bias.
+type CommentStack struct {
+	NGram, Intent, Bias float64
 }
 
 // CommentModelInfo describes how a CommentModel was trained.
 type CommentModelInfo struct {
 	FeatureVersion int
-	Lambda         float64 // L2 regularisation strength
+	Lambda         float64 // L2 strength of the n-gram view
+	IntentLambda   float64 // L2 strength of the intent view
 	Epochs         int
 	Rows           int // training comments
-	NonZero        int // non-zero weights stored
+	NonZero        int // non-zero n-gram weights stored
+	// IntentWeights and IntentBias are the intent view (URL, ≥ 2 URLs,
+	// engagement bait, call to action).
+	IntentWeights [numIntents]float64
+	IntentBias    float64
+	Stack         CommentStack
+	Threshold     float64 // chosen inside the training rows
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -53,11 +82,33 @@ func (m *CommentModel) Info() CommentModelInfo { return m.info }
 func (m *CommentModel) logit(author, text string) float64 {
 	sc := scratchPool.Get().(*scratch)
 	extract(sc, author, text)
+	z := m.ngramLogit(sc)
+	zi := m.intentLogit(sc.intents)
+	scratchPool.Put(sc)
+	return m.stack.combine(z, zi)
+}
+
+func (s CommentStack) combine(ngram, intent float64) float64 {
+	return float64(s.NGram*ngram) + float64(s.Intent*intent) + s.Bias
+}
+
+// ngramLogit is the n-gram view's logit of the features in sc.
+func (m *CommentModel) ngramLogit(sc *scratch) float64 {
 	z := m.bias + m.groupSum(sc.text, 1) + m.groupSum(sc.chars, 1) + m.groupSum(sc.author, authorScale)
 	for _, b := range sc.meta {
 		z += float64(m.w[b])
 	}
-	scratchPool.Put(sc)
+	return z
+}
+
+// intentLogit is the intent view's logit.
+func (m *CommentModel) intentLogit(s intentSet) float64 {
+	z := m.intentBias
+	for k := range numIntents {
+		if s.has(k) {
+			z += m.intent[k]
+		}
+	}
 	return z
 }
 
@@ -75,12 +126,14 @@ func (m *CommentModel) groupSum(bs []uint32, scale float64) float64 {
 
 // The binary model format, all integers little-endian or uvarint:
 //
-//	magic "NSCOMM01"
+//	magic "NSCOMM02"
 //	uvarint feature version, uvarint hash bits
 //	float64 bias, float64 threshold, float64 lambda
 //	uvarint epochs, uvarint training rows
+//	float64 intent lambda, float64 intent bias, uvarint k, k × float64 intent weight
+//	float64 stack n-gram, float64 stack intent, float64 stack bias
 //	uvarint n, then n × (uvarint bucket delta, float32 weight), buckets ascending
-const commentMagic = "NSCOMM01"
+const commentMagic = "NSCOMM02"
 
 // MarshalBinary encodes the model in the format DefaultComments embeds.
 func (m *CommentModel) MarshalBinary() ([]byte, error) {
@@ -95,6 +148,15 @@ func (m *CommentModel) MarshalBinary() ([]byte, error) {
 	putF(m.info.Lambda)
 	put(uint64(m.info.Epochs))
 	put(uint64(m.info.Rows))
+	putF(m.info.IntentLambda)
+	putF(m.intentBias)
+	put(numIntents)
+	for _, w := range m.intent {
+		putF(w)
+	}
+	putF(m.stack.NGram)
+	putF(m.stack.Intent)
+	putF(m.stack.Bias)
 	n := 0
 	for _, w := range m.w {
 		if w != 0 {
@@ -120,6 +182,9 @@ func LoadCommentModel(data []byte) (*CommentModel, error) {
 	r := bytes.NewReader(data)
 	magic := make([]byte, len(commentMagic))
 	if _, err := r.Read(magic); err != nil || string(magic) != commentMagic {
+		if string(magic[:len(magic)-2]) == commentMagic[:len(commentMagic)-2] {
+			return nil, fmt.Errorf("decoding comment model: format %q, this code reads %q; run make train", magic, commentMagic)
+		}
 		return nil, errors.New("decoding comment model: not a comment model file")
 	}
 	var err error
@@ -143,6 +208,14 @@ func LoadCommentModel(data []byte) (*CommentModel, error) {
 	bitsStored := get()
 	m.bias, m.threshold, m.info.Lambda = getF(), getF(), getF()
 	m.info.Epochs, m.info.Rows = int(get()), int(get())
+	m.info.IntentLambda, m.intentBias = getF(), getF()
+	if k := get(); err == nil && k != numIntents {
+		return nil, fmt.Errorf("decoding comment model: %d intent weights, this code reads %d; run make train", k, numIntents)
+	}
+	for k := range m.intent {
+		m.intent[k] = getF()
+	}
+	m.stack = CommentStack{NGram: getF(), Intent: getF(), Bias: getF()}
 	n := get()
 	if err != nil {
 		return nil, fmt.Errorf("decoding comment model header: %w", err)
@@ -173,8 +246,16 @@ func LoadCommentModel(data []byte) (*CommentModel, error) {
 		return nil, fmt.Errorf("decoding comment model: %d trailing bytes", r.Len())
 	}
 	m.info.NonZero = int(n)
-	if math.IsNaN(m.bias) || !(m.threshold > 0 && m.threshold < 1) {
+	if !finite(m.bias) || !(m.threshold > 0 && m.threshold < 1) {
 		return nil, fmt.Errorf("decoding comment model: bad bias %v or threshold %v", m.bias, m.threshold)
 	}
+	for _, f := range append(m.intent[:], m.intentBias, m.stack.NGram, m.stack.Intent, m.stack.Bias) {
+		if !finite(f) {
+			return nil, fmt.Errorf("decoding comment model: non-finite intent or stack weight %v", f)
+		}
+	}
+	m.info.IntentWeights, m.info.IntentBias, m.info.Stack, m.info.Threshold = m.intent, m.intentBias, m.stack, m.threshold
 	return m, nil
 }
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

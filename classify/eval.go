@@ -19,7 +19,11 @@ func EvalComments(m *CommentModel, rows []LabeledComment) Metrics {
 type CommentFold struct {
 	Held   string  // the held-out source (video)
 	Train  int     // training comments (all other sources)
-	Lambda float64 // L2 strength chosen inside the training sources
+	Lambda float64 // n-gram view's L2 strength chosen inside the training sources
+	// IntentLambda is the intent view's, chosen the same way.
+	IntentLambda float64
+	// Stack combines the views, fitted inside the training sources.
+	Stack CommentStack
 	// Threshold is the spam threshold chosen inside the training sources.
 	Threshold float64
 	Metrics   Metrics // on the held-out source
@@ -28,7 +32,8 @@ type CommentFold struct {
 // CrossValidateComments runs leave-one-source-out cross-validation: for each
 // distinct Source in rows (in order of first appearance) it trains with
 // TrainComments on the rows of every other source — so λ is tuned on those
-// sources only — and evaluates on the held-out one. It returns the folds and
+// sources only, and so are the stack and the threshold — and evaluates on
+// the held-out one. It returns the folds and
 // the pooled metrics.
 func CrossValidateComments(rows []LabeledComment, opts CommentTrainOptions) ([]CommentFold, Metrics, error) {
 	var sources []string
@@ -56,7 +61,8 @@ func CrossValidateComments(rows []LabeledComment, opts CommentTrainOptions) ([]C
 			return nil, Metrics{}, fmt.Errorf("fold %s: %w", held, err)
 		}
 		met := EvalComments(m, bySource[held])
-		folds = append(folds, CommentFold{Held: held, Train: len(train), Lambda: m.info.Lambda, Threshold: m.threshold, Metrics: met})
+		folds = append(folds, CommentFold{Held: held, Train: len(train), Lambda: m.info.Lambda, IntentLambda: m.info.IntentLambda,
+			Stack: m.stack, Threshold: m.threshold, Metrics: met})
 		pooled = pooled.Plus(met)
 	}
 	return folds, pooled, nil

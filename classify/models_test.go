@@ -2,6 +2,8 @@ package classify
 
 import (
 	"bytes"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -9,8 +11,15 @@ import (
 
 func TestDefaultCommentsRoundTrip(t *testing.T) {
 	m := DefaultComments()
-	if m.Info().FeatureVersion != featureVersion || m.Info().NonZero == 0 || m.Threshold() != 0.5 {
-		t.Fatalf("info %+v threshold %v", m.Info(), m.Threshold())
+	info := m.Info()
+	if info.FeatureVersion != featureVersion || info.NonZero == 0 || info.Threshold != m.Threshold() ||
+		!slices.Contains(DefaultCommentTrainOptions().Thresholds, m.Threshold()) {
+		t.Fatalf("info %+v threshold %v", info, m.Threshold())
+	}
+	// Both views and the stack are stored: a link and a call to action
+	// count for spam in the intent view, and the stack uses both views.
+	if info.IntentWeights[intentURL] <= 0 || info.IntentWeights[intentCTA] <= 0 || info.Stack.NGram <= 0 || info.Stack.Intent <= 0 {
+		t.Errorf("intent view %v, stack %+v", info.IntentWeights, info.Stack)
 	}
 	b, err := m.MarshalBinary()
 	if err != nil {
@@ -81,11 +90,26 @@ func TestLoadCommentModelErrors(t *testing.T) {
 		"truncated": good[:len(good)/2],
 		"trailing":  append(append([]byte(nil), good...), 0),
 		"version":   append(append([]byte(commentMagic), 99), good[9:]...),
+		"format 1":  append([]byte("NSCOMM01"), good[8:]...),
 	}
 	for name, b := range bad {
 		if _, err := LoadCommentModel(b); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+	if _, err := LoadCommentModel(bad["format 1"]); err == nil || !strings.Contains(err.Error(), "make train") {
+		t.Errorf("an old-format file: %v, want an error that says to run make train", err)
+	}
+	// A non-finite stack weight is refused.
+	m, err := LoadCommentModel(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2 := *m
+	m2.stack.Intent = math.Inf(1)
+	b, _ := m2.MarshalBinary()
+	if _, err := LoadCommentModel(b); err == nil {
+		t.Error("infinite stack weight: no error")
 	}
 }
 
@@ -94,10 +118,20 @@ func TestTrainCommentsErrors(t *testing.T) {
 	if _, err := TrainComments(rows, DefaultCommentTrainOptions()); err == nil {
 		t.Error("one class: no error")
 	}
-	o := DefaultCommentTrainOptions()
-	o.Lambdas = nil
-	if _, err := TrainComments(append(rows, LabeledComment{Text: "c"}), o); err == nil {
-		t.Error("no λ: no error")
+	for name, f := range map[string]func(*CommentTrainOptions){
+		"no λ":               func(o *CommentTrainOptions) { o.Lambdas = nil },
+		"no intent λ":        func(o *CommentTrainOptions) { o.IntentLambdas = nil },
+		"negative intent λ":  func(o *CommentTrainOptions) { o.IntentLambdas = []float64{-1} },
+		"no threshold":       func(o *CommentTrainOptions) { o.Thresholds = nil },
+		"threshold 1":        func(o *CommentTrainOptions) { o.Thresholds = []float64{0.5, 1} },
+		"negative stack L2":  func(o *CommentTrainOptions) { o.StackL2 = -1 },
+		"stack L2 not a num": func(o *CommentTrainOptions) { o.StackL2 = math.NaN() },
+	} {
+		o := DefaultCommentTrainOptions()
+		f(&o)
+		if _, err := TrainComments(append(rows, LabeledComment{Text: "c"}), o); err == nil {
+			t.Errorf("%s: no error", name)
+		}
 	}
 }
 

@@ -107,13 +107,33 @@ type features struct {
 // scratch holds the reusable buffers of one extraction.
 type scratch struct {
 	features
+	intents            intentSet
 	runes, joined, out []rune
 	buf                []byte
 }
 
 func (s *scratch) reset() {
 	s.text, s.chars, s.author, s.meta = s.text[:0], s.chars[:0], s.author[:0], s.meta[:0]
+	s.intents = 0
 }
+
+// The intent signals are what a comment asks the reader to do or where it
+// sends them, whatever the video: a link, two or more links, a request for
+// likes (engagement bait), a call to action (bait or self-promotion, see
+// ctaToken). They are read by the n-gram model as features and, on their
+// own, by the model's second view (see CommentModel).
+const (
+	intentURL = iota
+	intentURLs2
+	intentBait
+	intentCTA
+	numIntents
+)
+
+// intentSet holds one bit per intent signal.
+type intentSet uint8
+
+func (s intentSet) has(k int) bool { return s&(1<<k) != 0 }
 
 type textStats struct {
 	letters, upper, digits, urls int
@@ -691,9 +711,11 @@ func extract(sc *scratch, author, text string) {
 	// Meta features.
 	if st.urls > 0 {
 		sc.meta = append(sc.meta, metaURL)
+		sc.intents |= 1 << intentURL
 	}
 	if st.urls > 1 {
 		sc.meta = append(sc.meta, metaURLs2)
+		sc.intents |= 1 << intentURLs2
 	}
 	sc.meta = append(sc.meta, metaLen[min(bits.Len(uint(len(t))), len(metaLen)-1)])
 	if st.letters >= 4 {
@@ -713,9 +735,11 @@ func extract(sc *scratch, author, text string) {
 	bait := sc.isBait(t) // leaves t in sc.buf
 	if bait {
 		sc.meta = append(sc.meta, metaBait)
+		sc.intents |= 1 << intentBait
 	}
 	if bait || promoRe.Match(sc.buf) {
 		sc.text = append(sc.text, ctaToken)
+		sc.intents |= 1 << intentCTA
 	}
 	switch {
 	case len(sc.runes) == 0:

@@ -58,8 +58,8 @@ func Comments(w io.Writer, paths []string, opts CommentOptions) error {
 	}
 	warnUTF8(w, ins)
 	info := m.Info()
-	fmt.Fprintf(w, "Comment model: classify/models/%s (logistic regression, λ=%g, %d training comments, threshold %.2f); positive class = spam\n\n",
-		training.CommentsFile, info.Lambda, info.Rows, m.Threshold())
+	fmt.Fprintf(w, "Comment model: classify/models/%s (n-gram and intent logistic regressions, λ=%g and %g, stacked %.2f·n-gram %+.2f·intent %+.2f; %d training comments, threshold %.2f); positive class = spam\n\n",
+		training.CommentsFile, info.Lambda, info.IntentLambda, info.Stack.NGram, info.Stack.Intent, info.Stack.Bias, info.Rows, m.Threshold())
 	tw := newTable(w)
 	fmt.Fprintln(tw, "FILE\tN\tSPAM\tACC\tPREC\tRECALL\tF1\tMCC\tTP\tTN\tFP\tFN")
 	row := func(name string, m classify.Metrics) {
@@ -182,17 +182,19 @@ func commentsCV(w io.Writer, paths []string, asJSON bool) error {
 		return writeJSON(w, out)
 	}
 	warnUTF8(w, ins)
-	fmt.Fprintln(w, "Leave-one-video-out cross-validation of the comment model: train on the other videos (L2 strength")
-	fmt.Fprintln(w, "tuned by leave-one-video-out inside them), test on the held-out video; positive class = spam.")
+	fmt.Fprintln(w, "Leave-one-video-out cross-validation of the comment model: train on the other videos (both views' L2")
+	fmt.Fprintln(w, "strengths, the stack and the threshold chosen by leave-one-video-out inside them), test on the held-out")
+	fmt.Fprintln(w, "video; positive class = spam. STACK = weights of the n-gram view, the intent view, and the bias.")
 	fmt.Fprintln(w)
 	tw := newTable(w)
-	fmt.Fprintln(tw, "HELD OUT\tTRAIN\tN\tACC\tPREC\tRECALL\tF1\tMCC\tTP\tTN\tFP\tFN\tλ")
+	fmt.Fprintln(tw, "HELD OUT\tTRAIN\tN\tACC\tPREC\tRECALL\tF1\tMCC\tTP\tTN\tFP\tFN\tλ\tλ INTENT\tSTACK\tTHRESHOLD")
 	for _, f := range folds {
 		m := f.Metrics
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t%d\t%d\t%d\t%g\n",
-			f.Held, f.Train, m.N(), m.Accuracy, m.Precision, m.Recall, m.F1, m.MCC, m.TP, m.TN, m.FP, m.FN, f.Lambda)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t%d\t%d\t%d\t%g\t%g\t%.2f %.2f %+.2f\t%.2f\n",
+			f.Held, f.Train, m.N(), m.Accuracy, m.Precision, m.Recall, m.F1, m.MCC, m.TP, m.TN, m.FP, m.FN, f.Lambda,
+			f.IntentLambda, f.Stack.NGram, f.Stack.Intent, f.Stack.Bias, f.Threshold)
 	}
-	fmt.Fprintf(tw, "pooled\t\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t%d\t%d\t%d\t\n",
+	fmt.Fprintf(tw, "pooled\t\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t%d\t%d\t%d\t\t\t\t\n",
 		pooled.N(), pooled.Accuracy, pooled.Precision, pooled.Recall, pooled.F1, pooled.MCC, pooled.TP, pooled.TN, pooled.FP, pooled.FN)
 	tw.Flush()
 	fmt.Fprintf(w, "\nGoal F1 ≥ %.2f on every held-out video: %s.\n", CommentGoal, verdict(met))
