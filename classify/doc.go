@@ -2,7 +2,9 @@
 // evaluates them:
 //
 //   - CommentModel scores a comment as spam/bot from its text and author name
-//     only (logistic regression on hashed word and character n-grams);
+//     only: a logistic regression on hashed word and character n-grams and
+//     one on the comment's intent signals (link, like-begging, call to
+//     action), stacked with weights fitted on out-of-video scores;
 //   - AccountModel classifies an account as real, fake (bought/bot/spam) or
 //     inactive from public profile fields that mean the same on every
 //     platform (Account; a field the platform does not show is nil =
