@@ -248,7 +248,7 @@ func tuneView(docs []doc, folds [][]int, lambdas []float64, opts CommentTrainOpt
 				continue
 			}
 			lw, b := fitLinear(train, lambda, opts)
-			w := lw.dense()
+			w := lw.byBucket()
 			var c Confusion
 			for _, i := range test {
 				z := w.logit(b, docs[i])
@@ -392,18 +392,18 @@ func bothClassesDocs(docs []doc) bool {
 	return s && h
 }
 
-// linearWeights are the non-zero-capable weights of a fitted view: w[j]
-// belongs to buckets[j].
+// linearWeights are the weights of a fitted view, one per bucket that
+// occurs in its training docs: w[j] belongs to buckets[j].
 type linearWeights struct {
 	buckets []uint32
 	w       []float64
 }
 
-// denseWeights maps a bucket to its weight for scoring docs.
-type denseWeights map[uint32]float64
+// bucketWeights maps a bucket to its weight, for scoring docs.
+type bucketWeights map[uint32]float64
 
-func (lw linearWeights) dense() denseWeights {
-	d := make(denseWeights, len(lw.buckets))
+func (lw linearWeights) byBucket() bucketWeights {
+	d := make(bucketWeights, len(lw.buckets))
 	for j, b := range lw.buckets {
 		d[b] = lw.w[j]
 	}
@@ -412,7 +412,7 @@ func (lw linearWeights) dense() denseWeights {
 
 // logit scores a doc with the float32-rounded weights, as the shipped n-gram
 // view does, so that tuning sees what scoring will.
-func (d denseWeights) logit(bias float64, x doc) float64 {
+func (d bucketWeights) logit(bias float64, x doc) float64 {
 	z := bias
 	for i, b := range x.bucket {
 		z += float64(float64(float32(d[b])) * x.val[i])
