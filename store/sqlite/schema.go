@@ -320,6 +320,21 @@ var migrations = [][]string{
 		`UPDATE creators SET breakdown = json_extract(json, '$.score.breakdown'), json = json_set(json, '$.score.breakdown', json('null'))
 			WHERE json_type(json, '$.score.breakdown') = 'array'`,
 	},
+	{ // 14: stream likes keyed by (rkey, uri) (stream.go): record keys (TIDs) grow with time, so the stream's
+		// inserts append at the b-tree's right edge instead of landing at random pages by author DID.
+		`CREATE TABLE stream_likes_by_rkey (
+			rkey        TEXT NOT NULL, -- the uri's last segment
+			uri         TEXT NOT NULL,
+			kind        TEXT NOT NULL, -- like, repost
+			subject_uri TEXT NOT NULL,
+			at          INTEGER NOT NULL,
+			PRIMARY KEY (rkey, uri)
+		) WITHOUT ROWID`,
+		`INSERT INTO stream_likes_by_rkey(rkey, uri, kind, subject_uri, at)
+			SELECT substr(uri, length(rtrim(uri, replace(uri, '/', ''))) + 1), uri, kind, subject_uri, at FROM stream_likes`,
+		`DROP TABLE stream_likes`,
+		`ALTER TABLE stream_likes_by_rkey RENAME TO stream_likes`,
+	},
 }
 
 // latestVersion is the highest schema version this build knows.

@@ -171,7 +171,7 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 		var likes, others [][]any
 		for _, r := range b.Records {
 			if r.Kind == store.RecordLike || r.Kind == store.RecordRepost {
-				likes = append(likes, []any{r.URI, r.Kind, r.SubjectURI, us(r.At)})
+				likes = append(likes, []any{rkeyOf(r.URI), r.URI, r.Kind, r.SubjectURI, us(r.At)})
 			} else {
 				others = append(others, []any{r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At)})
 			}
@@ -192,8 +192,8 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				return nil
 			}
 		}
-		if err := multiRow(ctx, tx, `INSERT OR IGNORE INTO stream_likes(uri, kind, subject_uri, at)`,
-			`RETURNING uri, subject_uri, kind, at`, 4, likes, scanLike(&newLikes, 1)); err != nil {
+		if err := multiRow(ctx, tx, `INSERT OR IGNORE INTO stream_likes(rkey, uri, kind, subject_uri, at)`,
+			`RETURNING uri, subject_uri, kind, at`, 5, likes, scanLike(&newLikes, 1)); err != nil {
 			return fmt.Errorf("writing %d stream likes: %w", len(likes), err)
 		}
 		if err := multiRow(ctx, tx, `INSERT OR IGNORE INTO stream_records(uri, kind, author_did, creator_did, subject_uri, root_uri, text, at)`,
@@ -217,19 +217,29 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				table, returning string
 				uris             []string
 				scan             func(*sql.Rows) error
+				byRKey           bool // keyed by (rkey, uri)
 			}{
-				{"stream_likes", "uri, subject_uri, kind, at", likeDel, scanLike(&goneLikes, -1)},
-				{"stream_records", "subject_uri, kind", recDel, scanDelta(-1)},
-				{"stream_posts", "", postDel, nil},
-				{"stream_pending", "", postDel, nil},
+				{"stream_likes", "uri, subject_uri, kind, at", likeDel, scanLike(&goneLikes, -1), true},
+				{"stream_records", "subject_uri, kind", recDel, scanDelta(-1), false},
+				{"stream_posts", "", postDel, nil, false},
+				{"stream_pending", "", postDel, nil, false},
 			} {
 				for start := 0; start < len(d.uris); start += chunkRows {
 					part := d.uris[start:min(start+chunkRows, len(d.uris))]
-					args := make([]any, len(part))
-					for i, u := range part {
-						args[i] = u
+					marks := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+					args := make([]any, 0, 2*len(part))
+					q := `DELETE FROM ` + d.table + ` WHERE uri IN (` + marks + `)`
+					if d.byRKey {
+						// A uri names its rkey, so this is the same set as
+						// uri IN (…), found through the key's first column.
+						for _, u := range part {
+							args = append(args, rkeyOf(u))
+						}
+						q = `DELETE FROM ` + d.table + ` WHERE rkey IN (` + marks + `) AND +uri IN (` + marks + `)` // + keeps the uri list a filter, not 200×200 key probes
 					}
-					q := `DELETE FROM ` + d.table + ` WHERE uri IN (` + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `)`
+					for _, u := range part {
+						args = append(args, u)
+					}
 					if d.returning == "" {
 						if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 							return fmt.Errorf("deleting from %s: %w", d.table, err)
@@ -326,6 +336,11 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 		}
 		return nil
 	})
+}
+
+// rkeyOf is the record key of an at-uri (its last segment).
+func rkeyOf(uri string) string {
+	return uri[strings.LastIndexByte(uri, '/')+1:]
 }
 
 // kindIndex is the position of a record kind among a post's four counts.
