@@ -10,9 +10,9 @@
 package jetstream
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -133,7 +133,6 @@ type wireEvent struct {
 }
 
 type wireCommit struct {
-	Rev        string      `json:"rev"`
 	Operation  string      `json:"operation"`
 	Collection string      `json:"collection"`
 	RKey       string      `json:"rkey"`
@@ -146,32 +145,60 @@ type ref struct {
 }
 
 // wireRecord is the union of the post, like, repost and follow records'
-// fields nanoscout reads. subject is a strong ref on likes and reposts and
-// a DID string on follows.
+// fields nanoscout reads (decodeWire fills it). subject is a strong ref on
+// likes and reposts and a DID string on follows.
 type wireRecord struct {
-	Type      string          `json:"$type"`
-	CreatedAt string          `json:"createdAt"`
-	Text      string          `json:"text"`
-	Langs     []string        `json:"langs"`
-	Tags      []string        `json:"tags"`
-	Subject   json.RawMessage `json:"subject"`
-	Reply     *struct {
-		Root   ref `json:"root"`
-		Parent ref `json:"parent"`
-	} `json:"reply"`
-	Embed *struct {
-		Type   string `json:"$type"`
-		Record *struct {
-			URI    string `json:"uri"`
-			Record *ref   `json:"record"` // recordWithMedia nests the strong ref once more
-		} `json:"record"`
-	} `json:"embed"`
-	Facets []struct {
-		Features []struct {
-			Type string `json:"$type"`
-			Tag  string `json:"tag"`
-		} `json:"features"`
-	} `json:"facets"`
+	CreatedAt string
+	Text      string
+	Langs     []string
+	Tags      []string
+	Subject   wireSubject
+	Reply     *wireReply
+	Embed     *wireEmbed
+	Facets    []wireFacet
+}
+
+type wireSubject struct {
+	Present  bool
+	IsRef    bool   // an object: Ref
+	Ref      ref    //
+	IsString bool   // a string: String
+	String   string //
+	Raw      string // anything else, as sent
+}
+
+func (s wireSubject) text() string {
+	switch {
+	case !s.Present:
+		return "(none)"
+	case s.IsRef:
+		return fmt.Sprintf("{uri: %q}", s.Ref.URI)
+	case s.IsString:
+		return strconv.Quote(s.String)
+	}
+	return s.Raw
+}
+
+type wireReply struct {
+	Root, Parent ref
+}
+
+type wireEmbed struct {
+	Record *wireEmbedRecord
+}
+
+type wireEmbedRecord struct {
+	URI    string
+	Record *ref // recordWithMedia nests the strong ref once more
+}
+
+type wireFacet struct {
+	Features []wireFeature
+}
+
+type wireFeature struct {
+	Type string
+	Tag  string
 }
 
 type wireIdentity struct {
@@ -204,7 +231,7 @@ func Parse(msg []byte, max int) (Event, error) {
 		return Event{}, fmt.Errorf("%w: %d bytes (limit %d)", ErrOversized, len(msg), max)
 	}
 	var w wireEvent
-	if err := json.Unmarshal(msg, &w); err != nil {
+	if err := decodeWire(msg, &w); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	ev := Event{DID: w.DID, TimeUS: w.TimeUS, Kind: w.Kind}
@@ -280,21 +307,20 @@ func parseCommit(did string, w *wireCommit) (*Commit, error) {
 			}
 		}
 	case CollectionLike, CollectionRepost:
-		var s ref
-		if err := json.Unmarshal(r.Subject, &s); err != nil {
-			return nil, fmt.Errorf("%w: %s subject: %v", ErrMalformed, w.Collection, err)
+		if !r.Subject.IsRef {
+			return nil, fmt.Errorf("%w: %s subject %s is not a strong ref", ErrMalformed, w.Collection, r.Subject.text())
 		}
+		s := r.Subject.Ref
 		sdid, _, _, ok := SplitURI(s.URI)
 		if !ok {
 			return nil, fmt.Errorf("%w: %s subject %q", ErrMalformed, w.Collection, s.URI)
 		}
 		c.SubjectURI, c.SubjectDID = s.URI, sdid
 	case CollectionFollow:
-		var s string
-		if err := json.Unmarshal(r.Subject, &s); err != nil || !strings.HasPrefix(s, "did:") {
-			return nil, fmt.Errorf("%w: follow subject %s", ErrMalformed, r.Subject)
+		if s := r.Subject.String; !r.Subject.IsString || !strings.HasPrefix(s, "did:") {
+			return nil, fmt.Errorf("%w: follow subject %s", ErrMalformed, r.Subject.text())
 		}
-		c.SubjectDID = s
+		c.SubjectDID = r.Subject.String
 	default:
 		return nil, fmt.Errorf("%w: collection %q", ErrUnknown, w.Collection)
 	}

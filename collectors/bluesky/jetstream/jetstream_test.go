@@ -16,7 +16,7 @@ import (
 	"github.com/coder/websocket"
 )
 
-func fixtureLines(t *testing.T) [][]byte {
+func fixtureLines(t testing.TB) [][]byte {
 	t.Helper()
 	f, err := os.Open("testdata/jetstream_events.jsonl")
 	if err != nil {

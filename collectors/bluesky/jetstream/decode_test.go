@@ -1,0 +1,226 @@
+package jetstream
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// stdWire decodes msg with encoding/json into tagged mirrors of the wire
+// types, as Parse did before decodeWire: the oracle decodeWire must agree
+// with.
+func stdWire(msg []byte) (wireEvent, error) {
+	type sref struct {
+		URI string `json:"uri"`
+	}
+	var w struct {
+		DID    string `json:"did"`
+		TimeUS int64  `json:"time_us"`
+		Kind   string `json:"kind"`
+		Commit *struct {
+			Operation  string `json:"operation"`
+			Collection string `json:"collection"`
+			RKey       string `json:"rkey"`
+			CID        string `json:"cid"`
+			Record     *struct {
+				CreatedAt string          `json:"createdAt"`
+				Text      string          `json:"text"`
+				Langs     []string        `json:"langs"`
+				Tags      []string        `json:"tags"`
+				Subject   json.RawMessage `json:"subject"`
+				Reply     *struct {
+					Root   sref `json:"root"`
+					Parent sref `json:"parent"`
+				} `json:"reply"`
+				Embed *struct {
+					Record *struct {
+						URI    string `json:"uri"`
+						Record *sref  `json:"record"`
+					} `json:"record"`
+				} `json:"embed"`
+				Facets []struct {
+					Features []struct {
+						Type string `json:"$type"`
+						Tag  string `json:"tag"`
+					} `json:"features"`
+				} `json:"facets"`
+			} `json:"record"`
+		} `json:"commit"`
+		Identity *wireIdentity `json:"identity"`
+		Account  *wireAccount  `json:"account"`
+	}
+	if err := json.Unmarshal(msg, &w); err != nil {
+		return wireEvent{}, err
+	}
+	out := wireEvent{DID: w.DID, TimeUS: w.TimeUS, Kind: w.Kind, Identity: w.Identity, Account: w.Account}
+	if c := w.Commit; c != nil {
+		out.Commit = &wireCommit{Operation: c.Operation, Collection: c.Collection, RKey: c.RKey, CID: c.CID}
+		if r := c.Record; r != nil {
+			wr := &wireRecord{CreatedAt: r.CreatedAt, Text: r.Text, Langs: r.Langs, Tags: r.Tags}
+			if r.Subject != nil {
+				wr.Subject.Present = true
+				var rf sref
+				var s string
+				switch {
+				case r.Subject[0] == '{' && json.Unmarshal(r.Subject, &rf) == nil:
+					wr.Subject.IsRef, wr.Subject.Ref = true, ref{URI: rf.URI}
+				case json.Unmarshal(r.Subject, &s) == nil && r.Subject[0] == '"':
+					wr.Subject.IsString, wr.Subject.String = true, s
+				default:
+					wr.Subject.Raw = string(r.Subject)
+				}
+			}
+			if r.Reply != nil {
+				wr.Reply = &wireReply{Root: ref{URI: r.Reply.Root.URI}, Parent: ref{URI: r.Reply.Parent.URI}}
+			}
+			if e := r.Embed; e != nil {
+				wr.Embed = &wireEmbed{}
+				if e.Record != nil {
+					wr.Embed.Record = &wireEmbedRecord{URI: e.Record.URI}
+					if e.Record.Record != nil {
+						wr.Embed.Record.Record = &ref{URI: e.Record.Record.URI}
+					}
+				}
+			}
+			for _, f := range r.Facets {
+				var wf wireFacet
+				for _, ft := range f.Features {
+					wf.Features = append(wf.Features, wireFeature{Type: ft.Type, Tag: ft.Tag})
+				}
+				wr.Facets = append(wr.Facets, wf)
+			}
+			out.Commit.Record = wr
+		}
+	}
+	return out, nil
+}
+
+// decodeSeeds are real-shaped events and their edge cases: nulls, wrong
+// types, duplicate names, unknown nested values, trailing data, escapes.
+func decodeSeeds(t testing.TB) [][]byte {
+	t.Helper()
+	seeds := [][]byte{
+		[]byte(`{"did":"did:plc:a","time_us":1,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"app.bsky.feed.like","rkey":"3k","record":{"$type":"app.bsky.feed.like","createdAt":"2026-01-01T00:00:00Z","subject":{"cid":"b","uri":"at://did:plc:b/app.bsky.feed.post/1"}},"cid":"c"}}`),
+		[]byte(`{"did":"did:plc:a","time_us":1,"kind":"commit","commit":{"operation":"create","collection":"app.bsky.graph.follow","rkey":"3k","record":{"subject":"did:plc:b","extra":[1,{"x":null}]}}}`),
+		[]byte(`{"did":"did:plc:a","time_us":1,"kind":"commit","commit":{"operation":"create","collection":"app.bsky.feed.post","rkey":"3k","record":{"text":"hi \u00e9 \ud83d\ude00 \"q\"","langs":["en",null],"tags":null,"reply":{"root":{"uri":"at://x/app.bsky.feed.post/1"},"parent":null},"embed":{"$type":"app.bsky.embed.recordWithMedia","record":{"record":{"uri":"at://did:plc:q/app.bsky.feed.post/9"}},"media":{"images":[{"alt":""}]}},"facets":[null,{"features":[{"$type":"app.bsky.richtext.facet#tag","tag":"Art"},null]}]}}}`),
+		[]byte(`{"did":"did:plc:a","time_us":2,"kind":"identity","identity":{"did":"did:plc:a","handle":"a.bsky.social","seq":5,"time":"2026-01-01T00:00:00Z"}}`),
+		[]byte(`{"did":"did:plc:a","time_us":2,"kind":"account","account":{"active":false,"did":"did:plc:a","status":"deactivated","time":"t"}}`),
+		[]byte(`{"did":"did:plc:a","time_us":2,"kind":"account","account":{"active":null}}`),
+		[]byte(`{"did":"did:plc:a","did":"did:plc:b","time_us":3,"time_us":4}`),
+		[]byte(`{"did":"did:plc:a","time_us":3,"commit":{"rkey":"a"},"commit":null}`),
+		[]byte(`{"did":"did:plc:a","time_us":3,"commit":{"record":{"subject":null}}}`),
+		[]byte(`{"did":"did:plc:a","time_us":3,"commit":{"record":{"subject":5}}}`),
+		[]byte(`{"did":"did:plc:a","time_us":3,"commit":{"record":{"subject":["x"]}}}`),
+		[]byte(`{"did":"did:plc:a","time_us":3,"commit":{"record":{"reply":{"root":{"uri":"a"},"root":{"cid":"x"}}}}}`),
+		[]byte(`{"did":"did:plc:a","time_us":"3"}`),
+		[]byte(`{"did":"did:plc:a","time_us":3.5}`),
+		[]byte(`{"did":"did:plc:a","time_us":99999999999999999999}`),
+		[]byte(`{"did":5}`),
+		[]byte(`{"did":"did:plc:a","commit":[]}`),
+		[]byte(`{"did":"did:plc:a","commit":{"record":{"langs":"en"}}}`),
+		[]byte(`{"did":"did:plc:a","commit":{"record":{"facets":{}}}}`),
+		[]byte(`{"did":"did:plc:a"} {"did":"did:plc:b"}`),
+		[]byte(`{"did":"did:plc:a"}  ` + "\n"),
+		[]byte(`{"did":"did:plc:a",}`),
+		[]byte(`{"did":"did:plc:a"`),
+		[]byte(`null`),
+		[]byte(`[]`),
+		[]byte(``),
+		[]byte(`{"did":"did:plc:a","commit":{"record":{"text":"bad ` + "\xff\xfe" + ` utf8"}}}`),
+	}
+	return append(seeds, fixtureLines(t)...)
+}
+
+func TestDecodeWireMatchesEncodingJSON(t *testing.T) {
+	for _, msg := range decodeSeeds(t) {
+		checkDecode(t, msg)
+	}
+}
+
+func checkDecode(t *testing.T, msg []byte) {
+	t.Helper()
+	want, werr := stdWire(msg)
+	var got wireEvent
+	gerr := decodeWire(msg, &got)
+	if (werr == nil) != (gerr == nil) {
+		t.Fatalf("%q: decodeWire error %v, encoding/json error %v", msg, gerr, werr)
+	}
+	if werr != nil {
+		return
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\n decodeWire    %s\n encoding/json %s", msg, dump(got), dump(want))
+	}
+}
+
+func dump(w wireEvent) string {
+	b, _ := json.Marshal(w)
+	return string(b)
+}
+
+// FuzzDecodeWire checks decodeWire against encoding/json on arbitrary
+// input, except for the two documented differences (names matched
+// case-insensitively or written with escapes).
+func FuzzDecodeWire(f *testing.F) {
+	for _, s := range decodeSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		if !utf8.Valid(msg) || strings.Contains(string(msg), `\`) || hasCaseVariantName(msg) {
+			t.Skip()
+		}
+		checkDecode(t, msg)
+	})
+}
+
+// hasCaseVariantName reports whether msg mentions a field name in another
+// case than the wire format's (which encoding/json would match).
+func hasCaseVariantName(msg []byte) bool {
+	low := strings.ToLower(string(msg))
+	for _, n := range []string{"did", "time_us", "kind", "commit", "identity", "account", "rev", "operation", "collection",
+		"rkey", "cid", "record", "$type", "createdAt", "text", "langs", "tags", "subject", "reply", "root", "parent",
+		"embed", "uri", "facets", "features", "tag", "handle", "time", "active", "status"} {
+		if strings.Count(low, `"`+strings.ToLower(n)+`"`) != strings.Count(string(msg), `"`+n+`"`) {
+			return true
+		}
+	}
+	return false
+}
+
+// BenchmarkParse decodes the fixture events (real Jetstream messages, with
+// embeds and facets) and generated like/post events.
+func BenchmarkParse(b *testing.B) {
+	lines := [][]byte{
+		[]byte(`{"did":"did:plc:fan0012345","time_us":1762000000000000,"kind":"commit","commit":{"rev":"3k0000000123","operation":"create","collection":"app.bsky.feed.like","rkey":"3k0000000123","record":{"$type":"app.bsky.feed.like","createdAt":"2026-11-01T00:00:00.123Z","subject":{"cid":"bafy","uri":"at://did:plc:creator000123/app.bsky.feed.post/3k0000000100"}},"cid":"bafy3k0000000123"}}`),
+	}
+	lines = append(lines, fixtureLines(b)...)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := Parse(lines[i%len(lines)], 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeWire compares decodeWire with encoding/json on the same
+// messages (the fixture events and a generated like).
+func BenchmarkDecodeWire(b *testing.B) {
+	lines := append(fixtureLines(b), []byte(`{"did":"did:plc:fan0012345","time_us":1762000000000000,"kind":"commit","commit":{"rev":"3k0000000123","operation":"create","collection":"app.bsky.feed.like","rkey":"3k0000000123","record":{"$type":"app.bsky.feed.like","createdAt":"2026-11-01T00:00:00.123Z","subject":{"cid":"bafy","uri":"at://did:plc:creator000123/app.bsky.feed.post/3k0000000100"}},"cid":"bafy3k0000000123"}}`))
+	b.Run("jsontext", func(b *testing.B) {
+		for i := range b.N {
+			var w wireEvent
+			if err := decodeWire(lines[i%len(lines)], &w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		for i := range b.N {
+			if _, err := stdWire(lines[i%len(lines)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
