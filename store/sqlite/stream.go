@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -264,24 +265,32 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				}
 			}
 		}
-		upd := make([][]any, 0, len(delta))
-		for uri, c := range delta {
-			upd = append(upd, []any{uri, c[0], c[1], c[2], c[3]})
+		// One prepared UPDATE per post touched, in key order (neighbouring
+		// rows share pages); a multi-row UPDATE … FROM (VALUES …) cost
+		// more, materialising its values first.
+		subjects := make([]string, 0, len(delta))
+		for uri := range delta {
+			subjects = append(subjects, uri)
 		}
-		counted := map[string]bool{} // subjects that are stored posts
-		if err := multiRow(ctx, tx, `WITH d(uri, l, rp, r, q) AS (`,
-			`) UPDATE OR IGNORE stream_posts SET likes = max(0, likes + d.l), reposts = max(0, reposts + d.rp),
-				replies = max(0, replies + d.r), quotes = max(0, quotes + d.q) FROM d WHERE stream_posts.uri = d.uri
-				RETURNING stream_posts.uri`,
-			5, upd, func(r *sql.Rows) error {
-				var uri string
-				if err := r.Scan(&uri); err != nil {
-					return err
+		slices.Sort(subjects)
+		counted := make(map[string]bool, len(subjects)) // subjects that are stored posts
+		if len(subjects) > 0 {
+			upd, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET likes = max(0, likes + ?2), reposts = max(0, reposts + ?3),
+				replies = max(0, replies + ?4), quotes = max(0, quotes + ?5) WHERE uri = ?1`)
+			if err != nil {
+				return fmt.Errorf("preparing stream count update: %w", err)
+			}
+			defer upd.Close()
+			for _, uri := range subjects {
+				c := delta[uri]
+				res, err := upd.ExecContext(ctx, uri, c[0], c[1], c[2], c[3])
+				if err != nil {
+					return fmt.Errorf("counting stream post %s: %w", uri, err)
 				}
-				counted[uri] = true
-				return nil
-			}); err != nil {
-			return fmt.Errorf("counting %d stream posts: %w", len(upd), err)
+				if n, _ := res.RowsAffected(); n > 0 {
+					counted[uri] = true
+				}
+			}
 		}
 		// Likes of posts not stored wait as orphans.
 		var orphans [][]any
@@ -303,28 +312,78 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 		}
 		if len(recount) > 0 {
 			// Posts new in this batch: replies and quotes stored before them
-			// are counted from their index, likes and reposts from the orphans.
-			stmt, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET
-				likes   = likes + (SELECT count(*) FROM stream_orphans WHERE subject_uri = ?1 AND kind = 'like'),
-				reposts = reposts + (SELECT count(*) FROM stream_orphans WHERE subject_uri = ?1 AND kind = 'repost'),
-				replies = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'reply'),
-				quotes  = (SELECT count(*) FROM stream_records WHERE subject_uri = ?1 AND kind = 'quote')
-				WHERE uri = ?1`)
-			if err != nil {
-				return fmt.Errorf("preparing stream count update: %w", err)
-			}
-			defer stmt.Close()
-			del, err := tx.PrepareContext(ctx, `DELETE FROM stream_orphans WHERE subject_uri = ?`)
-			if err != nil {
-				return fmt.Errorf("preparing orphan delete: %w", err)
-			}
-			defer del.Close()
+			// are counted from their index, likes and reposts from the
+			// orphans. Both are looked up for all new posts at once; only
+			// the (few) posts with something stored before them are updated.
+			fresh := make([]string, 0, len(recount))
 			for uri := range recount {
-				if _, err := stmt.ExecContext(ctx, uri); err != nil {
+				fresh = append(fresh, uri)
+			}
+			slices.Sort(fresh)
+			orphaned := map[string]*[4]int64{}
+			stored := map[string]*[4]int64{}
+			grouped := func(into map[string]*[4]int64) func(*sql.Rows) error {
+				return func(r *sql.Rows) error {
+					var subj, kind string
+					var n int64
+					if err := r.Scan(&subj, &kind, &n); err != nil {
+						return err
+					}
+					if i := kindIndex(kind); i >= 0 {
+						c := into[subj]
+						if c == nil {
+							c = new([4]int64)
+							into[subj] = c
+						}
+						c[i] = n
+					}
+					return nil
+				}
+			}
+			if err := queryChunks(ctx, tx, `SELECT subject_uri, kind, count(*) FROM stream_orphans WHERE subject_uri IN (%s) GROUP BY subject_uri, kind`,
+				fresh, grouped(orphaned)); err != nil {
+				return fmt.Errorf("counting orphans of %d new posts: %w", len(fresh), err)
+			}
+			if err := queryChunks(ctx, tx, `SELECT subject_uri, kind, count(*) FROM stream_records WHERE subject_uri IN (%s)
+				AND kind IN ('reply', 'quote') GROUP BY subject_uri, kind`, fresh, grouped(stored)); err != nil {
+				return fmt.Errorf("counting replies of %d new posts: %w", len(fresh), err)
+			}
+			var stmt, del *sql.Stmt
+			for _, uri := range fresh {
+				o, r, d := orphaned[uri], stored[uri], delta[uri]
+				if r == nil {
+					r = new([4]int64)
+				}
+				if d == nil {
+					d = new([4]int64)
+				}
+				// The row has max(0, this batch's delta) replies and quotes:
+				// right unless some were stored before the post.
+				if o == nil && r[2] == max(0, d[2]) && r[3] == max(0, d[3]) {
+					continue
+				}
+				if o == nil {
+					o = new([4]int64)
+				}
+				if stmt == nil {
+					var err error
+					if stmt, err = tx.PrepareContext(ctx, `UPDATE stream_posts SET likes = likes + ?2, reposts = reposts + ?3,
+						replies = ?4, quotes = ?5 WHERE uri = ?1`); err != nil {
+						return fmt.Errorf("preparing stream count update: %w", err)
+					}
+					defer stmt.Close()
+					if del, err = tx.PrepareContext(ctx, `DELETE FROM stream_orphans WHERE subject_uri = ?`); err != nil {
+						return fmt.Errorf("preparing orphan delete: %w", err)
+					}
+					defer del.Close()
+				}
+				if _, err := stmt.ExecContext(ctx, uri, o[0], o[1], r[2], r[3]); err != nil {
 					return fmt.Errorf("counting stream post %s: %w", uri, err)
 				}
-				if _, err := del.ExecContext(ctx, uri); err != nil {
-					return fmt.Errorf("counting stream post %s: %w", uri, err)
+				if orphaned[uri] != nil {
+					if _, err := del.ExecContext(ctx, uri); err != nil {
+						return fmt.Errorf("counting stream post %s: %w", uri, err)
+					}
 				}
 			}
 		}
@@ -336,6 +395,33 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 		}
 		return nil
 	})
+}
+
+// queryChunks runs query (with %s for a list of placeholders) over keys in
+// chunks of chunkRows, passing every row to scan.
+func queryChunks(ctx context.Context, tx *sql.Tx, query string, keys []string, scan func(*sql.Rows) error) error {
+	for start := 0; start < len(keys); start += chunkRows {
+		part := keys[start:min(start+chunkRows, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf(query, strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // rkeyOf is the record key of an at-uri (its last segment).
