@@ -320,20 +320,60 @@ var migrations = [][]string{
 		`UPDATE creators SET breakdown = json_extract(json, '$.score.breakdown'), json = json_set(json, '$.score.breakdown', json('null'))
 			WHERE json_type(json, '$.score.breakdown') = 'array'`,
 	},
-	{ // 14: stream likes keyed by (rkey, uri) (stream.go): record keys (TIDs) grow with time, so the stream's
-		// inserts append at the b-tree's right edge instead of landing at random pages by author DID.
-		`CREATE TABLE stream_likes_by_rkey (
+	{ // 14: the stream's posts, records and likes keyed by (rkey, uri) (stream.go): record keys (TIDs) grow with
+		// time, so the ingest appends at the b-trees' right edges instead of inserting at random pages by DID, and
+		// the posts engagement reaches (recent ones) share pages.
+		`CREATE TABLE stream_posts_v14 (
 			rkey        TEXT NOT NULL, -- the uri's last segment
+			uri         TEXT NOT NULL,
+			creator_did TEXT NOT NULL,
+			created_at  INTEGER NOT NULL, -- unix microseconds
+			seen_at     INTEGER NOT NULL,
+			is_reply    INTEGER NOT NULL,
+			text        TEXT NOT NULL DEFAULT '',
+			langs       TEXT NOT NULL DEFAULT '', -- comma-separated
+			tags        TEXT NOT NULL DEFAULT '',
+			likes       INTEGER NOT NULL DEFAULT 0,
+			reposts     INTEGER NOT NULL DEFAULT 0,
+			replies     INTEGER NOT NULL DEFAULT 0,
+			quotes      INTEGER NOT NULL DEFAULT 0,
+			PRIMARY KEY (rkey, uri)
+		) WITHOUT ROWID`,
+		`INSERT INTO stream_posts_v14 SELECT substr(uri, length(rtrim(uri, replace(uri, '/', ''))) + 1), uri, creator_did, created_at, seen_at, is_reply, text, langs, tags,
+			likes, reposts, replies, quotes FROM stream_posts`,
+		`DROP TABLE stream_posts`,
+		`ALTER TABLE stream_posts_v14 RENAME TO stream_posts`,
+		`CREATE INDEX stream_posts_creator ON stream_posts(creator_did, created_at)`,
+		`CREATE INDEX stream_posts_created ON stream_posts(created_at)`,
+		`CREATE TABLE stream_records_v14 (
+			rkey        TEXT NOT NULL,
+			uri         TEXT NOT NULL,
+			kind        TEXT NOT NULL,
+			author_did  TEXT NOT NULL,
+			creator_did TEXT NOT NULL,
+			subject_uri TEXT NOT NULL DEFAULT '',
+			root_uri    TEXT NOT NULL DEFAULT '',
+			text        TEXT NOT NULL DEFAULT '',
+			at          INTEGER NOT NULL, -- unix microseconds
+			PRIMARY KEY (rkey, uri)
+		) WITHOUT ROWID`,
+		`INSERT INTO stream_records_v14 SELECT substr(uri, length(rtrim(uri, replace(uri, '/', ''))) + 1), uri, kind, author_did, creator_did, subject_uri, root_uri, text, at
+			FROM stream_records`,
+		`DROP TABLE stream_records`,
+		`ALTER TABLE stream_records_v14 RENAME TO stream_records`,
+		`CREATE INDEX stream_records_subject ON stream_records(subject_uri, kind)`,
+		`CREATE INDEX stream_records_creator ON stream_records(creator_did, at)`,
+		`CREATE TABLE stream_likes_v14 (
+			rkey        TEXT NOT NULL,
 			uri         TEXT NOT NULL,
 			kind        TEXT NOT NULL, -- like, repost
 			subject_uri TEXT NOT NULL,
 			at          INTEGER NOT NULL,
 			PRIMARY KEY (rkey, uri)
 		) WITHOUT ROWID`,
-		`INSERT INTO stream_likes_by_rkey(rkey, uri, kind, subject_uri, at)
-			SELECT substr(uri, length(rtrim(uri, replace(uri, '/', ''))) + 1), uri, kind, subject_uri, at FROM stream_likes`,
+		`INSERT INTO stream_likes_v14 SELECT substr(uri, length(rtrim(uri, replace(uri, '/', ''))) + 1), uri, kind, subject_uri, at FROM stream_likes`,
 		`DROP TABLE stream_likes`,
-		`ALTER TABLE stream_likes_by_rkey RENAME TO stream_likes`,
+		`ALTER TABLE stream_likes_v14 RENAME TO stream_likes`,
 	},
 }
 

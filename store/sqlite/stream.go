@@ -138,11 +138,11 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 		if len(b.Posts) > 0 {
 			rows := make([][]any, len(b.Posts))
 			for i, p := range b.Posts {
-				rows[i] = []any{p.URI, p.CreatorDID, us(p.CreatedAt), us(p.SeenAt), p.IsReply, p.Text,
+				rows[i] = []any{rkeyOf(p.URI), p.URI, p.CreatorDID, us(p.CreatedAt), us(p.SeenAt), p.IsReply, p.Text,
 					strings.Join(p.Langs, ","), strings.Join(p.Tags, ",")}
 			}
-			err := multiRow(ctx, tx, `INSERT OR IGNORE INTO stream_posts(uri, creator_did, created_at, seen_at, is_reply, text, langs, tags)`,
-				`RETURNING uri`, 8, rows, func(r *sql.Rows) error {
+			err := multiRow(ctx, tx, `INSERT OR IGNORE INTO stream_posts(rkey, uri, creator_did, created_at, seen_at, is_reply, text, langs, tags)`,
+				`RETURNING uri`, 9, rows, func(r *sql.Rows) error {
 					var uri string
 					if err := r.Scan(&uri); err != nil {
 						return err
@@ -174,7 +174,7 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 			if r.Kind == store.RecordLike || r.Kind == store.RecordRepost {
 				likes = append(likes, []any{rkeyOf(r.URI), r.URI, r.Kind, r.SubjectURI, us(r.At)})
 			} else {
-				others = append(others, []any{r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At)})
+				others = append(others, []any{rkeyOf(r.URI), r.URI, r.Kind, r.AuthorDID, r.CreatorDID, r.SubjectURI, r.RootURI, r.Text, us(r.At)})
 			}
 		}
 		type likeRow struct {
@@ -197,8 +197,8 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 			`RETURNING uri, subject_uri, kind, at`, 5, likes, scanLike(&newLikes, 1)); err != nil {
 			return fmt.Errorf("writing %d stream likes: %w", len(likes), err)
 		}
-		if err := multiRow(ctx, tx, `INSERT OR IGNORE INTO stream_records(uri, kind, author_did, creator_did, subject_uri, root_uri, text, at)`,
-			`RETURNING subject_uri, kind`, 8, others, scanDelta(1)); err != nil {
+		if err := multiRow(ctx, tx, `INSERT OR IGNORE INTO stream_records(rkey, uri, kind, author_did, creator_did, subject_uri, root_uri, text, at)`,
+			`RETURNING subject_uri, kind`, 9, others, scanDelta(1)); err != nil {
 			return fmt.Errorf("writing %d stream records: %w", len(others), err)
 		}
 		if len(b.Deletes) > 0 {
@@ -221,8 +221,8 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				byRKey           bool // keyed by (rkey, uri)
 			}{
 				{"stream_likes", "uri, subject_uri, kind, at", likeDel, scanLike(&goneLikes, -1), true},
-				{"stream_records", "subject_uri, kind", recDel, scanDelta(-1), false},
-				{"stream_posts", "", postDel, nil, false},
+				{"stream_records", "subject_uri, kind", recDel, scanDelta(-1), true},
+				{"stream_posts", "", postDel, nil, true},
 				{"stream_pending", "", postDel, nil, false},
 			} {
 				for start := 0; start < len(d.uris); start += chunkRows {
@@ -276,14 +276,14 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 		counted := make(map[string]bool, len(subjects)) // subjects that are stored posts
 		if len(subjects) > 0 {
 			upd, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET likes = max(0, likes + ?2), reposts = max(0, reposts + ?3),
-				replies = max(0, replies + ?4), quotes = max(0, quotes + ?5) WHERE uri = ?1`)
+				replies = max(0, replies + ?4), quotes = max(0, quotes + ?5) WHERE rkey = ?6 AND uri = ?1`)
 			if err != nil {
 				return fmt.Errorf("preparing stream count update: %w", err)
 			}
 			defer upd.Close()
 			for _, uri := range subjects {
 				c := delta[uri]
-				res, err := upd.ExecContext(ctx, uri, c[0], c[1], c[2], c[3])
+				res, err := upd.ExecContext(ctx, uri, c[0], c[1], c[2], c[3], rkeyOf(uri))
 				if err != nil {
 					return fmt.Errorf("counting stream post %s: %w", uri, err)
 				}
@@ -368,7 +368,7 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 				if stmt == nil {
 					var err error
 					if stmt, err = tx.PrepareContext(ctx, `UPDATE stream_posts SET likes = likes + ?2, reposts = reposts + ?3,
-						replies = ?4, quotes = ?5 WHERE uri = ?1`); err != nil {
+						replies = ?4, quotes = ?5 WHERE rkey = ?6 AND uri = ?1`); err != nil {
 						return fmt.Errorf("preparing stream count update: %w", err)
 					}
 					defer stmt.Close()
@@ -377,7 +377,7 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 					}
 					defer del.Close()
 				}
-				if _, err := stmt.ExecContext(ctx, uri, o[0], o[1], r[2], r[3]); err != nil {
+				if _, err := stmt.ExecContext(ctx, uri, o[0], o[1], r[2], r[3], rkeyOf(uri)); err != nil {
 					return fmt.Errorf("counting stream post %s: %w", uri, err)
 				}
 				if orphaned[uri] != nil {
