@@ -110,6 +110,7 @@ type Aggregator struct {
 type Stats struct {
 	Events   map[string]int64 // by collection, or by kind for identity/account
 	Applied  int64            // events that changed or may change the store
+	Stored   int64            // events that added to a batch (when applied or, for a pending poster's, when promoted)
 	Promoted int64            // pending posters that became tracked
 	Tracked  int              // tracked creators in memory
 	Pending  int              // pending posters in memory
@@ -187,7 +188,11 @@ func (a *Aggregator) Snapshot() Stats {
 func (a *Aggregator) Apply(ctx context.Context, ev jetstream.Event) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	before := a.batchLen()
 	a.apply(ev)
+	if a.batchLen() != before {
+		a.stats.Stored++
+	}
 	if ev.TimeUS > a.cursor {
 		a.cursor = ev.TimeUS
 	}
@@ -196,6 +201,11 @@ func (a *Aggregator) Apply(ctx context.Context, ev jetstream.Event) error {
 		return a.flushLocked(ctx)
 	}
 	return nil
+}
+
+func (a *Aggregator) batchLen() int {
+	b := &a.batch
+	return len(b.Posts) + len(b.Records) + len(b.Deletes) + len(b.Creators) + len(b.Pending)
 }
 
 // Flush writes the current batch with the cursor.

@@ -90,7 +90,6 @@ func Generate(cfg Config) Traffic {
 	var posts []string
 	var likes []like
 	var replies []string // fan reply URIs under creators' posts
-	seq := 0
 	t := cfg.Start.UnixMicro()
 	emit := func(e ev) {
 		b, _ := json.Marshal(e)
@@ -103,8 +102,9 @@ func Generate(cfg Config) Traffic {
 	}
 	for len(tr.Lines) < cfg.Events {
 		t += cfg.Step.Microseconds()
-		seq++
-		rkey := fmt.Sprintf("3k%010d", seq)
+		// Record keys grow with time, as TIDs do (a timestamp in base32);
+		// unique across traffic generated for different times.
+		rkey := fmt.Sprintf("3k%013d", t)
 		created := time.UnixMicro(t).UTC().Format(time.RFC3339Nano)
 		x := r.Float64()
 		switch {
