@@ -266,13 +266,13 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 			}
 		}
 		// One prepared UPDATE per post touched, in key order (neighbouring
-		// rows share pages); a multi-row UPDATE … FROM (VALUES …) cost
+		// rows share pages: the b-tree is walked once, left to right); a multi-row UPDATE … FROM (VALUES …) cost
 		// more, materialising its values first.
 		subjects := make([]string, 0, len(delta))
 		for uri := range delta {
 			subjects = append(subjects, uri)
 		}
-		slices.Sort(subjects)
+		slices.SortFunc(subjects, byKey)
 		counted := make(map[string]bool, len(subjects)) // subjects that are stored posts
 		if len(subjects) > 0 {
 			upd, err := tx.PrepareContext(ctx, `UPDATE stream_posts SET likes = max(0, likes + ?2), reposts = max(0, reposts + ?3),
@@ -319,7 +319,7 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 			for uri := range recount {
 				fresh = append(fresh, uri)
 			}
-			slices.Sort(fresh)
+			slices.SortFunc(fresh, byKey)
 			orphaned := map[string]*[4]int64{}
 			stored := map[string]*[4]int64{}
 			grouped := func(into map[string]*[4]int64) func(*sql.Rows) error {
@@ -422,6 +422,14 @@ func queryChunks(ctx context.Context, tx *sql.Tx, query string, keys []string, s
 		}
 	}
 	return nil
+}
+
+// byKey orders at-uris as the stream tables' (rkey, uri) keys do.
+func byKey(a, b string) int {
+	if c := strings.Compare(rkeyOf(a), rkeyOf(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
 }
 
 // rkeyOf is the record key of an at-uri (its last segment).
