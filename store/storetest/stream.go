@@ -295,4 +295,60 @@ func RunStream(t *testing.T, open func(t *testing.T) store.Store) {
 	if ps, _ := ss.StreamPosts(ctx, carol, time.Time{}); len(ps) != 1 || ps[0].Likes != 300 {
 		t.Errorf("300 likes applied twice: %+v", ps)
 	}
+
+	// A post arriving after part of its engagement, with more (and a
+	// delete of an earlier quote) in its own batch: everything counts once.
+	const erin = "did:plc:erin"
+	at := t0.Add(40 * time.Hour)
+	e1 := post(erin, "e1")
+	rec := func(uri, kind, author, subject string) store.StreamRecord {
+		return store.StreamRecord{URI: uri, Kind: kind, AuthorDID: author, CreatorDID: erin, SubjectURI: subject, RootURI: subject, At: at}
+	}
+	early := store.StreamBatch{Name: "bluesky", Creators: []store.StreamCreatorUpdate{{DID: erin, Track: true, FirstSeen: at}},
+		Records: []store.StreamRecord{
+			rec(post(bob, "ra"), store.RecordReply, bob, e1),
+			rec(post(carol, "qa"), store.RecordQuote, carol, e1),
+			rec(like(bob, "la"), store.RecordLike, bob, e1),
+			rec("at://"+carol+"/app.bsky.feed.repost/rpa", store.RecordRepost, carol, e1),
+		}}
+	withPost := store.StreamBatch{Name: "bluesky",
+		Posts:   []store.StreamPost{{URI: e1, CreatorDID: erin, CreatedAt: at, SeenAt: at}},
+		Records: []store.StreamRecord{rec(post("did:plc:dave", "rb"), store.RecordReply, "did:plc:dave", e1), rec(like("did:plc:dave", "lb"), store.RecordLike, "did:plc:dave", e1)},
+		Deletes: []string{post(carol, "qa")}}
+	for round := range 2 { // the second round is a replay
+		for _, b := range []store.StreamBatch{early, withPost} {
+			if err := ss.ApplyStream(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ps, err := ss.StreamPosts(ctx, erin, time.Time{})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("erin's posts: %+v %v", ps, err)
+		}
+		if got := [4]int64{ps[0].Likes, ps[0].Reposts, ps[0].Replies, ps[0].Quotes}; got != [4]int64{2, 1, 2, 0} {
+			t.Errorf("round %d: e1 likes/reposts/replies/quotes %v, want [2 1 2 0]", round, got)
+		}
+	}
+	// More new posts than a backend's chunk, each with a reply stored before it.
+	var replies2, posts2 store.StreamBatch
+	replies2.Name, posts2.Name = "bluesky", "bluesky"
+	for i := range 450 {
+		g := post(erin, fmt.Sprintf("g%03d", i))
+		replies2.Records = append(replies2.Records, rec(post(bob, fmt.Sprintf("rg%03d", i)), store.RecordReply, bob, g))
+		posts2.Posts = append(posts2.Posts, store.StreamPost{URI: g, CreatorDID: erin, CreatedAt: at, SeenAt: at})
+	}
+	for _, b := range []store.StreamBatch{replies2, posts2} {
+		if err := ss.ApplyStream(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, err := ss.StreamPosts(ctx, erin, time.Time{})
+	if err != nil || len(ps) != 451 {
+		t.Fatalf("erin's posts: %d, %v", len(ps), err)
+	}
+	for _, p := range ps {
+		if p.URI != e1 && p.Replies != 1 {
+			t.Errorf("%s: %d replies, want 1", p.URI, p.Replies)
+		}
+	}
 }
