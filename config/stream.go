@@ -19,7 +19,9 @@ type Stream struct {
 	// FlushInterval: how often the aggregated batch and the cursor are
 	// written (a full batch is written at once).
 	FlushInterval time.Duration `yaml:"flush_interval"`
-	// FlushEvents: events per batch.
+	// FlushEvents: events per batch at most (catching up; at the live
+	// rate FlushInterval comes first). Larger batches coalesce more count
+	// updates per post into one write.
 	FlushEvents int `yaml:"flush_events"`
 	// CursorMargin is subtracted from the stored cursor on every resume.
 	CursorMargin time.Duration `yaml:"cursor_margin"`
@@ -78,7 +80,7 @@ func (s *Stream) fill() {
 	def(&s.Funnel.Window, 72*time.Hour)
 	def(&s.Funnel.Rescore, 24*time.Hour)
 	if s.FlushEvents == 0 {
-		s.FlushEvents = 20_000
+		s.FlushEvents = 50_000
 	}
 	if s.MinEngagement == 0 {
 		s.MinEngagement = 1

@@ -22,7 +22,9 @@ import (
 // AggregatorConfig bounds what the aggregator keeps.
 type AggregatorConfig struct {
 	Name string // the cursor's key (default "bluesky")
-	// FlushEvents flushes a batch after this many events (default 20,000).
+	// FlushEvents flushes a batch after this many events (default 50,000:
+	// at the live rate the consumer's FlushInterval comes first; catching
+	// up, larger batches coalesce more count updates into one write).
 	FlushEvents int
 	// PendingWindow is how long a poster that drew no engagement yet is
 	// remembered in memory (default 6 h of stream time).
@@ -48,7 +50,7 @@ func (c *AggregatorConfig) defaults() {
 		c.Name = "bluesky"
 	}
 	if c.FlushEvents <= 0 {
-		c.FlushEvents = 20_000
+		c.FlushEvents = 50_000
 	}
 	if c.PendingWindow <= 0 {
 		c.PendingWindow = 6 * time.Hour
@@ -230,6 +232,12 @@ func (a *Aggregator) flushLocked(ctx context.Context) error {
 	}
 	a.flushed = a.cursor
 	a.stats.Flushes++
+	// The slices are reused; what they held is let go.
+	clear(a.batch.Posts)
+	clear(a.batch.Records)
+	clear(a.batch.Deletes)
+	clear(a.batch.Creators)
+	clear(a.batch.Pending)
 	a.batch = store.StreamBatch{Name: a.cfg.Name,
 		Posts:    a.batch.Posts[:0],
 		Records:  a.batch.Records[:0],

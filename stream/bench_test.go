@@ -19,7 +19,7 @@ import (
 
 // BenchmarkIngest parses and applies generated traffic (2,000 creators,
 // 100,000 fans, 200,000 events, 1 % delivered twice) into the embedded
-// SQLite store in batches of the default size (20,000 events) with the
+// SQLite store in batches of the default size (50,000 events) with the
 // cursor. Run it with -cpu 1: events/cpu-s is events per second of the
 // process's CPU time (user + system, so SQLite's writes and the garbage
 // collector count), the one-core figure a shared machine's wall time cannot
