@@ -180,8 +180,10 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 		type likeRow struct {
 			uri, subject, kind string
 			at                 int64
+			orphan             bool // a deleted like that waited as an orphan
 		}
 		var newLikes, goneLikes []likeRow
+		newLike := map[string]bool{}
 		scanLike := func(into *[]likeRow, d int64) func(*sql.Rows) error {
 			return func(r *sql.Rows) error {
 				var l likeRow
@@ -189,6 +191,16 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 					return err
 				}
 				*into = append(*into, l)
+				switch {
+				case d > 0:
+					newLike[l.uri] = true
+				case recount[l.subject] && !newLike[l.uri]:
+					// Stored before its post, which this batch brings: an
+					// orphan, never counted on the post (deleted below).
+					l.orphan = true
+					(*into)[len(*into)-1] = l
+					return nil
+				}
 				bump(l.subject, l.kind, d)
 				return nil
 			}
@@ -304,7 +316,7 @@ func (s *Store) ApplyStream(ctx context.Context, b store.StreamBatch) error {
 			return fmt.Errorf("keeping %d orphan likes: %w", len(orphans), err)
 		}
 		for _, l := range goneLikes {
-			if !counted[l.subject] {
+			if !counted[l.subject] || l.orphan {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM stream_orphans WHERE subject_uri = ? AND uri = ?`, l.subject, l.uri); err != nil {
 					return fmt.Errorf("deleting an orphan like: %w", err)
 				}
