@@ -336,7 +336,7 @@ func RunStream(t *testing.T, open func(t *testing.T) store.Store) {
 	early2 := store.StreamBatch{Name: "bluesky", Records: []store.StreamRecord{
 		rec(like(bob, "le1"), store.RecordLike, bob, e2), rec(like(carol, "le2"), store.RecordLike, carol, e2)}}
 	late2 := store.StreamBatch{Name: "bluesky",
-		Posts: []store.StreamPost{{URI: e2, CreatorDID: erin, CreatedAt: at, SeenAt: at}},
+		Posts:   []store.StreamPost{{URI: e2, CreatorDID: erin, CreatedAt: at, SeenAt: at}},
 		Records: []store.StreamRecord{rec(like("did:plc:frank", "le4"), store.RecordLike, "did:plc:frank", e2)},
 		Deletes: []string{like(bob, "le1"), like("did:plc:frank", "le4")}}
 	for round := range 2 { // the second round is a replay
