@@ -65,7 +65,7 @@ func stdWire(msg []byte) (wireEvent, error) {
 				var s string
 				switch {
 				case r.Subject[0] == '{' && json.Unmarshal(r.Subject, &rf) == nil:
-					wr.Subject.IsRef, wr.Subject.Ref = true, ref{URI: rf.URI}
+					wr.Subject.IsRef, wr.Subject.Ref = true, ref(rf)
 				case json.Unmarshal(r.Subject, &s) == nil && r.Subject[0] == '"':
 					wr.Subject.IsString, wr.Subject.String = true, s
 				default:
