@@ -1,23 +1,16 @@
 package jetstream
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
-	"sync"
-	"unicode/utf8"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // decodeWire fills w from one message, reading only the fields nanoscout
 // uses and skipping every other value without decoding it (embedded images,
-// blobs, CIDs, facets' byte ranges…). It is a token-level walk over the
-// message rather than reflection-based unmarshalling: the ingest decodes
-// every event of the network, and this is a third of the CPU the generic
-// decoder took.
+// blobs, CIDs, facets' byte ranges…). It is a walk over the message in
+// place (scanner) rather than reflection-based unmarshalling: the ingest
+// decodes every event of the network.
 //
 // It accepts what encoding/json accepts for these fields, with two
 // differences that no Jetstream message shows: names match exactly (not
@@ -26,12 +19,7 @@ import (
 // error, the last of duplicate names wins, and invalid UTF-8 in a string
 // is replaced by U+FFFD.
 func decodeWire(msg []byte, w *wireEvent) error {
-	d := decoders.Get().(*wireDecoder)
-	defer decoders.Put(d)
-	d.buf = *bytes.NewBuffer(msg)
-	d.dec.Reset(&d.buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	defer d.buf.Reset()
-	dec := &d.dec
+	dec := &scanner{b: msg}
 	err := object(dec, func(name []byte) error {
 		switch string(name) {
 		case "did":
@@ -43,7 +31,7 @@ func decodeWire(msg []byte, w *wireEvent) error {
 		case "commit":
 			return optional(dec, &w.Commit, decodeCommit)
 		case "identity":
-			return optional(dec, &w.Identity, func(dec *jsontext.Decoder, i *wireIdentity) error {
+			return optional(dec, &w.Identity, func(dec *scanner, i *wireIdentity) error {
 				return object(dec, func(name []byte) error {
 					switch string(name) {
 					case "did":
@@ -53,11 +41,11 @@ func decodeWire(msg []byte, w *wireEvent) error {
 					case "time":
 						return str(dec, &i.Time)
 					}
-					return dec.SkipValue()
+					return dec.skip()
 				})
 			})
 		case "account":
-			return optional(dec, &w.Account, func(dec *jsontext.Decoder, a *wireAccount) error {
+			return optional(dec, &w.Account, func(dec *scanner, a *wireAccount) error {
 				return object(dec, func(name []byte) error {
 					switch string(name) {
 					case "active":
@@ -69,31 +57,24 @@ func decodeWire(msg []byte, w *wireEvent) error {
 					case "time":
 						return str(dec, &a.Time)
 					}
-					return dec.SkipValue()
+					return dec.skip()
 				})
 			})
 		}
-		return dec.SkipValue()
+		return dec.skip()
 	})
 	if err != nil {
 		return err
 	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return errors.New("data after the event")
+	if dec.peek() != 0 {
+		return dec.syntax("the end of the message")
 	}
 	return nil
 }
 
-type wireDecoder struct {
-	buf bytes.Buffer
-	dec jsontext.Decoder
-}
-
-var decoders = sync.Pool{New: func() any { return new(wireDecoder) }}
-
 var errType = errors.New("value of the wrong type")
 
-func decodeCommit(dec *jsontext.Decoder, c *wireCommit) error {
+func decodeCommit(dec *scanner, c *wireCommit) error {
 	return object(dec, func(name []byte) error {
 		switch string(name) {
 		case "operation":
@@ -107,11 +88,11 @@ func decodeCommit(dec *jsontext.Decoder, c *wireCommit) error {
 		case "record":
 			return optional(dec, &c.Record, decodeRecord)
 		}
-		return dec.SkipValue()
+		return dec.skip()
 	})
 }
 
-func decodeRecord(dec *jsontext.Decoder, r *wireRecord) error {
+func decodeRecord(dec *scanner, r *wireRecord) error {
 	return object(dec, func(name []byte) error {
 		switch string(name) {
 		case "createdAt":
@@ -125,7 +106,7 @@ func decodeRecord(dec *jsontext.Decoder, r *wireRecord) error {
 		case "subject":
 			return decodeSubject(dec, &r.Subject)
 		case "reply":
-			return optional(dec, &r.Reply, func(dec *jsontext.Decoder, rp *wireReply) error {
+			return optional(dec, &r.Reply, func(dec *scanner, rp *wireReply) error {
 				return object(dec, func(name []byte) error {
 					switch string(name) {
 					case "root":
@@ -133,15 +114,15 @@ func decodeRecord(dec *jsontext.Decoder, r *wireRecord) error {
 					case "parent":
 						return decodeRef(dec, &rp.Parent)
 					}
-					return dec.SkipValue()
+					return dec.skip()
 				})
 			})
 		case "embed":
-			return optional(dec, &r.Embed, func(dec *jsontext.Decoder, e *wireEmbed) error {
+			return optional(dec, &r.Embed, func(dec *scanner, e *wireEmbed) error {
 				return object(dec, func(name []byte) error {
 					switch string(name) {
 					case "record":
-						return optional(dec, &e.Record, func(dec *jsontext.Decoder, er *wireEmbedRecord) error {
+						return optional(dec, &e.Record, func(dec *scanner, er *wireEmbedRecord) error {
 							return object(dec, func(name []byte) error {
 								switch string(name) {
 								case "uri":
@@ -149,11 +130,11 @@ func decodeRecord(dec *jsontext.Decoder, r *wireRecord) error {
 								case "record":
 									return optional(dec, &er.Record, decodeRef)
 								}
-								return dec.SkipValue()
+								return dec.skip()
 							})
 						})
 					}
-					return dec.SkipValue()
+					return dec.skip()
 				})
 			})
 		case "facets":
@@ -161,7 +142,7 @@ func decodeRecord(dec *jsontext.Decoder, r *wireRecord) error {
 				var f wireFacet
 				err := object(dec, func(name []byte) error {
 					if string(name) != "features" {
-						return dec.SkipValue()
+						return dec.skip()
 					}
 					return array(dec, func() error {
 						var ft wireFeature
@@ -172,7 +153,7 @@ func decodeRecord(dec *jsontext.Decoder, r *wireRecord) error {
 							case "tag":
 								return str(dec, &ft.Tag)
 							}
-							return dec.SkipValue()
+							return dec.skip()
 						})
 						f.Features = append(f.Features, ft)
 						return err
@@ -182,25 +163,25 @@ func decodeRecord(dec *jsontext.Decoder, r *wireRecord) error {
 				return err
 			})
 		}
-		return dec.SkipValue()
+		return dec.skip()
 	})
 }
 
-func decodeRef(dec *jsontext.Decoder, r *ref) error {
+func decodeRef(dec *scanner, r *ref) error {
 	return object(dec, func(name []byte) error {
 		if string(name) == "uri" {
 			return str(dec, &r.URI)
 		}
-		return dec.SkipValue()
+		return dec.skip()
 	})
 }
 
 // decodeSubject keeps a like's or repost's strong ref (an object) or a
 // follow's DID (a string), and the raw value of anything else for the
 // error message.
-func decodeSubject(dec *jsontext.Decoder, s *wireSubject) error {
+func decodeSubject(dec *scanner, s *wireSubject) error {
 	*s = wireSubject{Present: true}
-	switch dec.PeekKind() {
+	switch dec.peek() {
 	case '{':
 		s.IsRef = true
 		return decodeRef(dec, &s.Ref)
@@ -208,74 +189,20 @@ func decodeSubject(dec *jsontext.Decoder, s *wireSubject) error {
 		s.IsString = true
 		return str(dec, &s.String)
 	}
-	v, err := dec.ReadValue()
+	v, err := dec.value()
 	s.Raw = string(v)
 	return err
 }
 
-// object reads an object (or null), calling field for each name with the
-// decoder positioned at its value; field must consume the value.
-func object(dec *jsontext.Decoder, field func(name []byte) error) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch tok.Kind() {
-	case 'n':
-		return nil
-	case '{':
-	default:
-		return fmt.Errorf("%w: %s where an object belongs", errType, tok.Kind())
-	}
-	var unq []byte
-	for dec.PeekKind() != '}' {
-		v, err := dec.ReadValue() // the quoted name
-		if err != nil {
-			return err
-		}
-		name := v[1 : len(v)-1]
-		if bytes.IndexByte(name, '\\') >= 0 {
-			if unq, err = jsontext.AppendUnquote(unq[:0], v); err != nil {
-				return err
-			}
-			name = append([]byte{0}, unq...) // escaped names match no field
-		}
-		if err := field(name); err != nil {
-			return err
-		}
-	}
-	_, err = dec.ReadToken()
-	return err
-}
+func object(dec *scanner, field func(name []byte) error) error { return dec.object(field) }
 
-// array reads an array (or null), calling elem for each element.
-func array(dec *jsontext.Decoder, elem func() error) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch tok.Kind() {
-	case 'n':
-		return nil
-	case '[':
-	default:
-		return fmt.Errorf("%w: %s where an array belongs", errType, tok.Kind())
-	}
-	for dec.PeekKind() != ']' {
-		if err := elem(); err != nil {
-			return err
-		}
-	}
-	_, err = dec.ReadToken()
-	return err
-}
+func array(dec *scanner, elem func() error) error { return dec.array(elem) }
 
 // optional decodes an object into *p (new when nil); null sets it to nil.
-func optional[T any](dec *jsontext.Decoder, p **T, fill func(*jsontext.Decoder, *T) error) error {
-	if dec.PeekKind() == 'n' {
+func optional[T any](dec *scanner, p **T, fill func(*scanner, *T) error) error {
+	if dec.peek() == 'n' {
 		*p = nil
-		_, err := dec.ReadToken()
-		return err
+		return dec.literal("null")
 	}
 	if *p == nil {
 		*p = new(T)
@@ -283,60 +210,59 @@ func optional[T any](dec *jsontext.Decoder, p **T, fill func(*jsontext.Decoder, 
 	return fill(dec, *p)
 }
 
-func str(dec *jsontext.Decoder, s *string) error {
-	tok, err := dec.ReadToken()
+func str(dec *scanner, s *string) error {
+	switch dec.peek() {
+	case 'n':
+		return dec.literal("null")
+	case '"':
+		raw, escaped, high, err := dec.rawString()
+		if err != nil {
+			return err
+		}
+		*s, err = stringValue(raw, escaped, high)
+		return err
+	case 0, '}', ']', ',', ':':
+		return dec.syntax("a value")
+	}
+	return typeError(dec, "a string")
+}
+
+// typeError reports a value of the wrong type, after checking it is a
+// value (a syntax error comes first, as with encoding/json).
+func typeError(dec *scanner, want string) error {
+	v, err := dec.value()
 	if err != nil {
 		return err
 	}
-	switch tok.Kind() {
-	case 'n':
-		return nil
-	case '"':
-		*s = tok.String()
-		if !utf8.ValidString(*s) {
-			*s = string([]rune(*s)) // U+FFFD for each invalid byte, as encoding/json does
-		}
-		return nil
-	}
-	return fmt.Errorf("%w: %s where a string belongs", errType, tok.Kind())
+	return fmt.Errorf("%w: %.20s where %s belongs", errType, v, want)
 }
 
 // known is str for values that are mostly one of a few constants: those
 // are not copied.
-func known(dec *jsontext.Decoder, s *string, consts ...string) error {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	switch v.Kind() {
-	case 'n':
-		return nil
-	case '"':
-		raw := v[1 : len(v)-1]
-		for _, c := range consts {
-			if string(raw) == c {
-				*s = c
-				return nil
-			}
-		}
-		b, err := jsontext.AppendUnquote(nil, v)
+func known(dec *scanner, s *string, consts ...string) error {
+	if dec.peek() == '"' {
+		raw, escaped, high, err := dec.rawString()
 		if err != nil {
 			return err
 		}
-		*s = string(b)
-		if !utf8.ValidString(*s) {
-			*s = string([]rune(*s))
+		if !escaped {
+			for _, c := range consts {
+				if string(raw) == c {
+					*s = c
+					return nil
+				}
+			}
 		}
-		return nil
+		*s, err = stringValue(raw, escaped, high)
+		return err
 	}
-	return fmt.Errorf("%w: %s where a string belongs", errType, v.Kind())
+	return str(dec, s)
 }
 
-func strs(dec *jsontext.Decoder, out *[]string) error {
-	if dec.PeekKind() == 'n' {
+func strs(dec *scanner, out *[]string) error {
+	if dec.peek() == 'n' {
 		*out = nil
-		_, err := dec.ReadToken()
-		return err
+		return dec.literal("null")
 	}
 	*out = (*out)[:0]
 	if *out == nil {
@@ -350,36 +276,39 @@ func strs(dec *jsontext.Decoder, out *[]string) error {
 	})
 }
 
-func integer(dec *jsontext.Decoder, n *int64) error {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	switch v.Kind() {
+func integer(dec *scanner, n *int64) error {
+	switch dec.peek() {
 	case 'n':
-		return nil
+		return dec.literal("null")
 	case '0':
+		v, err := dec.number()
+		if err != nil {
+			return err
+		}
 		x, err := strconv.ParseInt(string(v), 10, 64)
 		if err != nil {
 			return fmt.Errorf("%w: %s is not an int64", errType, v)
 		}
 		*n = x
 		return nil
+	case 0, '}', ']', ',', ':':
+		return dec.syntax("a value")
 	}
-	return fmt.Errorf("%w: %s where a number belongs", errType, v.Kind())
+	return typeError(dec, "a number")
 }
 
-func boolean(dec *jsontext.Decoder, b *bool) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch tok.Kind() {
+func boolean(dec *scanner, b *bool) error {
+	switch dec.peek() {
 	case 'n':
-		return nil
-	case 't', 'f':
-		*b = tok.Bool()
-		return nil
+		return dec.literal("null")
+	case 't':
+		*b = true
+		return dec.literal("true")
+	case 'f':
+		*b = false
+		return dec.literal("false")
+	case 0, '}', ']', ',', ':':
+		return dec.syntax("a value")
 	}
-	return fmt.Errorf("%w: %s where a boolean belongs", errType, tok.Kind())
+	return typeError(dec, "a boolean")
 }
