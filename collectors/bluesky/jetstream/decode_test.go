@@ -227,7 +227,7 @@ func BenchmarkParse(b *testing.B) {
 // messages (the fixture events and a generated like).
 func BenchmarkDecodeWire(b *testing.B) {
 	lines := append(fixtureLines(b), []byte(`{"did":"did:plc:fan0012345","time_us":1762000000000000,"kind":"commit","commit":{"rev":"3k0000000123","operation":"create","collection":"app.bsky.feed.like","rkey":"3k0000000123","record":{"$type":"app.bsky.feed.like","createdAt":"2026-11-01T00:00:00.123Z","subject":{"cid":"bafy","uri":"at://did:plc:creator000123/app.bsky.feed.post/3k0000000100"}},"cid":"bafy3k0000000123"}}`))
-	b.Run("jsontext", func(b *testing.B) {
+	b.Run("scanner", func(b *testing.B) {
 		for i := range b.N {
 			var w wireEvent
 			if err := decodeWire(lines[i%len(lines)], &w); err != nil {
