@@ -103,6 +103,14 @@ type Audience struct {
 	// the shipped account model, calibrated and reading unknown fields as
 	// unknown (docs/scoring.md says why it is not the default yet).
 	Judge string `yaml:"judge"`
+	// CommenterJudge decides about the commenters sampled where a platform
+	// lists no followers (YouTube, TikTok, Instagram): "signals" (default),
+	// scoring.JudgeCommenter, bot or person from what a comment shows (its
+	// text by the comment-spam model, the same words as other accounts, the
+	// default picture, a weeks-old account); or "account", the follower
+	// judge of Judge (which reads no post counts there, so "rules" judges
+	// nothing).
+	CommenterJudge string `yaml:"commenter_judge"`
 }
 
 // Log configures logging.
@@ -379,6 +387,11 @@ func (c Config) Validate() error {
 	case "model", "rules":
 	default:
 		ck.errorf("audience.judge %q: want model or rules", c.Audience.Judge)
+	}
+	switch c.Audience.CommenterJudge {
+	case "signals", "account":
+	default:
+		ck.errorf("audience.commenter_judge %q: want signals or account", c.Audience.CommenterJudge)
 	}
 	ck.ints("audience.max_per_run", int64(c.Audience.MaxPerRun), 0, 1_000_000, false)
 	ck.ints("audience.sample", int64(c.Audience.Sample), 0, 1000, false)

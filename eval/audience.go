@@ -28,8 +28,10 @@ type AudienceEval struct {
 	// judge's error).
 	MAE float64 `json:"mae"`
 	// MAEList is the same against the true share of the creator's whole
-	// follower list (the judge's error plus the sampling error), and
-	// Coverage the share of 90 % intervals that hold it; follower lists only.
+	// follower list (the judge's error plus the sampling error; follower
+	// lists only), and Coverage the share of 90 % intervals that hold it
+	// (for commenter samples, which have no list: that hold the true share
+	// of the accounts sampled).
 	MAEList  float64 `json:"maeList,omitempty"`
 	Coverage float64 `json:"coverage,omitempty"`
 	// ByArchetype holds the mean estimate and truth (true share of the
@@ -44,6 +46,10 @@ type ArchetypeAudience struct {
 	Truth    float64 `json:"truth"`    // mean true share of the sampled accounts
 	Flagged  int     `json:"flagged"`  // creators flagged low_audience_quality
 }
+
+// coverSlack absorbs float rounding when an interval ends exactly on the
+// truth (a 100 % estimate of a 100 % truth).
+const coverSlack = 1e-9
 
 // audienceCreator adds one creator's judged sample to the evaluation.
 type audienceAcc struct {
@@ -105,6 +111,13 @@ func (a *audienceAcc) add(ctx context.Context, st store.Store, pop *simulator.Po
 		if q.Low <= t.Audience.Real && t.Audience.Real <= q.High {
 			a.covered++
 		}
+	} else {
+		// Commenters: no list to compare with; the interval against the
+		// true share of the accounts sampled.
+		a.listN++
+		if q.Low-coverSlack <= truth && truth <= q.High+coverSlack {
+			a.covered++
+		}
 	}
 	a.byArchN[t.Archetype]++
 	a.estSum[t.Archetype] += q.Share
@@ -128,7 +141,9 @@ func (a *audienceAcc) result() *AudienceEval {
 	}
 	ev.MAE = 100 * a.absSum / float64(ev.Creators)
 	if a.listN > 0 {
-		ev.MAEList = 100 * a.listSum / float64(a.listN)
+		if ev.Source == model.AudienceFollowers {
+			ev.MAEList = 100 * a.listSum / float64(a.listN)
+		}
 		ev.Coverage = float64(a.covered) / float64(a.listN)
 	}
 	archs := make([]string, 0, len(a.byArchN))

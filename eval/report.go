@@ -133,9 +133,11 @@ func writeAudience(b *strings.Builder, r Result) {
 			fmt.Fprintf(tw, "%s\t%s\t0 (%s sampled, too few judged)\t\t—\t\t\t\t\t\t\n", p.Platform, a.Source, thousands(int64(a.Unjudged)))
 			continue
 		}
-		list, cover := "—", "—"
-		if a.Source == "followers" {
-			list, cover = fmt.Sprintf("%.1f pts", a.MAEList), fmt.Sprintf("%.0f%%", 100*a.Coverage)
+		list, cover := "—", fmt.Sprintf("%.0f%%", 100*a.Coverage)
+		if a.Source == model.AudienceFollowers {
+			list = fmt.Sprintf("%.1f pts", a.MAEList)
+		} else {
+			cover += " (sample)"
 		}
 		cell := func(arch string, flagged bool) string {
 			x, ok := a.ByArchetype[arch]

@@ -463,7 +463,17 @@ type AudienceAccount struct {
 	HasLink     *bool      `json:"hasLink,omitempty" bson:"hasLink,omitempty"`
 	CreatedAt   *time.Time `json:"createdAt,omitempty" bson:"createdAt,omitempty"`
 	LastPostAt  *time.Time `json:"lastPostAt,omitempty" bson:"lastPostAt,omitempty"` // Mastodon's last_status_at
+	// Comments are the texts of the account's newest comments under the
+	// sampled creator (commenter samples only; at most
+	// MaxCommenterTexts), and SameText the most other accounts that wrote
+	// one of them word for word under the same creator (nil: not counted,
+	// as in follower samples).
+	Comments []string `json:"comments,omitempty" bson:"comments,omitempty"`
+	SameText *int     `json:"sameText,omitempty" bson:"sameText,omitempty"`
 }
+
+// MaxCommenterTexts is how many of a commenter's texts a sample keeps.
+const MaxCommenterTexts = 3
 
 // S returns a pointer to s, for text fields that a platform shows.
 func S(s string) *string { return &s }

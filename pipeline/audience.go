@@ -34,9 +34,18 @@ func (f AccountJudgeFunc) Judge(a model.AudienceAccount, now time.Time) scoring.
 // WithAccountJudge sets the judge of sampled audience accounts.
 func WithAccountJudge(j AccountJudge) Option { return func(p *Pipeline) { p.accounts = j } }
 
-// judgeSample judges every account of a sample as of its sampling time.
+// WithCommenterJudge sets the judge of sampled commenters (the audience of
+// YouTube, TikTok and Instagram).
+func WithCommenterJudge(j AccountJudge) Option { return func(p *Pipeline) { p.commenters = j } }
+
+// judgeSample judges every account of a sample as of its sampling time:
+// commenter samples with the commenter judge (audience.commenter_judge),
+// follower samples with the account judge (audience.judge).
 func (p *Pipeline) judgeSample(s model.AudienceSample) scoring.AudienceResult {
 	j := p.accounts
+	if s.Source == model.AudienceCommenters && p.commenters != nil {
+		j = p.commenters
+	}
 	if j == nil {
 		j = AccountJudgeFunc(scoring.JudgeAccount)
 	}
@@ -179,4 +188,44 @@ func loadModelJudge() (j AccountJudge, err error) {
 		}
 	}()
 	return ModelJudge(), nil
+}
+
+// commenterJudge is the commenter judge (scoring.JudgeCommenter) with the
+// shipped comment-spam model reading each commenter's texts.
+type commenterJudge struct{ spam *classify.CommentModel }
+
+// CommenterJudge returns the commenter judge: bot or person from what a
+// comment shows, its texts read by the shipped comment-spam model.
+func CommenterJudge() AccountJudge { return commenterJudge{classify.DefaultComments()} }
+
+// Judge reads the commenter's texts with the spam model and passes the rest
+// to scoring.JudgeCommenter.
+func (j commenterJudge) Judge(a model.AudienceAccount, now time.Time) scoring.AccountVerdict {
+	return scoring.JudgeCommenter(a, j.isSpam(a), now)
+}
+
+// isSpam is whether the comment model reads any of the commenter's texts as
+// spam; nil when it has none.
+func (j commenterJudge) isSpam(a model.AudienceAccount) *bool {
+	if len(a.Comments) == 0 {
+		return nil
+	}
+	for _, t := range a.Comments {
+		if j.spam.IsSpam(a.Handle, t) {
+			return model.B(true)
+		}
+	}
+	return model.B(false)
+}
+
+// loadCommenterJudge loads the commenter judge; classify.DefaultComments
+// panics on a missing or outdated model file, which is reported as an
+// error.
+func loadCommenterJudge() (j AccountJudge, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("loading the shipped comment model: %v", r)
+		}
+	}()
+	return CommenterJudge(), nil
 }

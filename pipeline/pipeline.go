@@ -53,6 +53,8 @@ type Pipeline struct {
 	afterRun []func(ctx context.Context, run model.Run) error
 	// accounts judges sampled audience accounts; nil = scoring.JudgeAccount.
 	accounts AccountJudge
+	// commenters judges sampled commenters; nil = accounts.
+	commenters AccountJudge
 	// leaseHeld: the caller (the daemon) holds the job's lease and has
 	// marked its abandoned runs.
 	leaseHeld bool
@@ -161,6 +163,13 @@ func New(cfg config.Config, st store.Store, opts ...Option) (*Pipeline, error) {
 			return nil, fmt.Errorf("audience judge: %w", err)
 		}
 		p.accounts = j
+	}
+	if p.commenters == nil && cfg.Audience.CommenterJudge != "account" {
+		j, err := loadCommenterJudge()
+		if err != nil {
+			return nil, fmt.Errorf("audience commenter judge: %w", err)
+		}
+		p.commenters = j
 	}
 	if cfg.LLM.Enabled {
 		j, err := llm.New(cfg.LLM, st, p.getenv, llm.WithLogger(p.log.With("component", "llm")))

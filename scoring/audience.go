@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/nanoscout/nanoscout/model"
@@ -24,6 +25,14 @@ const (
 	// accounts); bought followers push it under a half.
 	AudienceRiskFrom = 0.60
 	AudienceRiskFull = 0.35
+	// CommenterRiskFrom and CommenterRiskFull are the same bounds for
+	// commenter samples: a commenter has just engaged, so neither
+	// inactivity nor an old dormant tail lowers the share, and an organic
+	// creator's commenters are nearly all real people (bot comments are a
+	// few per cent); a fifth of bots among them already says the
+	// engagement is bought.
+	CommenterRiskFrom = 0.85
+	CommenterRiskFull = 0.60
 	// MassFollowFollowing is the following count from which an account
 	// without posts reads as a mass-follow account.
 	MassFollowFollowing = 700
@@ -42,6 +51,10 @@ type AccountVerdict struct {
 	Real, Fake, Inactive float64
 	MassFollow           bool   // no posts, following thousands
 	Why                  string // short reason
+	// P is the commenter judge's probability of a bot, and Signs its bot
+	// signs (SignDefaultPicture ...); zero from the follower judges.
+	P     float64
+	Signs uint8
 }
 
 // JudgeAccount is the rule-based judge: explainable, monotone (more posts is
@@ -92,6 +105,9 @@ type AudienceResult struct {
 	// Expected counts among the judged accounts (sums of probabilities).
 	Real, Fake, Inactive float64
 	MassFollow           int
+	// Signs counts, per bot sign (bit i of AccountVerdict.Signs), the
+	// accounts judged fake that showed it.
+	Signs [numSignBits]int
 	// Share of real, active accounts among the judged, and its 90 % interval.
 	Share, Low, High float64
 }
@@ -109,6 +125,13 @@ func AudienceQuality(source string, at time.Time, verdicts []AccountVerdict) Aud
 		r.Inactive += v.Inactive
 		if v.MassFollow {
 			r.MassFollow++
+		}
+		if v.Fake >= 0.5 {
+			for i := range r.Signs {
+				if v.Signs&(1<<i) != 0 {
+					r.Signs[i]++
+				}
+			}
 		}
 	}
 	if r.Judged > 0 {
@@ -166,6 +189,15 @@ func audienceSignal(r *AudienceResult) Signal {
 		return s
 	}
 	s.Measured, s.Raw = true, r.Share
+	if r.Source == model.AudienceCommenters {
+		s.Risk = ramp(CommenterRiskFrom-r.High, 0, CommenterRiskFrom-CommenterRiskFull)
+		s.Reason = fmt.Sprintf("of %d sampled %s, %s", r.Judged, who, audienceCounts(r))
+		s.Reason += fmt.Sprintf(": %s real people (90 %% interval %s–%s)", pct(100*r.Share), pct(100*r.Low), pct(100*r.High))
+		if s.Risk > 0 {
+			s.Reason += ": comments this often from bots are usually bought (costs from an upper bound under 85 %, a clear red flag under 60 %)"
+		}
+		return s
+	}
 	s.Risk = ramp(AudienceRiskFrom-r.High, 0, AudienceRiskFrom-AudienceRiskFull)
 	s.Reason = fmt.Sprintf("of %d sampled %s, %s", r.Judged, who, audienceCounts(r))
 	s.Reason += fmt.Sprintf(": %s real and active (90 %% interval %s–%s)", pct(100*r.Share), pct(100*r.Low), pct(100*r.High))
@@ -176,7 +208,12 @@ func audienceSignal(r *AudienceResult) Signal {
 }
 
 // audienceCounts says how many accounts look fake and inactive, in words.
+// Commenters have just commented, so for them it says how many look like
+// bots and why, and nothing about inactivity.
 func audienceCounts(r *AudienceResult) string {
+	if r.Source == model.AudienceCommenters {
+		return commenterCounts(r)
+	}
 	fake, inactive := int(math.Round(r.Fake)), int(math.Round(r.Inactive))
 	var s string
 	switch {
@@ -190,4 +227,27 @@ func audienceCounts(r *AudienceResult) string {
 		s = "none looks like a mass-follow account or a bot"
 	}
 	return s + fmt.Sprintf("; %d look inactive", inactive)
+}
+
+// commenterCounts says how many commenters look like bots and by which
+// signs.
+func commenterCounts(r *AudienceResult) string {
+	fake := int(math.Round(r.Fake))
+	if fake == 0 {
+		return "none looks like a bot"
+	}
+	s := fmt.Sprintf("%d look like bots", fake)
+	if fake == 1 {
+		s = "1 looks like a bot"
+	}
+	var parts []string
+	for i, n := range r.Signs {
+		if n > 0 && i < len(signWords) {
+			parts = append(parts, fmt.Sprintf("%d with %s", n, signWords[i]))
+		}
+	}
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return s
 }

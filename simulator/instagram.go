@@ -557,7 +557,29 @@ func (g *ig) cdn(kind string, h uint64, size string) string {
 		"&_nc_ht=scontent-iad3-1.cdninstagram.com&oh=00_" + rawID(hashv(h, 1)) + "&oe=" + strconv.FormatInt(g.now().Unix()/86400*86400+4*86400, 16) + "&_nc_sid=8b3546"
 }
 
-func (g *ig) pic(a *account) string { return g.cdn("19", hashv(a.key, 1), "s150x150") }
+// igDefaultPic is the file of Instagram's one default profile picture (the
+// grey silhouette), served with ig_cache_key "anonymous_profile_pic".
+const igDefaultPic = "44884218_345707102882519_2446069589734326272_n.jpg"
+
+// pic is the profile picture's URL: the account's upload, or Instagram's
+// default picture when it uploaded none.
+func (g *ig) pic(a *account) string {
+	if a.noAvatar {
+		return "https://scontent-iad3-1.cdninstagram.com/v/t51.2885-19/" + igDefaultPic +
+			"?efg=eyJybWQiOiJpZ19hbmRyb2lkLW1vYmlsZS1uYXRpdmUifQ&_nc_ht=scontent-iad3-1.cdninstagram.com&_nc_cat=1&_nc_ohc=" + rawID(hashv(a.key, 4))[:11] +
+			"&edm=AId3EpQBAAAA&ccb=7-5&ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj.3-ccb7-5&oh=00_" + rawID(hashv(a.key, 5)) +
+			"&oe=" + strconv.FormatInt(g.now().Unix()/86400*86400+4*86400, 16) + "&_nc_sid=8b3546"
+	}
+	return g.cdn("19", hashv(a.key, 1), "s150x150")
+}
+
+// picHD is the large profile picture (the default one is the same file).
+func (g *ig) picHD(a *account) string {
+	if a.noAvatar {
+		return g.pic(a)
+	}
+	return g.cdn("19", hashv(a.key, 1), "s320x320")
+}
 
 // hasSite reports whether a creator links a website from the profile.
 func (a *account) hasSite() bool {
@@ -653,7 +675,7 @@ func (g *ig) user(a *account, now time.Time) igUser {
 		EdgeFollow: igCount{int64(a.following)}, FullName: a.displayName(), HasClips: true,
 		HighlightReelCount: r.intn(8), ID: pk, IsBusinessAccount: a.business(), IsProfessionalAccount: a.professional(),
 		BusinessContactMethod: "UNKNOWN", IsPrivate: a.private, IsVerified: a.tier == model.TierMega && r.chance(0.6),
-		EdgeMutualFollowedBy: igMutual{Edges: []any{}}, ProfilePicURL: g.pic(a), ProfilePicURLHD: g.cdn("19", hashv(a.key, 1), "s320x320"),
+		EdgeMutualFollowedBy: igMutual{Edges: []any{}}, ProfilePicURL: g.pic(a), ProfilePicURLHD: g.picHD(a),
 		ShouldShowCategory: a.professional(), ShowAccountTransparencyDetails: true, Username: a.user, Pronouns: []string{},
 		EdgeFelixVideoTimeline: emptyEdges(), EdgeSavedMedia: emptyEdges(), EdgeMediaCollections: emptyEdges(),
 	}

@@ -193,6 +193,13 @@ func (p *Population) fan(r *rng) acctRef {
 	return acctRef{kind: kindAudience, idx: base + r.intn(p.audience-base)}
 }
 
+// massFollower draws a mass-follow account (the bought followers' pool):
+// the low-effort comments that come with bought followers are written by
+// the bought accounts, not by real fans. Ground truth: fake.
+func (p *Population) massFollower(r *rng) acctRef {
+	return acctRef{kind: kindAudience, idx: p.audience + r.intn(p.extraPool())}
+}
+
 // commenter draws who writes a direct reply under s.
 func (s *slot) commenter(r *rng) (acctRef, int) {
 	a, p := s.a, s.a.pop
@@ -200,7 +207,7 @@ func (s *slot) commenter(r *rng) (acctRef, int) {
 	case a.arch == ArchPod && r.chance(0.65):
 		return acctRef{kind: kindAudience, idx: a.ring*podRingSize + r.intn(podRingSize)}, cPodBot
 	case a.arch == ArchBoughtFollowers && r.chance(0.3):
-		return p.fan(r), cBotlike
+		return p.massFollower(r), cBotlike
 	case s.sponsored && r.chance(0.25):
 		return p.fan(r), cSponsor
 	case r.chance(0.12):

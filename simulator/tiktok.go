@@ -637,8 +637,21 @@ type ttReplyList struct {
 
 func (t *tt) userID(a *account) string { return strconv.FormatUint(ttUserID(t.key, a), 10) }
 
+// ttDefaultAvatar is TikTok's default profile picture, the one object every
+// account without an uploaded picture shows (musically-maliva-obj/1594805258216454).
+const ttDefaultAvatar = "musically-maliva-obj/1594805258216454"
+
+// avatarURI is the avatar's object: the account's own upload, or TikTok's
+// default picture when it uploaded none.
+func (t *tt) avatarURI(a *account) string {
+	if a.noAvatar {
+		return ttDefaultAvatar
+	}
+	return "tos-maliva-avt-0068/" + hex16(hashv(a.key, 1)) + hex16(hashv(a.key, 2))
+}
+
 func (t *tt) avatar(a *account, size int) string {
-	return "https://p16-sign-va.tiktokcdn.com/tos-maliva-avt-0068/" + hex16(hashv(a.key, 1)) + hex16(hashv(a.key, 2)) +
+	return "https://p16-sign-va.tiktokcdn.com/" + t.avatarURI(a) +
 		"~c5_" + strconv.Itoa(size) + "x" + strconv.Itoa(size) + ".jpeg?x-expires=" + strconv.FormatInt(t.now().Unix()/86400*86400+172800, 10) + "&x-signature=" + rawID(hashv(a.key, 3))
 }
 
@@ -951,7 +964,7 @@ func (t *tt) itemList(w http.ResponseWriter, r *http.Request) {
 // commentUser is the user object of a comment.
 func (t *tt) commentUser(a *account) ttCommentUser {
 	return ttCommentUser{
-		AvatarThumb: ttAvatar{URI: "tos-maliva-avt-0068/" + hex16(hashv(a.key, 1)), URLList: []string{t.avatar(a, 100)}},
+		AvatarThumb: ttAvatar{URI: t.avatarURI(a), URLList: []string{t.avatar(a, 100)}},
 		Nickname:    a.displayName(), SecUID: ttSecUID(t.key, a.ref), UID: t.userID(a), UniqueID: a.user,
 	}
 }

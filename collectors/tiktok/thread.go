@@ -3,6 +3,7 @@ package tiktok
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nanoscout/nanoscout/collectors"
@@ -24,6 +25,10 @@ type comment struct {
 		UID      flexString `json:"uid"`
 		UniqueID string     `json:"unique_id"`
 		Nickname *string    `json:"nickname"` // nil when absent: unknown
+		Avatar   *struct {
+			URI     string   `json:"uri"`
+			URLList []string `json:"url_list"`
+		} `json:"avatar_thumb"` // nil when absent: unknown
 	} `json:"user"`
 }
 
@@ -134,15 +139,41 @@ func (c *Collector) toComment(cm comment, postID, parentID string, depth int, cr
 }
 
 // commentAuthor is the commenter's profile as the comment shows it: the
-// handle and the display name (nickname). TikTok's comment user carries no
-// counts, no bio and no private flag, and its avatar is a CDN URL whether
-// or not the person uploaded one, so those fields stay unknown.
+// handle, the display name (nickname) and whether it uploaded an avatar
+// (avatar_thumb: TikTok's default picture, defaultAvatar, is no avatar;
+// absent or empty is unknown). TikTok's comment user carries no counts, no
+// bio and no private flag, so those fields stay unknown.
 func commentAuthor(cm comment) *model.AudienceAccount {
 	a := &model.AudienceAccount{ID: string(cm.User.UID), Handle: cm.User.UniqueID}
 	if cm.User.Nickname != nil {
 		a.DisplayName = model.S(*cm.User.Nickname)
 	}
+	if av := cm.User.Avatar; av != nil {
+		a.HasAvatar = hasAvatar(av.URI, av.URLList)
+	}
 	return a
+}
+
+// defaultAvatar is the object of TikTok's default profile picture, shown for
+// every account that uploaded none (musically-maliva-obj/1594805258216454;
+// TikTok's own app tests avatar URLs for this id).
+const defaultAvatar = "1594805258216454"
+
+// hasAvatar reads an avatar_thumb: nil (unknown) when it names no picture,
+// false for TikTok's default picture, true for any other.
+func hasAvatar(uri string, urls []string) *bool {
+	named := strings.TrimSpace(uri) != ""
+	def := strings.Contains(uri, defaultAvatar)
+	for _, u := range urls {
+		if strings.TrimSpace(u) != "" {
+			named = true
+			def = def || strings.Contains(u, defaultAvatar)
+		}
+	}
+	if !named {
+		return nil
+	}
+	return model.B(!def)
 }
 
 // readComments reads up to comment_pages pages of a comment list: the

@@ -51,6 +51,7 @@ func (c *Collector) Audience(ctx context.Context, cr model.Creator, n int, comme
 			s.Accounts = append(s.Accounts, a)
 		}
 	}
+	collectors.CommenterEvidence(cr, s.Accounts, comments)
 	return s, nil
 }
 
