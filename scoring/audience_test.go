@@ -132,7 +132,11 @@ func TestAudienceQualityAndSignal(t *testing.T) {
 		{"hollow", 45, 0, 38, 17, 0, model.AudienceFollowers, 0.45, true, true, false, "38 look like mass-follow"},
 		{"low end of organic", 58, 0, 12, 30, 0, model.AudienceFollowers, 0.58, true, false, false, "12 look like mass-follow"},
 		{"too few judged", 10, 0, 0, 2, 88, model.AudienceCommenters, 10.0 / 12, false, false, false, "not measured: 12 of 100 sampled commenters could be judged, 20 needed"},
-		{"pod commenters", 30, 20, 0, 0, 0, model.AudienceCommenters, 0.6, true, false, false, "of 50 sampled commenters, 20 look like bots"},
+		// Commenters: the bar is higher (an organic creator's commenters are
+		// nearly all people), and nothing is said about inactivity.
+		{"pod commenters", 30, 20, 0, 0, 0, model.AudienceCommenters, 0.6, true, true, true, "of 50 sampled commenters, 20 look like bots: 60% real people"},
+		{"organic commenters", 58, 2, 0, 0, 0, model.AudienceCommenters, 58.0 / 60, true, false, false, "of 60 sampled commenters, 2 look like bots: 96.7% real people"},
+		{"a quarter bots", 45, 15, 0, 0, 0, model.AudienceCommenters, 45.0 / 60, true, true, false, "of 60 sampled commenters, 15 look like bots"},
 	} {
 		r := AudienceQuality(tc.source, at, audienceVerdicts(tc.real, tc.fake, tc.mf, tc.inac, tc.unknown))
 		if math.Abs(r.Share-tc.wantShare) > 1e-9 {

@@ -215,3 +215,84 @@ func BenchmarkFollowersPage(b *testing.B) {
 		})
 	}
 }
+
+// Commenter profiles: an account without an uploaded picture shows the
+// platform's real default picture (TikTok's musically-maliva-obj
+// 1594805258216454, Instagram's 44884218_… file with the
+// "anonymous_profile_pic" cache key), every other account its own; pod bots
+// never upload one, most mass-follow accounts do not, few fans lack one.
+func TestCommenterDefaultPictures(t *testing.T) {
+	s := newSim(t, Options{Seed: 42, Creators: 300})
+	p := s.Population()
+	tts, igs := s.sites["tiktok"], s.sites["instagram"]
+	t0, g0 := &tt{site: tts, media: hashv(tts.key, tagMedia)}, &ig{site: igs}
+	type tally struct{ n, def int }
+	for _, platform := range []string{"tiktok", "instagram"} {
+		got := map[string]*tally{}
+		for idx := 0; idx < p.audience+2*p.extraPool(); idx += 7 {
+			a := p.account(p.plats[platform], acctRef{kind: kindAudience, idx: idx})
+			var def bool
+			switch platform {
+			case "tiktok":
+				u := t0.commentUser(a)
+				def = u.AvatarThumb.URI == "musically-maliva-obj/1594805258216454"
+				if len(u.AvatarThumb.URLList) != 1 || strings.Contains(u.AvatarThumb.URLList[0], "1594805258216454") != def {
+					t.Fatalf("tiktok %s: avatar uri %q and url %q disagree", a.user, u.AvatarThumb.URI, u.AvatarThumb.URLList)
+				}
+			case "instagram":
+				u := g0.commentUser(a, false).ProfilePicURL
+				def = strings.Contains(u, "/44884218_345707102882519_2446069589734326272_n.jpg?")
+				if strings.Contains(u, "ig_cache_key=YW5vbnltb3VzX3Byb2ZpbGVfcGlj") != def {
+					t.Fatalf("instagram %s: picture %q: file and cache key disagree", a.user, u)
+				}
+			}
+			if def != a.noAvatar {
+				t.Fatalf("%s %s: default picture %v, but noAvatar %v", platform, a.user, def, a.noAvatar)
+			}
+			k := a.arch
+			if got[k] == nil {
+				got[k] = &tally{}
+			}
+			got[k].n++
+			if def {
+				got[k].def++
+			}
+		}
+		share := func(k string) float64 { return float64(got[k].def) / float64(max(1, got[k].n)) }
+		if got[archBot] == nil || share(archBot) != 1 || share(archFan) > 0.1 || share(archFake) < 0.6 || got[archFan].n < 100 || got[archFake].n < 100 {
+			t.Errorf("%s: default-picture shares: bots %.2f, fans %.2f, mass-follow %.2f", platform, share(archBot), share(archFan), share(archFake))
+		}
+	}
+}
+
+// The low-effort comments that come with bought followers are written by
+// the bought (mass-follow, ground truth fake) accounts, not by real fans.
+func TestBoughtCommentsComeFromBoughtAccounts(t *testing.T) {
+	p := newSim(t, Options{Seed: 42, Creators: 300}).Population()
+	now := testNow.UnixMilli()
+	for _, platform := range []string{"youtube", "tiktok", "instagram"} {
+		pl := p.plats[platform]
+		tr := creatorWith(t, p, platform, func(tr Truth) bool { return tr.Archetype == ArchBoughtFollowers && !tr.Vanished })
+		a := p.account(pl, acctRef{kind: kindCreator, idx: indexOf(t, p, platform, tr)})
+		kinds := map[int]map[string]int{}
+		a.eachSlot(now, ^uint64(0), func(s *slot) bool {
+			if s.kind != slotPost {
+				return true
+			}
+			for k := range min(s.comments, 200) {
+				d := s.drawConvo(int64(k), 1)
+				if kinds[d.kind] == nil {
+					kinds[d.kind] = map[string]int{}
+				}
+				kinds[d.kind][p.account(pl, d.author).class()]++
+			}
+			return true
+		})
+		if b := kinds[cBotlike]; b[ClassFake] == 0 || b[ClassReal]+b[ClassInactive] != 0 {
+			t.Errorf("%s: bought comments by class %v, want all fake", platform, b)
+		}
+		if f := kinds[cFan]; f[ClassReal] == 0 || f[ClassFake]+f[ClassInactive] != 0 {
+			t.Errorf("%s: fans' comments by class %v, want all real", platform, f)
+		}
+	}
+}

@@ -2,10 +2,12 @@ package tiktok
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -382,11 +384,11 @@ func TestThread(t *testing.T) {
 	if cs[2].AuthorID != creatorID || cs[2].Text != "reply to a reply" {
 		t.Errorf("creator's reply = %+v", cs[2])
 	}
-	// The commenter's profile as the comment shows it: handle and nickname;
-	// TikTok shows no counts, bio or private flag, and an avatar URL either
-	// way, so those stay unknown.
+	// The commenter's profile as the comment shows it: handle, nickname and
+	// an uploaded avatar (the fixture's is not TikTok's default picture);
+	// TikTok shows no counts, bio or private flag, so those stay unknown.
 	if a := first.Author; a == nil || a.ID != first.AuthorID || a.Handle != "commenter_1" || a.DisplayName == nil || *a.DisplayName != "Commenter 1" ||
-		a.HasAvatar != nil || a.Followers != nil || a.Following != nil || a.Posts != nil || a.Bio != nil || a.Private != nil {
+		a.HasAvatar == nil || !*a.HasAvatar || a.Followers != nil || a.Following != nil || a.Posts != nil || a.Bio != nil || a.Private != nil {
 		t.Errorf("first comment's author = %+v", a)
 	}
 	// The audience sample: the distinct commenters, newest first, without
@@ -1122,4 +1124,39 @@ func TestHelpers(t *testing.T) {
 	if (&StatusError{Code: 1}).Unwrap() != nil {
 		t.Error("an unknown code unwraps to a sentinel")
 	}
+}
+
+// avatar_thumb: TikTok's default picture is no avatar, any other picture an
+// uploaded one, and a payload that names none leaves it unknown.
+func TestCommentAvatar(t *testing.T) {
+	def := "https://p16-sign-va.tiktokcdn.com/musically-maliva-obj/1594805258216454~c5_100x100.jpeg?x-expires=1700000000&x-signature=x"
+	own := "https://p16-sign-va.tiktokcdn.com/tos-maliva-avt-0068/0a1b2c3d~c5_100x100.jpeg?x-expires=1700000000&x-signature=y"
+	for _, tc := range []struct {
+		name string
+		json string
+		want *bool
+	}{
+		{"default picture by URL", `{"avatar_thumb":{"uri":"","url_list":["` + def + `"]}}`, model.B(false)},
+		{"default picture by uri", `{"avatar_thumb":{"uri":"musically-maliva-obj/1594805258216454","url_list":[]}}`, model.B(false)},
+		{"uploaded", `{"avatar_thumb":{"uri":"tos-maliva-avt-0068/0a1b2c3d","url_list":["` + own + `"]}}`, model.B(true)},
+		{"no avatar_thumb", `{}`, nil},
+		{"avatar_thumb null", `{"avatar_thumb":null}`, nil},
+		{"empty avatar_thumb", `{"avatar_thumb":{"uri":"","url_list":[""]}}`, nil},
+	} {
+		var cm comment
+		if err := json.Unmarshal([]byte(`{"cid":"1","user":`+tc.json+`}`), &cm); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := commentAuthor(cm).HasAvatar
+		if (got == nil) != (tc.want == nil) || (got != nil && *got != *tc.want) {
+			t.Errorf("%s: HasAvatar %v, want %v", tc.name, fmtB(got), fmtB(tc.want))
+		}
+	}
+}
+
+func fmtB(b *bool) string {
+	if b == nil {
+		return "unknown"
+	}
+	return strconv.FormatBool(*b)
 }
