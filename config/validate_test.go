@@ -35,6 +35,7 @@ func TestLimitsAreValidated(t *testing.T) {
 		{"server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n  alerts:\n    - name: a\n      webhook: crm\n      filter: {min_idx: 2}\n", `unknown filter "min_idx" (filters: platform, tier, min_followers`},
 		{"server:\n  webhooks:\n    crm:\n      url: https://crm.example\n      secret_env: S\n  alerts:\n    - name: a\n      webhook: crm\n      filter: {tier: nanno}\n", `"nanno" is not one of nano, micro, mid, macro, mega, below`},
 		{"log:\n  level: loud\n", "log.level \"loud\""},
+		{"audience:\n  commenter_judge: model\n", `audience.commenter_judge "model": want signals or account`},
 	} {
 		_, err := config.Parse([]byte(tc.yaml))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
