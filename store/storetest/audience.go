@@ -27,6 +27,8 @@ func RunAudience(t *testing.T, open func(t *testing.T) store.Store) {
 				a.Followers, a.Following, a.Posts = model.N(int64(10+i)), model.N(4000), model.N(0)
 				a.HasAvatar, a.Private, a.DisplayName, a.Bio = model.B(false), model.B(false), model.S(""), model.S("")
 				a.CreatedAt = model.T(created)
+				zero := 0 // commenter evidence: its texts, no copies (a shown 0)
+				a.Comments, a.SameText = []string{"Great content! Check my page", "🔥"}, &zero
 			}
 			s.Accounts = append(s.Accounts, a)
 		}
@@ -63,10 +65,12 @@ func RunAudience(t *testing.T, open func(t *testing.T) store.Store) {
 	}
 	full, bare := s.Accounts[0], s.Accounts[1]
 	if full.Followers == nil || *full.Followers != 10 || full.Posts == nil || *full.Posts != 0 || full.HasAvatar == nil || *full.HasAvatar ||
-		full.Bio == nil || *full.Bio != "" || full.CreatedAt == nil || !full.CreatedAt.Equal(created) {
+		full.Bio == nil || *full.Bio != "" || full.CreatedAt == nil || !full.CreatedAt.Equal(created) ||
+		full.SameText == nil || *full.SameText != 0 || len(full.Comments) != 2 || full.Comments[1] != "🔥" {
 		t.Errorf("shown fields did not round-trip (a shown 0 / false / \"\" must stay shown): %+v", full)
 	}
-	if bare.Followers != nil || bare.Posts != nil || bare.HasAvatar != nil || bare.Bio != nil || bare.CreatedAt != nil || bare.Private != nil {
+	if bare.Followers != nil || bare.Posts != nil || bare.HasAvatar != nil || bare.Bio != nil || bare.CreatedAt != nil || bare.Private != nil ||
+		bare.SameText != nil || bare.Comments != nil {
 		t.Errorf("unknown fields came back known: %+v", bare)
 	}
 	if lim, err := st.AudienceSamples(ctx, key, 1); err != nil || len(lim) != 1 || !lim[0].SampledAt.Equal(t0) {
