@@ -18,6 +18,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
 	github.com/temoto/robotstxt v1.1.2
+	github.com/valyala/fastjson v1.6.10
 	go.mongodb.org/mongo-driver/v2 v2.10.0
 	golang.org/x/text v0.44.0
 	golang.org/x/time v0.16.0

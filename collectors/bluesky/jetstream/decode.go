@@ -3,312 +3,377 @@ package jetstream
 import (
 	"errors"
 	"fmt"
-	"strconv"
+	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
 )
 
+// parsers hands each decoding goroutine a fastjson.Parser of its own (a
+// Parser is not safe for concurrent use) and keeps it, with its buffers,
+// for the next message.
+var parsers fastjson.ParserPool
+
 // decodeWire fills w from one message, reading only the fields nanoscout
-// uses and skipping every other value without decoding it (embedded images,
-// blobs, CIDs, facets' byte ranges…). It is a walk over the message in
-// place (scanner) rather than reflection-based unmarshalling: the ingest
-// decodes every event of the network.
+// uses: github.com/valyala/fastjson checks the grammar (Validate: strict,
+// as encoding/json checks it) and parses the message into a reused
+// Parser's value tree, and the walk below copies the used strings out of
+// it before the Parser goes back to the pool. Everything else (embedded
+// images, blobs, CIDs, facets' byte ranges…) is left unread.
 //
-// It accepts what encoding/json accepts for these fields, with two
-// differences that no Jetstream message shows: names match exactly (not
-// case-insensitively), and a name written with escapes is an unknown
-// field. null stands for an absent value, a value of the wrong type is an
-// error, the last of duplicate names wins, and invalid UTF-8 in a string
-// is replaced by U+FFFD.
+// The fields get the values encoding/json gives the tagged wire structs:
+// null stands for an absent value (it leaves a value as it was, and sets
+// a pointer or slice to nil), a value of the wrong type is an error, the
+// last of duplicate names wins (objects and arrays decode into what the
+// earlier ones left), and invalid UTF-8 in a string becomes U+FFFD. It
+// differs from encoding/json in three ways no Jetstream message shows
+// (Jetstream writes its JSON with Go's encoding/json from valid UTF-8):
+// names match exactly, not case-insensitively; an escaped UTF-16
+// surrogate that is not half of a pair (\ud800 alone) stays as written
+// instead of becoming U+FFFD; and values nested more than
+// fastjson.MaxDepth (300) deep are an error.
 func decodeWire(msg []byte, w *wireEvent) error {
-	dec := &scanner{b: msg}
-	err := object(dec, func(name []byte) error {
-		switch string(name) {
-		case "did":
-			return str(dec, &w.DID)
-		case "time_us":
-			return integer(dec, &w.TimeUS)
-		case "kind":
-			return known(dec, &w.Kind, KindCommit, KindIdentity, KindAccount)
-		case "commit":
-			return optional(dec, &w.Commit, decodeCommit)
-		case "identity":
-			return optional(dec, &w.Identity, func(dec *scanner, i *wireIdentity) error {
-				return object(dec, func(name []byte) error {
-					switch string(name) {
-					case "did":
-						return str(dec, &i.DID)
-					case "handle":
-						return str(dec, &i.Handle)
-					case "time":
-						return str(dec, &i.Time)
-					}
-					return dec.skip()
-				})
-			})
-		case "account":
-			return optional(dec, &w.Account, func(dec *scanner, a *wireAccount) error {
-				return object(dec, func(name []byte) error {
-					switch string(name) {
-					case "active":
-						return boolean(dec, &a.Active)
-					case "did":
-						return str(dec, &a.DID)
-					case "status":
-						return str(dec, &a.Status)
-					case "time":
-						return str(dec, &a.Time)
-					}
-					return dec.skip()
-				})
-			})
-		}
-		return dec.skip()
-	})
+	if err := fastjson.ValidateBytes(msg); err != nil {
+		return err
+	}
+	p := parsers.Get()
+	defer parsers.Put(p)
+	v, err := p.ParseBytes(msg)
 	if err != nil {
 		return err
 	}
-	if dec.peek() != 0 {
-		return dec.syntax("the end of the message")
+	return decodeEvent(v, w)
+}
+
+var (
+	kinds       = []string{KindCommit, KindIdentity, KindAccount}
+	operations  = []string{OpCreate, OpDelete, OpUpdate}
+	collections = []string{CollectionLike, CollectionPost, CollectionRepost, CollectionFollow}
+)
+
+func decodeEvent(v *fastjson.Value, w *wireEvent) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		switch string(name) {
+		case "did":
+			return str(v, &w.DID)
+		case "time_us":
+			return integer(v, &w.TimeUS)
+		case "kind":
+			return known(v, &w.Kind, kinds)
+		case "commit":
+			return optional(v, &w.Commit, decodeCommit)
+		case "identity":
+			return optional(v, &w.Identity, decodeIdentity)
+		case "account":
+			return optional(v, &w.Account, decodeAccount)
+		}
+		return nil
+	})
+}
+
+func decodeIdentity(v *fastjson.Value, i *wireIdentity) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		switch string(name) {
+		case "did":
+			return str(v, &i.DID)
+		case "handle":
+			return str(v, &i.Handle)
+		case "time":
+			return str(v, &i.Time)
+		}
+		return nil
+	})
+}
+
+func decodeAccount(v *fastjson.Value, a *wireAccount) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		switch string(name) {
+		case "active":
+			return boolean(v, &a.Active)
+		case "did":
+			return str(v, &a.DID)
+		case "status":
+			return str(v, &a.Status)
+		case "time":
+			return str(v, &a.Time)
+		}
+		return nil
+	})
+}
+
+func decodeCommit(v *fastjson.Value, c *wireCommit) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		switch string(name) {
+		case "operation":
+			return known(v, &c.Operation, operations)
+		case "collection":
+			return known(v, &c.Collection, collections)
+		case "rkey":
+			return str(v, &c.RKey)
+		case "cid":
+			return str(v, &c.CID)
+		case "record":
+			return optional(v, &c.Record, decodeRecord)
+		}
+		return nil
+	})
+}
+
+func decodeRecord(v *fastjson.Value, r *wireRecord) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		switch string(name) {
+		case "createdAt":
+			return str(v, &r.CreatedAt)
+		case "text":
+			return str(v, &r.Text)
+		case "langs":
+			return slice(v, &r.Langs, str)
+		case "tags":
+			return slice(v, &r.Tags, str)
+		case "subject":
+			return decodeSubject(v, &r.Subject)
+		case "reply":
+			return optional(v, &r.Reply, decodeReply)
+		case "embed":
+			return optional(v, &r.Embed, decodeEmbed)
+		case "facets":
+			return slice(v, &r.Facets, decodeFacet)
+		}
+		return nil
+	})
+}
+
+func decodeReply(v *fastjson.Value, rp *wireReply) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		switch string(name) {
+		case "root":
+			return decodeRef(v, &rp.Root)
+		case "parent":
+			return decodeRef(v, &rp.Parent)
+		}
+		return nil
+	})
+}
+
+func decodeEmbed(v *fastjson.Value, e *wireEmbed) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		if string(name) == "record" {
+			return optional(v, &e.Record, decodeEmbedRecord)
+		}
+		return nil
+	})
+}
+
+func decodeEmbedRecord(v *fastjson.Value, er *wireEmbedRecord) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		switch string(name) {
+		case "uri":
+			return str(v, &er.URI)
+		case "record":
+			return optional(v, &er.Record, decodeRef)
+		}
+		return nil
+	})
+}
+
+func decodeFacet(v *fastjson.Value, f *wireFacet) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		if string(name) == "features" {
+			return slice(v, &f.Features, decodeFeature)
+		}
+		return nil
+	})
+}
+
+func decodeFeature(v *fastjson.Value, ft *wireFeature) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		switch string(name) {
+		case "$type":
+			return str(v, &ft.Type)
+		case "tag":
+			return str(v, &ft.Tag)
+		}
+		return nil
+	})
+}
+
+func decodeRef(v *fastjson.Value, r *ref) error {
+	return object(v, func(name []byte, v *fastjson.Value) error {
+		if string(name) == "uri" {
+			return str(v, &r.URI)
+		}
+		return nil
+	})
+}
+
+// decodeSubject keeps a like's or repost's strong ref (an object with a
+// string uri) or a follow's DID (a string), and anything else, written
+// back as JSON, for the error message.
+func decodeSubject(v *fastjson.Value, s *wireSubject) error {
+	*s = wireSubject{Present: true}
+	switch v.Type() {
+	case fastjson.TypeObject:
+		var r ref
+		if decodeRef(v, &r) == nil {
+			s.IsRef, s.Ref = true, r
+			return nil
+		}
+	case fastjson.TypeString:
+		s.IsString = true
+		return str(v, &s.String)
 	}
+	s.Raw = v.String()
 	return nil
 }
 
 var errType = errors.New("value of the wrong type")
 
-func decodeCommit(dec *scanner, c *wireCommit) error {
-	return object(dec, func(name []byte) error {
-		switch string(name) {
-		case "operation":
-			return known(dec, &c.Operation, OpCreate, OpDelete, OpUpdate)
-		case "collection":
-			return known(dec, &c.Collection, CollectionLike, CollectionPost, CollectionRepost, CollectionFollow)
-		case "rkey":
-			return str(dec, &c.RKey)
-		case "cid":
-			return str(dec, &c.CID)
-		case "record":
-			return optional(dec, &c.Record, decodeRecord)
-		}
-		return dec.skip()
-	})
+func typeError(v *fastjson.Value, want string) error {
+	return fmt.Errorf("%w: %s where %s belongs", errType, v.Type(), want)
 }
 
-func decodeRecord(dec *scanner, r *wireRecord) error {
-	return object(dec, func(name []byte) error {
-		switch string(name) {
-		case "createdAt":
-			return str(dec, &r.CreatedAt)
-		case "text":
-			return str(dec, &r.Text)
-		case "langs":
-			return strs(dec, &r.Langs)
-		case "tags":
-			return strs(dec, &r.Tags)
-		case "subject":
-			return decodeSubject(dec, &r.Subject)
-		case "reply":
-			return optional(dec, &r.Reply, func(dec *scanner, rp *wireReply) error {
-				return object(dec, func(name []byte) error {
-					switch string(name) {
-					case "root":
-						return decodeRef(dec, &rp.Root)
-					case "parent":
-						return decodeRef(dec, &rp.Parent)
-					}
-					return dec.skip()
-				})
-			})
-		case "embed":
-			return optional(dec, &r.Embed, func(dec *scanner, e *wireEmbed) error {
-				return object(dec, func(name []byte) error {
-					switch string(name) {
-					case "record":
-						return optional(dec, &e.Record, func(dec *scanner, er *wireEmbedRecord) error {
-							return object(dec, func(name []byte) error {
-								switch string(name) {
-								case "uri":
-									return str(dec, &er.URI)
-								case "record":
-									return optional(dec, &er.Record, decodeRef)
-								}
-								return dec.skip()
-							})
-						})
-					}
-					return dec.skip()
-				})
-			})
-		case "facets":
-			return array(dec, func() error {
-				var f wireFacet
-				err := object(dec, func(name []byte) error {
-					if string(name) != "features" {
-						return dec.skip()
-					}
-					return array(dec, func() error {
-						var ft wireFeature
-						err := object(dec, func(name []byte) error {
-							switch string(name) {
-							case "$type":
-								return str(dec, &ft.Type)
-							case "tag":
-								return str(dec, &ft.Tag)
-							}
-							return dec.skip()
-						})
-						f.Features = append(f.Features, ft)
-						return err
-					})
-				})
-				r.Facets = append(r.Facets, f)
-				return err
-			})
-		}
-		return dec.skip()
-	})
-}
-
-func decodeRef(dec *scanner, r *ref) error {
-	return object(dec, func(name []byte) error {
-		if string(name) == "uri" {
-			return str(dec, &r.URI)
-		}
-		return dec.skip()
-	})
-}
-
-// decodeSubject keeps a like's or repost's strong ref (an object) or a
-// follow's DID (a string), and the raw value of anything else for the
-// error message.
-func decodeSubject(dec *scanner, s *wireSubject) error {
-	*s = wireSubject{Present: true}
-	switch dec.peek() {
-	case '{':
-		s.IsRef = true
-		return decodeRef(dec, &s.Ref)
-	case '"':
-		s.IsString = true
-		return str(dec, &s.String)
+// object calls field for each name and value of an object, in order; null
+// leaves everything as it was.
+func object(v *fastjson.Value, field func(name []byte, v *fastjson.Value) error) error {
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return nil
+	case fastjson.TypeObject:
+	default:
+		return typeError(v, "an object")
 	}
-	v, err := dec.value()
-	s.Raw = string(v)
+	o, _ := v.Object()
+	var err error
+	o.Visit(func(name []byte, v *fastjson.Value) {
+		if err == nil {
+			err = field(name, v)
+		}
+	})
 	return err
 }
 
-func object(dec *scanner, field func(name []byte) error) error { return dec.object(field) }
-
-func array(dec *scanner, elem func() error) error { return dec.array(elem) }
-
 // optional decodes an object into *p (new when nil); null sets it to nil.
-func optional[T any](dec *scanner, p **T, fill func(*scanner, *T) error) error {
-	if dec.peek() == 'n' {
+func optional[T any](v *fastjson.Value, p **T, fill func(*fastjson.Value, *T) error) error {
+	switch v.Type() {
+	case fastjson.TypeNull:
 		*p = nil
-		return dec.literal("null")
+		return nil
+	case fastjson.TypeObject:
+	default:
+		return typeError(v, "an object")
 	}
 	if *p == nil {
 		*p = new(T)
 	}
-	return fill(dec, *p)
+	return fill(v, *p)
 }
 
-func str(dec *scanner, s *string) error {
-	switch dec.peek() {
-	case 'n':
-		return dec.literal("null")
-	case '"':
-		raw, escaped, high, err := dec.rawString()
-		if err != nil {
+// slice decodes an array into *out element by element, reusing the
+// elements (and the capacity) a duplicate name left, as encoding/json
+// does; null sets it to nil, [] to an empty slice.
+func slice[T any](v *fastjson.Value, out *[]T, elem func(*fastjson.Value, *T) error) error {
+	switch v.Type() {
+	case fastjson.TypeNull:
+		*out = nil
+		return nil
+	case fastjson.TypeArray:
+	default:
+		return typeError(v, "an array")
+	}
+	a, _ := v.Array()
+	s := *out
+	if s == nil && len(a) == 0 {
+		*out = []T{}
+		return nil
+	}
+	for i, e := range a {
+		switch {
+		case i < len(s):
+		case i < cap(s):
+			s = s[:i+1]
+		default:
+			var zero T
+			s = append(s, zero)
+		}
+		if err := elem(e, &s[i]); err != nil {
+			*out = s
 			return err
 		}
-		*s, err = stringValue(raw, escaped, high)
-		return err
-	case 0, '}', ']', ',', ':':
-		return dec.syntax("a value")
 	}
-	return typeError(dec, "a string")
+	*out = s[:len(a)]
+	return nil
 }
 
-// typeError reports a value of the wrong type, after checking it is a
-// value (a syntax error comes first, as with encoding/json).
-func typeError(dec *scanner, want string) error {
-	v, err := dec.value()
-	if err != nil {
-		return err
+func str(v *fastjson.Value, s *string) error {
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return nil
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		*s = text(b)
+		return nil
 	}
-	return fmt.Errorf("%w: %.20s where %s belongs", errType, v, want)
+	return typeError(v, "a string")
 }
 
 // known is str for values that are mostly one of a few constants: those
 // are not copied.
-func known(dec *scanner, s *string, consts ...string) error {
-	if dec.peek() == '"' {
-		raw, escaped, high, err := dec.rawString()
-		if err != nil {
-			return err
-		}
-		if !escaped {
-			for _, c := range consts {
-				if string(raw) == c {
-					*s = c
-					return nil
-				}
+func known(v *fastjson.Value, s *string, consts []string) error {
+	if v.Type() == fastjson.TypeString {
+		b, _ := v.StringBytes()
+		for _, c := range consts {
+			if string(b) == c {
+				*s = c
+				return nil
 			}
 		}
-		*s, err = stringValue(raw, escaped, high)
-		return err
 	}
-	return str(dec, s)
+	return str(v, s)
 }
 
-func strs(dec *scanner, out *[]string) error {
-	if dec.peek() == 'n' {
-		*out = nil
-		return dec.literal("null")
+// text copies b out of the parser's buffer, each byte of invalid UTF-8
+// replaced by U+FFFD as encoding/json replaces it.
+func text(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
 	}
-	*out = (*out)[:0]
-	if *out == nil {
-		*out = []string{}
-	}
-	return array(dec, func() error {
-		var s string
-		err := str(dec, &s)
-		*out = append(*out, s)
-		return err
-	})
-}
-
-func integer(dec *scanner, n *int64) error {
-	switch dec.peek() {
-	case 'n':
-		return dec.literal("null")
-	case '0':
-		v, err := dec.number()
-		if err != nil {
-			return err
+	out := make([]byte, 0, len(b)+8)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[:n]...)
 		}
-		x, err := strconv.ParseInt(string(v), 10, 64)
+		b = b[n:]
+	}
+	return string(out)
+}
+
+func integer(v *fastjson.Value, n *int64) error {
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return nil
+	case fastjson.TypeNumber:
+		x, err := v.Int64()
 		if err != nil {
 			return fmt.Errorf("%w: %s is not an int64", errType, v)
 		}
 		*n = x
 		return nil
-	case 0, '}', ']', ',', ':':
-		return dec.syntax("a value")
 	}
-	return typeError(dec, "a number")
+	return typeError(v, "a number")
 }
 
-func boolean(dec *scanner, b *bool) error {
-	switch dec.peek() {
-	case 'n':
-		return dec.literal("null")
-	case 't':
+func boolean(v *fastjson.Value, b *bool) error {
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return nil
+	case fastjson.TypeTrue:
 		*b = true
-		return dec.literal("true")
-	case 'f':
+		return nil
+	case fastjson.TypeFalse:
 		*b = false
-		return dec.literal("false")
-	case 0, '}', ']', ',', ':':
-		return dec.syntax("a value")
+		return nil
 	}
-	return typeError(dec, "a boolean")
+	return typeError(v, "a boolean")
 }
