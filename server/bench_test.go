@@ -2,15 +2,12 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,38 +15,26 @@ import (
 	"time"
 
 	"github.com/nanoscout/nanoscout/export"
-	"github.com/nanoscout/nanoscout/export/exporttest"
 	"github.com/nanoscout/nanoscout/store"
 	"github.com/nanoscout/nanoscout/store/sqlite"
+	"github.com/nanoscout/nanoscout/store/sqlite/sqlitebench"
 )
 
 // benchCreators is the size of the benchmarks' store:
 // $NANOSCOUT_BENCH_CREATORS, else 100,000 (`make bench` sets 1,000,000).
 var benchCreators = func() int {
-	if n, err := strconv.Atoi(os.Getenv("NANOSCOUT_BENCH_CREATORS")); err == nil && n > 0 {
-		return n
-	}
-	return 100_000
+	_, o := sqlitebench.FromEnv()
+	return o.Creators
 }()
 
-// benchDir is where the benchmark store lives: $NANOSCOUT_BENCH_DIR keeps
-// it between runs (a store seeded with the same size is reused, as seeding
-// a million creators takes minutes), else a temp dir removed at the end.
-func benchDir() (dir string, keep bool, err error) {
-	if d := os.Getenv("NANOSCOUT_BENCH_DIR"); d != "" {
-		d = filepath.Join(d, fmt.Sprintf("creators-%d", benchCreators))
-		return d, true, os.MkdirAll(d, 0o755)
-	}
-	d, err := os.MkdirTemp("", "nanoscout-server-bench-")
-	return d, false, err
-}
-
-// big is a SQLite store of benchCreators scored creators, a fifth of them
-// with a week of history (so growth is known), built once per test binary.
+// big is the benchmarks' SQLite store of benchCreators scored, ranked
+// creators (sqlitebench.FromEnv: a fifth with growth, the first 50,000 with
+// their snapshots; $NANOSCOUT_BENCH_DIR keeps it between runs, as building
+// ten million takes a while), built once per test binary.
 var big struct {
 	once sync.Once
 	dir  string
-	keep bool
+	temp bool
 	st   *sqlite.Store
 	err  error
 }
@@ -59,7 +44,7 @@ func TestMain(m *testing.M) {
 	if big.st != nil {
 		big.st.Close()
 	}
-	if big.dir != "" && !big.keep {
+	if big.temp {
 		os.RemoveAll(big.dir)
 	}
 	os.Exit(code)
@@ -69,189 +54,21 @@ func seedBig(b *testing.B) *sqlite.Store {
 	b.Helper()
 	big.once.Do(func() {
 		ctx := context.Background()
-		if big.dir, big.keep, big.err = benchDir(); big.err != nil {
-			return
-		}
-		marker := filepath.Join(big.dir, "seeded")
-		if _, err := os.Stat(marker); err == nil {
-			big.st, big.err = sqlite.Open(ctx, big.dir)
-			b.Logf("reusing the store of %d creators in %s", benchCreators, big.dir)
-			return
-		}
-		if big.st, big.err = sqlite.Open(ctx, big.dir); big.err != nil {
-			return
-		}
 		start := time.Now()
-		// Past cloneBase creators, cloneBase are collected through the
-		// store and the rest are SQL copies of them (see cloneCreators).
-		base := benchCreators
-		if base > cloneBase && base%cloneBase == 0 {
-			base = cloneBase
+		// Progress goes to stderr as it happens: a big build takes a while.
+		logf := func(format string, args ...any) {
+			fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
 		}
-		// A week-old snapshot for every fifth creator (the others are new:
-		// no growth yet), then today's collection of all of them.
-		save := func(week bool) {
-			us := make([]store.CreatorUpdate, 0, 5000)
-			for i := range base {
-				if week && i%5 != 0 {
-					continue
-				}
-				u, history := exporttest.Creator(i)
-				u.Posts = nil
-				if week {
-					snap := history[len(history)-7]
-					u.Snapshot, u.At = &snap, snap.TakenAt
-				}
-				if us = append(us, u); len(us) == cap(us) {
-					if big.err = big.st.SaveCreators(ctx, us); big.err != nil {
-						return
-					}
-					us = us[:0]
-				}
-			}
-			if len(us) > 0 && big.err == nil {
-				big.err = big.st.SaveCreators(ctx, us)
-			}
-		}
-		// A kept store whose base is collected goes on from the copies.
-		baseMarker := filepath.Join(big.dir, "base-seeded")
-		if _, err := os.Stat(baseMarker); err != nil || !big.keep {
-			if save(true); big.err != nil {
-				return
-			}
-			if save(false); big.err != nil {
-				return
-			}
-			for _, p := range []string{"bluesky", "mastodon"} {
-				if big.err = big.st.Rerank(ctx, p); big.err != nil {
-					return
-				}
-			}
-			if big.keep {
-				if big.err = os.WriteFile(baseMarker, []byte(strconv.Itoa(base)+"\n"), 0o644); big.err != nil {
-					return
-				}
-			}
-		}
-		if base < benchCreators {
-			if big.err = big.st.Close(); big.err != nil {
-				return
-			}
-			if big.err = cloneCreators(ctx, big.dir, benchCreators/base-1); big.err != nil {
-				return
-			}
-			if big.st, big.err = sqlite.Open(ctx, big.dir); big.err != nil {
-				return
-			}
-		}
-		// The copies keep their originals' ranks (ties): re-ranking a
-		// million rows rewrites each one, and no benchmark reads ranks.
-		// Closing runs PRAGMA optimize, which gathers the planner's
-		// statistics, as a long-running store has them.
-		if big.err = big.st.Close(); big.err != nil {
+		if big.dir, big.temp, big.err = sqlitebench.EnvStore(ctx, logf); big.err != nil {
 			return
 		}
-		if big.st, big.err = sqlite.Open(ctx, big.dir); big.err != nil {
-			return
-		}
-		b.Logf("seeded %d creators in %v", benchCreators, time.Since(start).Round(time.Second))
-		if big.keep {
-			big.err = os.WriteFile(marker, []byte(strconv.Itoa(benchCreators)+"\n"), 0o644)
-		}
+		big.st, big.err = sqlite.Open(ctx, big.dir)
+		b.Logf("store of %d creators in %s ready after %v", benchCreators, big.dir, time.Since(start).Round(time.Second))
 	})
 	if big.err != nil {
 		b.Fatalf("seeding: %v", big.err)
 	}
 	return big.st
-}
-
-// cloneBase is how many creators a big benchmark store collects through
-// the store before copying them.
-const cloneBase = 50_000
-
-// cloneCreators makes copies more copies of every creator row of the
-// closed store in dir, in SQL (a million SaveCreator calls take most of an
-// hour on a busy two-core machine; copying takes a minute): copy n of key k
-// is k#n, with its JSON's key to match and the same scores, growth and
-// indexes. Search documents and snapshots are not copied (the benchmarks'
-// pages read neither).
-func cloneCreators(ctx context.Context, dir string, copies int) error {
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, sqlite.FileName)+"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=cache_size(-1000000)")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT name FROM pragma_table_xinfo('creators') WHERE hidden = 0`)
-	if err != nil {
-		return err
-	}
-	var cols, exprs []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return err
-		}
-		cols = append(cols, c)
-		switch c {
-		case "key":
-			exprs = append(exprs, `key || '#' || ?1`)
-		case "json":
-			exprs = append(exprs, `json_set(json, '$.key', key || '#' || ?1)`)
-		default:
-			exprs = append(exprs, c)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	stmt := `INSERT INTO creators(` + strings.Join(cols, ", ") + `) SELECT ` + strings.Join(exprs, ", ") +
-		` FROM creators WHERE instr(key, '#') = 0`
-	// The insert trigger derives has_contact and growth, which the copies
-	// take from their originals, and rewrites each row to do so; and
-	// maintaining a dozen indexes row by row is slower than building them
-	// once. Both are set aside while copying and put back as they were.
-	var names, kinds, defs []string
-	trows, err := db.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'creators' AND sql IS NOT NULL
-		AND (type = 'index' OR type = 'trigger' AND sql LIKE '%AFTER INSERT%')`)
-	if err != nil {
-		return err
-	}
-	for trows.Next() {
-		var kind, name, def string
-		if err := trows.Scan(&kind, &name, &def); err != nil {
-			trows.Close()
-			return err
-		}
-		kinds, names, defs = append(kinds, kind), append(names, name), append(defs, def)
-	}
-	trows.Close()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	// Copies a run stopped half-way left behind go first.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM creators WHERE instr(key, '#') > 0`); err != nil {
-		return err
-	}
-	for i, name := range names {
-		if _, err := tx.ExecContext(ctx, `DROP `+strings.ToUpper(kinds[i])+` `+name); err != nil {
-			return err
-		}
-	}
-	for n := 1; n <= copies; n++ {
-		if _, err := tx.ExecContext(ctx, stmt, n); err != nil {
-			return fmt.Errorf("copy %d: %w", n, err)
-		}
-	}
-	for _, def := range defs {
-		if _, err := tx.ExecContext(ctx, def); err != nil {
-			return fmt.Errorf("restoring %s: %w", def, err)
-		}
-	}
-	return tx.Commit()
 }
 
 // BenchmarkAPIPage times requests for a filtered, sorted page of 50
@@ -322,7 +139,7 @@ func BenchmarkExport(b *testing.B) {
 func BenchmarkAPIConcurrent(b *testing.B) {
 	const clients = 20
 	st := seedBig(b)
-	checkPlans(b)
+	checkPlans(b, st)
 	srv, err := New(Options{Store: st, Platforms: []string{"bluesky", "mastodon"}})
 	if err != nil {
 		b.Fatal(err)
@@ -337,9 +154,17 @@ func BenchmarkAPIConcurrent(b *testing.B) {
 		"/api/creators?platform=mastodon&tier=nano&sort=reply&limit=50",
 		"/api/creators?tier=nano&sort=authenticity&limit=50&offset=500",
 		"/api/creators?platform=bluesky&tier=micro&limit=50",
+		"/api/creators?tier=nano&limit=50", // the dashboard's default view
+	}
+	withBreakdowns := false
+	if recs, err := st.Top(b.Context(), store.TopQuery{Limit: 1}); err == nil && len(recs) == 1 {
+		withBreakdowns = recs[0].Score.Breakdown != nil
 	}
 	for _, c := range []struct{ name, suffix string }{{"summary", ""}, {"with-breakdown", "&fields=breakdown"}} {
 		b.Run(c.name, func(b *testing.B) {
+			if c.suffix != "" && !withBreakdowns {
+				b.Skip("the store was built without breakdowns (NANOSCOUT_BENCH_BREAKDOWNS=0)")
+			}
 			var (
 				mu    sync.Mutex
 				lat   []time.Duration
@@ -401,53 +226,28 @@ func BenchmarkAPIConcurrent(b *testing.B) {
 	}
 }
 
-// checkPlans asks SQLite, on the seeded benchmark store (with the
-// statistics PRAGMA optimize gathered), how it runs the ranked queries the
-// benchmarks send: each must walk an index in the sort order, never scan
-// and sort the table. The statements are the store's Top for those
-// filters (store/sqlite: SELECT json FROM creators WHERE scored IS NOT
-// NULL AND … ORDER BY col DESC, key LIMIT ? OFFSET ?).
-func checkPlans(b *testing.B) {
+// checkPlans asks SQLite, on the benchmark store (with the statistics it
+// gathered), how it runs Top's ranked queries for the filters and sorts
+// the benchmarks and the dashboard send (Store.ExplainTop): each must walk
+// an index in the sort order, never scan and sort the table.
+func checkPlans(b *testing.B, st *sqlite.Store) {
 	b.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(big.dir, sqlite.FileName)+"?mode=ro")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	where := map[string]string{
-		"platform+tier": ` AND platform = 'bluesky' AND tier = 'nano'`,
-		"tier":          ` AND tier = 'nano'`,
-		"all":           ``,
-	}
-	for _, c := range []struct{ filter, col string }{
-		{"platform+tier", "composite"}, {"platform+tier", "er"}, {"platform+tier", "growth"}, {"platform+tier", "reply_score"},
-		{"tier", "growth"}, {"tier", "authenticity"}, {"tier", "er"}, {"all", "followers"}, {"all", "composite"},
+	for _, c := range []struct {
+		platform, tier, sort string
+	}{
+		{"bluesky", "nano", ""}, {"bluesky", "nano", "er"}, {"bluesky", "nano", "growth"}, {"mastodon", "nano", "reply"},
+		{"", "nano", ""}, {"", "nano", "growth"}, {"", "nano", "authenticity"}, {"", "nano", "er"},
+		{"bluesky", "", "er"}, {"", "", "followers"}, {"", "", ""},
 	} {
-		scored := "composite" // store/sqlite's scoredBy: a score column tests itself
-		if c.col != "growth" && c.col != "followers" {
-			scored = c.col
-		}
-		q := `EXPLAIN QUERY PLAN SELECT json FROM creators WHERE ` + scored + ` IS NOT NULL` + where[c.filter] +
-			` ORDER BY ` + c.col + ` DESC, key LIMIT 51 OFFSET 0`
-		rows, err := db.QueryContext(b.Context(), q)
+		q := store.TopQuery{Platform: c.platform, Tier: c.tier, SortBy: c.sort, Limit: 50, WithoutBreakdown: true}
+		p, err := st.ExplainTop(b.Context(), q)
 		if err != nil {
 			b.Fatal(err)
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				b.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		p := strings.Join(plan, "; ")
 		if !strings.Contains(p, "USING INDEX") || strings.Contains(p, "TEMP B-TREE") {
-			b.Errorf("%s by %s over %d creators is not an index walk: %s", c.filter, c.col, benchCreators, p)
+			b.Errorf("platform %q tier %q by %q over %d creators is not an index walk: %s", c.platform, c.tier, c.sort, benchCreators, p)
 		} else {
-			b.Logf("%s by %s: %s", c.filter, c.col, p)
+			b.Logf("platform %q tier %q by %q: %s", c.platform, c.tier, c.sort, p)
 		}
 	}
 }

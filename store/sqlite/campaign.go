@@ -216,10 +216,10 @@ func init() {
 // offset + limit, and only those rows are sorted.
 func cpaSQL(cols string, q store.TopQuery, limit int) (string, []any) {
 	n := max(q.Offset, 0) + limit
-	measured, args := topWhere(`SELECT `+cols+`, 0 AS part_, (SELECT cpa FROM converters WHERE converters.creator_key = creators.key) AS cpa_, key AS key_ FROM creators`, q, "composite")
+	measured, args := topWhere(`SELECT `+cols+`, 0 AS part_, (SELECT cpa FROM converters WHERE converters.creator_key = creators.key) AS cpa_, key AS key_ FROM creators`, q, "composite", "")
 	measured += ` AND key IN (SELECT creator_key FROM converters) ORDER BY cpa_, key_ LIMIT ?`
 	args = append(args, n)
-	rest, restArgs := topWhere(`SELECT `+cols+`, 1, NULL, key FROM creators`, q, "composite")
+	rest, restArgs := topWhere(`SELECT `+cols+`, 1, NULL, key FROM creators`, q, "composite", "")
 	rest += ` AND key NOT IN (SELECT creator_key FROM converters) ORDER BY key LIMIT ?`
 	args = append(append(args, restArgs...), n)
 	query := `SELECT ` + cols + ` FROM (SELECT * FROM (` + measured + `) UNION ALL SELECT * FROM (` + rest + `)) ORDER BY part_, cpa_, key_ LIMIT ? OFFSET ?`

@@ -105,22 +105,23 @@ func ftsQuery(tokens []string) string {
 	return `"` + strings.Join(tokens, " ") + `"*`
 }
 
-// scoutWhere adds TopQuery's scout filters to a Top query.
-func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
+// scoutWhere adds TopQuery's scout filters to a Top query, each indexed
+// column written as term writes it (sqlite.go: walkTerms).
+func scoutWhere(query string, args []any, q store.TopQuery, term func(string) string) (string, []any) {
 	if q.MinBenchmarkIndex > 0 {
 		query += ` AND bench_index >= ?`
 		args = append(args, q.MinBenchmarkIndex)
 	}
 	if q.MinAuthenticity > 0 {
-		query += ` AND authenticity >= ?`
+		query += ` AND ` + term("authenticity") + ` >= ?`
 		args = append(args, q.MinAuthenticity)
 	}
 	if q.MinReply > 0 {
-		query += ` AND reply_score >= ?`
+		query += ` AND ` + term("reply_score") + ` >= ?`
 		args = append(args, q.MinReply)
 	}
 	if q.MinAudience > 0 {
-		query += ` AND audience >= ?`
+		query += ` AND ` + term("audience") + ` >= ?`
 		args = append(args, q.MinAudience)
 	}
 	if q.Language != "" {
@@ -134,7 +135,7 @@ func scoutWhere(query string, args []any, q store.TopQuery) (string, []any) {
 		query += ` AND key IN (SELECT creator_key FROM converters WHERE proven = 1)`
 	}
 	if q.MinGrowth != nil {
-		query += ` AND growth >= ?`
+		query += ` AND ` + term("growth") + ` >= ?`
 		args = append(args, *q.MinGrowth)
 	}
 	switch q.Hide {
