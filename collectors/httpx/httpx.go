@@ -185,7 +185,31 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*R
 func (c *Client) once(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
 	rctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, rawURL, nil)
+	req, err := c.newRequest(rctx, rawURL, header, "application/json")
+	if err != nil {
+		return nil, err
+	}
+	c.count(func(s *collectors.RequestStats) { s.Requests++ })
+	hr, err := c.hc.Do(req)
+	if err != nil {
+		return nil, redactURLError(err)
+	}
+	defer hr.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(hr.Body, MaxBody+1))
+	c.count(func(s *collectors.RequestStats) { s.ByStatus[hr.StatusCode]++ })
+	if err != nil {
+		return nil, fmt.Errorf("reading body: %w", err)
+	}
+	if len(body) > MaxBody {
+		return nil, fmt.Errorf("body over %d bytes: %w", MaxBody, collectors.ErrMalformed)
+	}
+	return &Response{Status: hr.StatusCode, Header: hr.Header, Body: body, URL: rawURL}, nil
+}
+
+// newRequest builds a GET carrying header, the crawler's User-Agent, the
+// client id (when set) and accept unless header names its own Accept.
+func (c *Client) newRequest(ctx context.Context, rawURL string, header http.Header, accept string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
@@ -199,27 +223,18 @@ func (c *Client) once(ctx context.Context, rawURL string, header http.Header) (*
 		req.Header.Set(ClientHeader, c.clientID)
 	}
 	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
+		req.Header.Set("Accept", accept)
 	}
-	c.count(func(s *collectors.RequestStats) { s.Requests++ })
-	hr, err := c.hc.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			ue.URL = redact(ue.URL) // net/http puts the full URL, secrets included, in its errors
-		}
-		return nil, err
+	return req, nil
+}
+
+// redactURLError hides secrets in the URL net/http puts in its errors.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = redact(ue.URL)
 	}
-	defer hr.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(hr.Body, MaxBody+1))
-	c.count(func(s *collectors.RequestStats) { s.ByStatus[hr.StatusCode]++ })
-	if err != nil {
-		return nil, fmt.Errorf("reading body: %w", err)
-	}
-	if len(body) > MaxBody {
-		return nil, fmt.Errorf("body over %d bytes: %w", MaxBody, collectors.ErrMalformed)
-	}
-	return &Response{Status: hr.StatusCode, Header: hr.Header, Body: body, URL: rawURL}, nil
+	return err
 }
 
 // waitTurn blocks while the platform is paused by a 429, then on the limiter,

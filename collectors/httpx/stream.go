@@ -2,11 +2,9 @@ package httpx
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"sync/atomic"
 	"time"
 
@@ -52,22 +50,10 @@ func (c *Client) Stream(ctx context.Context, rawURL string, header http.Header) 
 		return nil, nil, err
 	}
 	sctx, cancel := context.WithCancel(ctx)
-	req, err := http.NewRequestWithContext(sctx, http.MethodGet, rawURL, nil)
+	req, err := c.newRequest(sctx, rawURL, header, "text/event-stream")
 	if err != nil {
 		cancel()
-		return nil, nil, fmt.Errorf("building request: %w", err)
-	}
-	for k, vs := range header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	req.Header.Set("User-Agent", c.userAgent)
-	if c.clientID != "" {
-		req.Header.Set(ClientHeader, c.clientID)
-	}
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "text/event-stream")
+		return nil, nil, err
 	}
 	c.count(func(s *collectors.RequestStats) { s.Requests++ })
 	// The timeout covers the wait for the response headers only.
@@ -80,10 +66,7 @@ func (c *Client) Stream(ctx context.Context, rawURL string, header http.Header) 
 	}
 	if err != nil {
 		cancel()
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			ue.URL = redact(ue.URL)
-		}
+		err = redactURLError(err)
 		switch {
 		case ctx.Err() != nil:
 			return nil, nil, fmt.Errorf("GET %s: %w", redact(rawURL), ctx.Err())
