@@ -31,45 +31,15 @@ var benchCreators = func() int {
 // creators (sqlitebench.FromEnv: a fifth with growth, the first 50,000 with
 // their snapshots; $NANOSCOUT_BENCH_DIR keeps it between runs, as building
 // ten million takes a while), built once per test binary.
-var big struct {
-	once sync.Once
-	dir  string
-	temp bool
-	st   *sqlite.Store
-	err  error
-}
+var big sqlitebench.Shared
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if big.st != nil {
-		big.st.Close()
-	}
-	if big.temp {
-		os.RemoveAll(big.dir)
-	}
+	big.Close()
 	os.Exit(code)
 }
 
-func seedBig(b *testing.B) *sqlite.Store {
-	b.Helper()
-	big.once.Do(func() {
-		ctx := context.Background()
-		start := time.Now()
-		// Progress goes to stderr as it happens: a big build takes a while.
-		logf := func(format string, args ...any) {
-			fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
-		}
-		if big.dir, big.temp, big.err = sqlitebench.EnvStore(ctx, logf); big.err != nil {
-			return
-		}
-		big.st, big.err = sqlite.Open(ctx, big.dir)
-		b.Logf("store of %d creators in %s ready after %v", benchCreators, big.dir, time.Since(start).Round(time.Second))
-	})
-	if big.err != nil {
-		b.Fatalf("seeding: %v", big.err)
-	}
-	return big.st
-}
+func seedBig(b *testing.B) *sqlite.Store { return big.Store(b) }
 
 // BenchmarkAPIPage times requests for a filtered, sorted page of 50
 // through the server's handler over the benchmark store (benchCreators), and reports the

@@ -2,12 +2,9 @@ package sqlitebench
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/nanoscout/nanoscout/model"
 	"github.com/nanoscout/nanoscout/store"
@@ -16,43 +13,15 @@ import (
 
 // big is the benchmarks' store (FromEnv: NANOSCOUT_BENCH_CREATORS,
 // NANOSCOUT_BENCH_DIR, NANOSCOUT_BENCH_BREAKDOWNS), built once per binary.
-var big struct {
-	once sync.Once
-	dir  string
-	temp bool
-	st   *sqlite.Store
-	err  error
-}
+var big Shared
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if big.st != nil {
-		big.st.Close()
-	}
-	if big.temp {
-		os.RemoveAll(big.dir)
-	}
+	big.Close()
 	os.Exit(code)
 }
 
-func bigStore(b *testing.B) *sqlite.Store {
-	b.Helper()
-	big.once.Do(func() {
-		ctx := context.Background()
-		// Progress goes to stderr as it happens: a big build takes a while.
-		logf := func(format string, args ...any) {
-			fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
-		}
-		if big.dir, big.temp, big.err = EnvStore(ctx, logf); big.err != nil {
-			return
-		}
-		big.st, big.err = sqlite.Open(ctx, big.dir)
-	})
-	if big.err != nil {
-		b.Fatalf("bench store: %v", big.err)
-	}
-	return big.st
-}
+func bigStore(b *testing.B) *sqlite.Store { return big.Store(b) }
 
 // topCases are ranked, filtered pages of 50 a scout asks for: a platform's
 // tier by each sort, a tier over every platform, minimum ER, authenticity

@@ -8,7 +8,7 @@
 // creators' secondary indexes and insert trigger set aside during the load
 // and put back after it, and ANALYZE at the end.
 //
-// 10,000,000 creators build in about half an hour on two shared cores;
+// 10,000,000 creators built in 81 minutes on two cores shared with other builds;
 // through SaveCreators the same store would take many hours.
 package sqlitebench
 
